@@ -1,0 +1,149 @@
+"""Shared helpers for the pages: store, library, current user, safe text, navigation."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import streamlit as st
+
+from modules.library import SCENARIO_DIR, Library, load_library
+from modules.principles import Catalogue, Principle, load_catalogue
+from modules.records import Profile
+from modules.scenario import Scenario, Speaker
+from modules.store import CorruptDataError, StoreError, TinyDBStore, open_store
+
+PAGES = {
+    "welkom": "modules/ui/pages/welkom.py",
+    "scenarios": "modules/ui/pages/scenarios.py",
+    "spelen": "modules/ui/pages/spelen.py",
+    "nabespreking": "modules/ui/pages/nabespreking.py",
+    "reflectie": "modules/ui/pages/reflectie.py",
+    "logboek": "modules/ui/pages/logboek.py",
+    "principes": "modules/ui/pages/principes.py",
+}
+
+AVATARS = {
+    Speaker.ouder: "🧑",
+    Speaker.ouder2: "🧔",
+    Speaker.leraar: "🧑‍🏫",
+    Speaker.kind: "🧒",
+    Speaker.tolk: "🗣️",
+    Speaker.collega: "🧑‍💼",
+}
+SCHOOL_TYPES = {"po": "Basisonderwijs", "vo": "Voortgezet onderwijs", "so": "Speciaal onderwijs"}
+
+# Session keys used across pages.
+USER = "user_id"
+SCENARIO = "scenario_id"
+ATTEMPT = "attempt_id"
+
+
+@st.cache_resource(show_spinner=False)
+def _store_for(root: str) -> TinyDBStore:
+    return open_store(root)
+
+
+def store() -> TinyDBStore:
+    root = os.environ.get("SAMENSPEL_DATA_DIR") or str(Path(__file__).resolve().parents[2] / "progress")
+    return _store_for(root)
+
+
+def library() -> Library:
+    return load_library(Path(os.environ.get("SAMENSPEL_SCENARIO_DIR") or SCENARIO_DIR))
+
+
+def catalogue() -> Catalogue:
+    return load_catalogue()
+
+
+def current_user() -> Profile | None:
+    user_id = st.session_state.get(USER)
+    if not user_id:
+        return None
+    return store().get_profile(user_id)
+
+
+def require_user() -> Profile:
+    user = current_user()
+    if user is None:
+        st.warning("Kies eerst een schuilnaam op de welkomstpagina.")
+        st.stop()
+    return user
+
+
+def go(page: str, **state: str) -> None:
+    """Switch to a page, first setting session keys (e.g. scenario_id, attempt_id)."""
+    for key, value in state.items():
+        st.session_state[key] = value
+    st.switch_page(PAGES[page])
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$:])")
+
+
+def escape_markdown(text: str) -> str:
+    """Make user text inert for st.markdown: every Markdown/HTML character escaped, line breaks kept."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
+    return "  \n".join(escaped.splitlines())
+
+
+def user_text(text: str) -> None:
+    """Render text a user wrote: never as HTML, never as Markdown."""
+    st.markdown(escape_markdown(text))
+
+
+def store_error(exc: StoreError) -> None:
+    """A clear Dutch message for storage problems; nothing is overwritten."""
+    if isinstance(exc, CorruptDataError):
+        st.error(
+            "Je opgeslagen gegevens kunnen niet worden gelezen. Er is niets overschreven: het bestand is bewaard. "
+            f"Vraag de beheerder om het bestand te controleren: `{exc.path.name}`."
+        )
+    else:
+        st.error("Opslaan of lezen lukte niet. Probeer het opnieuw. Wat je al had opgeslagen, blijft bewaard.")
+
+
+def principle_popover(principle: Principle, key: str, label: str | None = None) -> None:
+    """A 'waarom?' button that opens the principle with its source."""
+    with st.popover(label or f"Waarom? {principle.name}", key=key):
+        principle_card(principle, with_scenarios=False)
+
+
+def principle_card(principle: Principle, with_scenarios: bool = True) -> None:
+    group = catalogue().group(principle.group)
+    st.markdown(f"**{principle.name}**  \n_{group.name}_")
+    st.markdown(principle.summary)
+    if principle.in_practice:
+        st.markdown(f"**In het gesprek:** {principle.in_practice}")
+    source = principle.source
+    quote = f"  \n> {source.quote}" if source.quote else ""
+    st.caption(f"Bron: {source.file}, ‘{source.section}’{quote}")
+    if with_scenarios:
+        trained = scenarios_training(principle.id)
+        if trained:
+            st.markdown("**Oefen dit in:** " + ", ".join(s.title for s in trained))
+        else:
+            st.caption("Nog geen scenario oefent dit principe.")
+
+
+def scenarios_training(principle_id: str) -> list[Scenario]:
+    """Scenarios that list the principle or tag a choice with it."""
+    result = []
+    for scenario in library().sorted():
+        tagged = any(principle_id in c.principles for n in scenario.nodes.values() for c in n.choices)
+        if principle_id in scenario.principles or tagged:
+            result.append(scenario)
+    return result
+
+
+def format_change(name: str, delta: int, scenario: Scenario) -> str:
+    label = scenario.variables[name].label
+    return f"{label}: {'+' if delta > 0 else ''}{delta}"
+
+
+def short_date(iso: str | None) -> str:
+    if not iso:
+        return ""
+    return iso[:16].replace("T", " ")

@@ -1,0 +1,113 @@
+"""Debrief: path, principle profile, alternatives at key moments, endings found, citations."""
+
+import altair as alt
+import streamlit as st
+
+from modules import engine, feedback, progress
+from modules.reflection import SOURCE as KORTHAGEN
+from modules.store import StoreError
+from modules.ui import common
+from modules.ui.attempts import finished_attempt_picker
+
+user = common.require_user()
+catalogue = common.catalogue()
+
+st.title("Nabespreking")
+attempt = finished_attempt_picker(user, "Welk gesprek wil je nabespreken?", key="debrief-attempt")
+if attempt is None:
+    st.info("Speel eerst een scenario tot het einde. Daarna vind je hier de nabespreking.")
+    st.stop()
+scenario = common.library().get(attempt.scenario_id)
+if scenario is None:
+    st.warning("Dit scenario staat niet meer in de bibliotheek. Je poging blijft bewaard in je logboek.")
+    st.stop()
+try:
+    state = engine.replay(scenario, attempt.state.choice_ids())
+except engine.EngineError:
+    st.warning("Dit scenario is aangepast sinds je het speelde. Een nabespreking is daarom niet meer mogelijk.")
+    st.stop()
+debrief = feedback.build(scenario, state, catalogue)
+
+st.subheader(f"{scenario.title}: {debrief.ending.title}")
+st.markdown(f"**{debrief.outcome_label}**")
+st.markdown(debrief.ending.debrief)
+
+if attempt.anticipation:
+    with st.container(border=True):
+        st.markdown("**Wat je vooraf verwachtte of wilde bereiken**")
+        common.user_text(attempt.anticipation)
+
+st.markdown("### Jouw route")
+for step in debrief.steps:
+    marker = " ⭐ sleutelmoment" if step.key_moment else ""
+    changes = ", ".join(common.format_change(k, v, scenario) for k, v in step.changes.items()
+                        if scenario.variables[k].visible)
+    st.markdown(f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
+                + (f"  \n_{changes}_" if changes else ""))
+
+st.markdown("### Principeprofiel")
+rows = feedback.profile_table(debrief)
+if rows:
+    chart = (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)"),
+            y=alt.Y("principe:N", sort="-x", title=None),
+            color=alt.Color(
+                "soort:N",
+                scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=["principe:N", "score:Q"],
+        )
+        .properties(height=28 * len(rows) + 40)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption("Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk.")
+
+if debrief.alternatives:
+    st.markdown("### Wat als je anders had gekozen?")
+    for alternative in debrief.alternatives:
+        with st.expander(f"Sleutelmoment {alternative.step_index + 1}: in plaats van “{alternative.taken.text}”"):
+            other = alternative.other
+            st.markdown(f"**Als je had gekozen:** {other.choice.text}")
+            st.markdown(f"**Reactie:** {other.choice.reaction}")
+            st.markdown(f"**Feedback:** {other.choice.feedback}")
+            changes = ", ".join(common.format_change(k, v, scenario) for k, v in other.changes.items()
+                                if scenario.variables[k].visible)
+            if changes:
+                st.caption(changes)
+
+if debrief.try_next:
+    st.markdown("### Probeer volgende keer")
+    for principle in debrief.try_next:
+        st.markdown(f"- **{principle.name}:** {principle.in_practice or principle.summary}")
+st.info(feedback.RESEARCH_NOTE)
+
+try:
+    own = common.store().list_attempts(user.id, scenario.id)
+except StoreError as exc:
+    common.store_error(exc)
+    own = [attempt]
+status = progress.status(scenario, own)
+found, missing = feedback.endings_found(scenario, set(status.endings_found))
+st.markdown(f"### Eindes: {status.endings_label}")
+st.markdown("Gevonden: " + ", ".join(found))
+if missing:
+    st.markdown(f"Nog niet ontdekt: {len(missing)} einde(s). Speel opnieuw en kies op een sleutelmoment anders.")
+
+with st.expander("Bronnen bij deze nabespreking"):
+    for principle in debrief.cited:
+        source = principle.source
+        st.markdown(f"- **{principle.name}** — {source.file}, ‘{source.section}’: “{source.quote}”")
+    for reference in scenario.references:
+        st.markdown(f"- {reference}")
+    st.markdown(f"- Reflectie met het ALACT-model: {KORTHAGEN}")
+
+cols = st.columns(2)
+if cols[0].button("Schrijf je reflectie", type="primary", key="debrief-reflect"):
+    common.go("reflectie", **{common.ATTEMPT: attempt.id})
+if cols[1].button("Speel opnieuw", key="debrief-replay"):
+    st.session_state.pop(common.ATTEMPT, None)
+    common.go("spelen", **{common.SCENARIO: scenario.id})

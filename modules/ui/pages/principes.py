@@ -1,0 +1,29 @@
+"""Browse the partnership principles, each with its source and the scenarios that train it."""
+
+import streamlit as st
+
+from modules.ui import common
+
+common.require_user()
+catalogue = common.catalogue()
+
+st.title("Principes")
+st.markdown(
+    "Dit zijn de principes van partnerschap tussen school en ouders waarop de feedback in Samenspel is gebaseerd. "
+    "Bij elk principe staat de bron en in welke scenario's je het oefent."
+)
+query = st.text_input("Zoek een principe", placeholder="bijvoorbeeld: vertrouwen").strip().lower()
+focus = st.query_params.get("principe")
+
+for group in catalogue.groups:
+    members = [
+        p for p in catalogue.in_group(group.id)
+        if not query or query in p.name.lower() or query in p.summary.lower()
+    ]
+    if not members:
+        continue
+    st.markdown(f"### {group.name}")
+    st.caption(f"{group.intro} (Bron: {group.source.file}, ‘{group.source.section}’)")
+    for principle in members:
+        with st.expander(principle.name, expanded=bool(query) or focus == principle.id):
+            common.principle_card(principle)

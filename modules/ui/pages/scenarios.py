@@ -1,0 +1,58 @@
+"""Scenario library: cards with status, and author errors for broken files."""
+
+import streamlit as st
+
+from modules import progress
+from modules.store import StoreError
+from modules.ui import common
+
+user = common.require_user()
+library = common.library()
+catalogue = common.catalogue()
+
+st.title("Scenario's")
+st.markdown("Kies een gesprek om te oefenen. Je kunt elk scenario vaker spelen en andere routes ontdekken.")
+
+try:
+    attempts = common.store().list_attempts(user.id)
+except StoreError as exc:
+    common.store_error(exc)
+    attempts = []
+
+for scenario in library.sorted():
+    status = progress.status(scenario, [a for a in attempts if a.scenario_id == scenario.id])
+    with st.container(border=True):
+        st.subheader(scenario.title)
+        st.markdown(scenario.summary)
+        names = [catalogue.get(p).name for p in scenario.principles if catalogue.get(p)]
+        st.caption(
+            f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten · "
+            f"Principes: {', '.join(names)}"
+        )
+        st.markdown(f"**Status:** {status.label} · {status.endings_label}")
+        cols = st.columns(2)
+        if status.open_attempt is not None:
+            if cols[0].button("Verder spelen", key=f"resume-{scenario.id}", type="primary"):
+                common.go("spelen", **{common.SCENARIO: scenario.id, common.ATTEMPT: status.open_attempt.id})
+        label = "Start" if status.state == "nieuw" else "Opnieuw spelen"
+        column = cols[1] if status.open_attempt is not None else cols[0]
+        if column.button(label, key=f"start-{scenario.id}", type="secondary" if status.open_attempt else "primary"):
+            st.session_state.pop(common.ATTEMPT, None)
+            common.go("spelen", **{common.SCENARIO: scenario.id})
+
+if not library.scenarios:
+    st.warning("Er zijn nog geen scenario's die gespeeld kunnen worden.")
+
+if library.broken or library.warnings:
+    st.divider()
+    with st.expander(f"Voor auteurs: {len(library.broken)} scenariobestand(en) met fouten", expanded=bool(library.broken)):
+        st.markdown(
+            "Deze bestanden worden niet getoond tot de fouten zijn opgelost. "
+            "Controleer ze met `python -m modules.lint scenarios/`."
+        )
+        for file_name, problems in sorted(library.broken.items()):
+            st.markdown(f"**{file_name}**")
+            st.code("\n".join(str(p) for p in problems), language=None)
+        if library.warnings:
+            st.markdown("**Waarschuwingen**")
+            st.code("\n".join(str(p) for p in library.warnings), language=None)

@@ -1,0 +1,169 @@
+"""Play: the scene as dialogue, the choices, and the consequence of each choice."""
+
+import streamlit as st
+
+from modules import engine
+from modules.records import Attempt
+from modules.scenario import Line, Scenario, Speaker
+from modules.store import NotFoundError, StoreError
+from modules.ui import common
+
+user = common.require_user()
+store = common.store()
+catalogue = common.catalogue()
+scenario: Scenario | None = common.library().get(st.session_state.get(common.SCENARIO, ""))
+
+if st.button("← Terug naar de scenario's", key="back"):
+    common.go("scenarios")
+
+if scenario is None:
+    st.title("Spelen")
+    st.info("Kies eerst een scenario in de bibliotheek.")
+    st.stop()
+
+
+def show_lines(lines: list[Line]) -> None:
+    for line in lines:
+        if line.speaker is Speaker.verteller:
+            st.markdown(f"_{line.text}_")
+        else:
+            with st.chat_message(scenario.speaker_label(line.speaker), avatar=common.AVATARS[line.speaker]):
+                st.markdown(f"**{scenario.speaker_label(line.speaker)}:** {line.text}")
+
+
+def show_step(node_id: str, choice) -> None:
+    node = scenario.nodes[node_id]
+    if node.text:
+        st.markdown(node.text)
+    show_lines(node.lines)
+    with st.chat_message("Jij", avatar=common.AVATARS[Speaker.leraar]):
+        st.markdown(f"**Jij:** {choice.text}")
+    with st.chat_message(scenario.persona.label, avatar=common.AVATARS[Speaker.ouder]):
+        st.markdown(choice.reaction)
+
+
+def show_feedback(choice, changes: dict[str, int], step: int) -> None:
+    with st.container(border=True):
+        st.markdown(f"**Feedback** — {choice.feedback}")
+        visible = {k: v for k, v in changes.items() if scenario.variables[k].visible}
+        if visible:
+            st.markdown(" · ".join(common.format_change(k, v, scenario) for k, v in visible.items()))
+        cols = st.columns(max(1, len(choice.principles)))
+        for index, (pid, weight) in enumerate(choice.principles.items()):
+            principle = catalogue.get(pid)
+            mark = "✓" if weight > 0 else "⚠"
+            with cols[index]:
+                common.principle_popover(principle, key=f"why-{step}-{pid}", label=f"{mark} Waarom? {principle.name}")
+
+
+def load_attempt() -> Attempt | None:
+    attempt_id = st.session_state.get(common.ATTEMPT)
+    if not attempt_id:
+        return None
+    try:
+        attempt = store.get_attempt(user.id, attempt_id)
+    except NotFoundError:
+        return None
+    return attempt if attempt.scenario_id == scenario.id else None
+
+
+try:
+    attempt = load_attempt()
+except StoreError as exc:
+    common.store_error(exc)
+    st.stop()
+
+st.title(scenario.title)
+
+if attempt is None:
+    st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+    st.markdown("### De situatie")
+    st.markdown(scenario.context)
+    st.markdown(f"**De ouder:** {scenario.persona.role}")
+    st.markdown(scenario.persona.description)
+    st.markdown("**Wat je oefent**")
+    st.markdown("\n".join(f"- {goal}" for goal in scenario.learning_goals))
+    with st.form("anticipate"):
+        st.markdown("### Voor je begint")
+        anticipation = st.text_area(
+            scenario.anticipate,
+            max_chars=1000,
+            help="Je antwoord komt in je logboek. Schrijf geen namen van kinderen of ouders.",
+        )
+        start = st.form_submit_button("Start het gesprek", type="primary")
+    if start:
+        attempt = Attempt(
+            user_id=user.id,
+            scenario_id=scenario.id,
+            scenario_title=scenario.title,
+            state=engine.start(scenario),
+            anticipation=(anticipation or "").strip(),
+        )
+        try:
+            store.create_attempt(attempt)
+        except StoreError as exc:
+            common.store_error(exc)
+            st.stop()
+        st.session_state[common.ATTEMPT] = attempt.id
+        st.rerun()
+    st.stop()
+
+try:
+    state = engine.replay(scenario, attempt.state.choice_ids())
+except engine.EngineError:
+    st.warning(
+        "Dit scenario is aangepast sinds je eraan begon. Je eerdere poging staat nog in je logboek; "
+        "begin een nieuwe poging om verder te spelen."
+    )
+    if st.button("Nieuwe poging", type="primary"):
+        st.session_state.pop(common.ATTEMPT, None)
+        st.rerun()
+    st.stop()
+
+visible_vars = [(k, v) for k, v in scenario.variables.items() if v.visible]
+if visible_vars:
+    last_changes = state.steps[-1].changes if state.steps else {}
+    for column, (name, var) in zip(st.columns(len(visible_vars)), visible_vars):
+        delta = last_changes.get(name)
+        column.metric(var.label, state.variables[name], delta=delta if delta else None)
+
+taken = engine.path(scenario, state)
+if len(taken) > 1:
+    with st.expander(f"Eerder in dit gesprek ({len(taken) - 1} keuzes)"):
+        for node_id, choice in taken[:-1]:
+            show_step(node_id, choice)
+if taken:
+    node_id, choice = taken[-1]
+    show_step(node_id, choice)
+    show_feedback(choice, state.steps[-1].changes, len(taken))
+
+view = engine.view(scenario, state)
+st.divider()
+if view.text:
+    st.markdown(view.text)
+show_lines(view.lines)
+
+if view.finished:
+    outcome = {"sterk": "success", "gemengd": "warning", "zwak": "error"}[view.ending.outcome.value]
+    getattr(st, outcome)(f"**Einde: {view.ending.title}**")
+    cols = st.columns(3)
+    if cols[0].button("Naar de nabespreking", type="primary", key="to-debrief"):
+        common.go("nabespreking")
+    if cols[1].button("Schrijf je reflectie", key="to-reflection"):
+        common.go("reflectie")
+    if cols[2].button("Opnieuw spelen", key="replay"):
+        st.session_state.pop(common.ATTEMPT, None)
+        st.rerun()
+    st.stop()
+
+st.markdown("**Wat doe je?**")
+step_no = len(state.steps)
+for choice in view.choices:
+    if st.button(choice.text, key=f"choice-{step_no}-{choice.id}", width="stretch"):
+        new_state, _ = engine.choose(scenario, state, choice.id)
+        try:
+            store.save_attempt(attempt.model_copy(update={"state": new_state}))
+        except StoreError as exc:
+            common.store_error(exc)
+            st.stop()
+        st.rerun()

@@ -1,0 +1,44 @@
+"""Shared fixtures: a throw-away store, the real catalogue and library, an AppTest factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SEEDS = ROOT.parent / "shared" / "seeds"
+
+os.chdir(ROOT)  # AppTest and page paths are relative to the repo root
+
+
+@pytest.fixture
+def store(tmp_path):
+    from modules.store import TinyDBStore
+
+    return TinyDBStore(tmp_path / "progress")
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    from modules.principles import load_catalogue
+
+    return load_catalogue()
+
+
+@pytest.fixture(scope="session")
+def library():
+    from modules.library import load_library
+
+    return load_library()
+
+
+@pytest.fixture
+def app_env(tmp_path, monkeypatch):
+    """Environment for AppTest: an empty data folder, no demo profile."""
+    data = tmp_path / "progress"
+    monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(data))
+    monkeypatch.setenv("SAMENSPEL_DEMO", "0")
+    return data

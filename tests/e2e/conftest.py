@@ -1,0 +1,75 @@
+"""Fixtures for the end-to-end test: the app as a real server, and Debian's Chromium via Playwright.
+
+Run: ``CI=true .venv/bin/python -m pytest tests/e2e -x -q`` (``-m "not e2e"`` skips these tests).
+Without ``/usr/bin/chromium`` the tests are skipped, or fail when ``CI`` is set.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from server import CHROMIUM, UI_TIMEOUT, AppServer, launch_chromium, start_app  # noqa: E402
+
+_SERVER_KEY = pytest.StashKey[AppServer]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "e2e: end-to-end test in a real browser against `streamlit run app.py`")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> Path:
+    if not CHROMIUM.exists():
+        message = f"{CHROMIUM} is missing: install Debian's chromium package (apt-get install chromium)"
+        if _in_ci():
+            pytest.fail(f"CI is set, so the browser test may not be skipped: {message}", pytrace=False)
+        pytest.skip(message)
+    return CHROMIUM
+
+
+@pytest.fixture(scope="session")
+def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, chromium_path: Path):
+    """``streamlit run app.py`` with an empty data folder; the log is attached to failing tests."""
+    server = start_app(tmp_path_factory.mktemp("e2e") / "data", scenario_dir=os.environ.get("DEVSCEN"))  # DEVHACK
+    request.config.stash[_SERVER_KEY] = server
+    yield server
+    server.stop()
+    del request.config.stash[_SERVER_KEY]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path: Path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, app_server: AppServer):
+    context = browser.new_context(viewport={"width": 1100, "height": 1000}, locale="nl-NL")
+    context.set_default_timeout(UI_TIMEOUT)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    report = yield
+    server = item.config.stash.get(_SERVER_KEY, None)
+    if report.failed and server is not None:
+        report.sections.append(("streamlit server log", server.log()))
+    return report

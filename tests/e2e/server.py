@@ -1,0 +1,201 @@
+"""Shared by the browser test (``conftest.py``) and ``screenshot.py``: start the app, launch Chromium, play.
+
+The app runs as a real ``streamlit run app.py`` subprocess in its own process
+group, with its data in a throw-away folder (``SAMENSPEL_DATA_DIR``) and no
+demo profile (``SAMENSPEL_DEMO=0``). The browser is Debian's
+``/usr/bin/chromium`` driven by Playwright; Playwright's own browser download
+is not used (never run ``playwright install``).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+STARTUP_TIMEOUT = 60.0  # seconds until /_stcore/health must answer
+UI_TIMEOUT = 20_000  # ms: the longest one Streamlit rerun may take in the browser
+
+
+def _python() -> str:
+    venv = REPO / ".venv" / "bin" / "python"
+    return str(venv) if venv.exists() else sys.executable
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AppStartError(RuntimeError):
+    pass
+
+
+@dataclass
+class AppServer:
+    """A running ``streamlit run app.py``; ``stop()`` ends it and its whole process group."""
+
+    process: subprocess.Popen
+    port: int
+    data_dir: Path
+    log_path: Path
+    _log_handle: object = field(repr=False, default=None)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def log(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return "(no server log)"
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            _signal_group(self.process, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                _signal_group(self.process, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if self._log_handle is not None:
+            self._log_handle.close()
+            self._log_handle = None
+
+
+def _signal_group(process: subprocess.Popen, sig: int) -> None:
+    try:
+        os.killpg(process.pid, sig)  # the process leads its own session, so its group id is its pid
+    except ProcessLookupError:
+        pass
+
+
+def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: float = STARTUP_TIMEOUT) -> AppServer:
+    """Start the app on a free port and wait until it is healthy; raises AppStartError with the log."""
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
+    env = dict(os.environ, SAMENSPEL_DATA_DIR=str(data_dir), SAMENSPEL_DEMO="0", PYTHONUNBUFFERED="1")
+    env.pop("SAMENSPEL_SCENARIO_DIR", None)  # the bundled scenarios/ folder, unless asked otherwise
+    if scenario_dir is not None:
+        env["SAMENSPEL_SCENARIO_DIR"] = str(scenario_dir)
+    port = free_port()
+    command = [
+        _python(), "-m", "streamlit", "run", "app.py",
+        "--server.headless", "true",
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+    ]
+    log_handle = open(log_path, "w", encoding="utf-8")
+    process = subprocess.Popen(
+        command, cwd=REPO, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL, start_new_session=True,
+    )
+    server = AppServer(process, port, data_dir, log_path, log_handle)
+    health = f"{server.url}/_stcore/health"
+    deadline = time.monotonic() + timeout
+    while True:
+        if process.poll() is not None:
+            server.stop()
+            raise AppStartError(f"streamlit exited with code {process.returncode} before it was healthy.\n"
+                                f"--- server log ---\n{server.log()}")
+        try:
+            with urllib.request.urlopen(health, timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+            pass
+        if time.monotonic() > deadline:
+            server.stop()
+            raise AppStartError(f"{health} did not answer within {timeout:.0f} s.\n--- server log ---\n{server.log()}")
+        time.sleep(0.25)
+
+
+def launch_chromium(playwright):
+    """Debian's Chromium through Playwright (its own download does not work here)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+# --- playing the app in a page -------------------------------------------------------------------
+# These helpers only use what a user sees (labels, headings, button names), plus the
+# ``st-key-<key>`` class Streamlit puts on the element container of a widget with a key.
+
+def choice_buttons(page, step: int):
+    """The choice buttons of decision ``step`` (keys ``choice-<step>-<choice id>``)."""
+    return page.locator(f'[class*="st-key-choice-{step}-"]').get_by_role("button")
+
+
+def ending(page):
+    return page.get_by_text(re.compile(r"^Einde: "))
+
+
+def sign_in(page, url: str, nickname: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    page.get_by_role("textbox", name="Schuilnaam", exact=True).fill(nickname)
+    page.get_by_role("button", name="Beginnen").click()
+    expect(page.get_by_role("heading", name="Scenario's", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+
+
+def start_scenario(page, title: str) -> None:
+    """From the library, start the scenario whose card has this title, then pass the intro form."""
+    from playwright.sync_api import expect
+
+    heading = page.get_by_role("heading", name=title, exact=True)
+    expect(heading).to_be_visible(timeout=UI_TIMEOUT)
+    # The innermost block holding both the title and a Start button is the card.
+    card = (
+        page.get_by_test_id("stVerticalBlock")
+        .filter(has=heading)
+        .filter(has=page.get_by_role("button", name="Start", exact=True))
+        .last
+    )
+    card.get_by_role("button", name="Start", exact=True).click()
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+    start = page.get_by_role("button", name="Start het gesprek")
+    expect(start).to_be_visible(timeout=UI_TIMEOUT)
+    start.click()
+    expect(choice_buttons(page, 0).first).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_text("Wat doe je?", exact=True)).to_be_visible()
+
+
+def choose_first(page, step: int) -> str:
+    """Click the first choice of decision ``step``; wait for the next decision or the ending.
+
+    Returns the label of the button clicked.
+    """
+    from playwright.sync_api import expect
+
+    button = choice_buttons(page, step).first
+    expect(button).to_be_visible(timeout=UI_TIMEOUT)
+    label = button.inner_text().strip()
+    button.click()
+    # Streamlit reruns asynchronously and keeps stale elements on screen until the run ends:
+    # wait for what only the new run shows, then for the old buttons to be gone.
+    expect(choice_buttons(page, step + 1).first.or_(ending(page))).to_be_visible(timeout=UI_TIMEOUT)
+    expect(choice_buttons(page, step)).to_have_count(0, timeout=UI_TIMEOUT)
+    return label

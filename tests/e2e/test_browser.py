@@ -1,0 +1,53 @@
+"""A teacher plays De taalbarrière in a real browser, writes a reflection and finds it in the log."""
+
+from __future__ import annotations
+
+import re
+import uuid
+
+import pytest
+from playwright.sync_api import expect
+
+from server import UI_TIMEOUT, choose_first, ending, sign_in, start_scenario
+
+SCENARIO_TITLE = "De taalbarrière"
+MAX_DECISIONS = 40  # far more than any bundled scenario needs; stops a loop that never ends
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(240)
+def test_play_reflect_and_find_it_in_the_log(page, app_server):
+    token = uuid.uuid4().hex[:8]
+    sign_in(page, app_server.url, f"e2e-{token}")
+    start_scenario(page, SCENARIO_TITLE)
+
+    step = 0
+    while not ending(page).is_visible():
+        assert step < MAX_DECISIONS, f"no ending after {MAX_DECISIONS} decisions"
+        label = choose_first(page, step)
+        if step == 0:
+            # The consequence of the first choice is shown: your words, then the feedback box.
+            expect(page.get_by_test_id("stChatMessage").filter(has_text=f"Jij: {label}").last).to_be_visible()
+            expect(page.get_by_text(re.compile(r"^Feedback — "))).to_be_visible()
+        step += 1
+    assert step >= 2, "De taalbarrière should take more than one decision"
+    expect(page.get_by_text("Wat doe je?", exact=True)).to_have_count(0)
+
+    page.get_by_role("button", name="Schrijf je reflectie").click()
+    expect(page.get_by_role("heading", name="Reflectie", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+    wanted = f"Ik wilde dat de moeder mij echt begreep (e2e {token})."
+    intention = f"Ik laat de ouder navertellen wat we afspraken (e2e {token})."
+    page.get_by_role("textbox", name="Wat wilde ik?", exact=True).fill(wanted)
+    page.get_by_role("textbox", name="Mijn voornemen voor het volgende gesprek", exact=True).fill(intention)
+    page.get_by_role("button", name="Bewaar in mijn logboek").click()
+    expect(page.get_by_text("Je reflectie staat in je logboek.")).to_be_visible(timeout=UI_TIMEOUT)
+
+    page.get_by_test_id("stSidebarNav").get_by_role("link", name="Logboek").click()
+    expect(page.get_by_role("heading", name="Logboek", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_role("tab", name="Reflecties (1)")).to_be_visible()
+    expander = page.get_by_test_id("stExpander").filter(has_text=SCENARIO_TITLE)
+    expect(expander).to_have_count(1)
+    expect(page.get_by_text(intention)).not_to_be_visible()
+    expander.locator("summary").click()
+    expect(expander.get_by_text(wanted)).to_be_visible()
+    expect(expander.get_by_text(intention)).to_be_visible()

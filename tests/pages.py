@@ -1,0 +1,61 @@
+"""Helpers for AppTest page tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT = 30
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+def open_app() -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    return at.run()
+
+
+def sign_in(at: AppTest, nickname: str = "tester") -> AppTest:
+    at.text_input[0].input(nickname)
+    at.button[0].click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """All visible text of the page, for assertions on what a user sees."""
+    parts = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error", "code"):
+        parts.extend(str(el.value) for el in getattr(at, kind))
+    for expander in at.expander:
+        parts.append(expander.label)
+    return "\n".join(parts)
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def choice_keys(at: AppTest) -> list[str]:
+    return [b.key for b in at.button if b.key and b.key.startswith("choice-")]
+
+
+def start_scenario(at: AppTest, scenario_id: str) -> AppTest:
+    click(at, f"start-{scenario_id}")
+    at.button(key="FormSubmitter:anticipate-Start het gesprek").click()
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def play_to_end(at: AppTest, pick=lambda keys: keys[0], limit: int = 40) -> AppTest:
+    for _ in range(limit):
+        keys = choice_keys(at)
+        if not keys:
+            return at
+        click(at, pick(keys))
+    raise AssertionError("no ending reached")

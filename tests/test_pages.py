@@ -1,0 +1,151 @@
+"""Page tests with Streamlit's AppTest: what a teacher sees and can do."""
+
+import shutil
+
+import pytest
+
+from modules.store import TinyDBStore
+from tests.conftest import FIXTURES
+from tests.pages import choice_keys, click, open_app, play_to_end, sign_in, start_scenario, texts
+
+FLAGSHIPS = ["de-veeleisende-ouder", "de-taalbarriere", "zorgbeslissing-passend-onderwijs"]
+LOGBOOK = "modules/ui/pages/logboek.py"
+REFLECTION = "modules/ui/pages/reflectie.py"
+PRINCIPLES = "modules/ui/pages/principes.py"
+
+
+def goto(at, page):
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_nickname_is_required_and_opens_the_library(app_env):
+    at = open_app()
+    assert "Kies een schuilnaam" in texts(at)
+    at.button[0].click().run()
+    assert "Vul een schuilnaam in" in texts(at)
+    sign_in(at, "groen potlood")
+    assert at.title[0].value == "Scenario's"
+    page = texts(at)
+    for title in ["De veeleisende ouder", "De taalbarrière", "Een zorgbeslissing onder Passend Onderwijs"]:
+        assert title in page
+    assert "Nieuw" in page and "0 van" in page
+
+
+@pytest.mark.parametrize("scenario_id", FLAGSHIPS)
+def test_play_a_scenario_to_an_ending_and_see_the_debrief(app_env, scenario_id):
+    at = sign_in(open_app())
+    start_scenario(at, scenario_id)
+    first = choice_keys(at)
+    assert 2 <= len(first) <= 4
+    click(at, first[-1])
+    assert "Feedback" in texts(at) and "Waarom?" in " ".join(p.label for p in at.get("popover"))
+    play_to_end(at, pick=lambda keys: keys[-1])
+    assert "Einde:" in texts(at)
+    click(at, "to-debrief")
+    page = texts(at)
+    assert at.title[0].value == "Nabespreking"
+    assert "Jouw route" in page and "Principeprofiel" in page and "Bronnen bij deze nabespreking" in page
+    assert "1 van" in page and "eindes ontdekt" in page
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+
+
+def test_every_choice_is_saved_and_the_attempt_resumes_in_a_new_session(app_env):
+    at = sign_in(open_app(), "hervatter")
+    start_scenario(at, "de-taalbarriere")
+    click(at, choice_keys(at)[0])
+    second_step = choice_keys(at)
+    assert second_step and second_step[0].startswith("choice-1-")
+
+    fresh = sign_in(open_app(), "Hervatter")  # same nickname, other case: same profile
+    assert "Bezig" in texts(fresh)
+    click(fresh, "resume-de-taalbarriere")
+    assert choice_keys(fresh) == second_step
+    assert "Feedback" in texts(fresh)
+
+
+def test_saved_reflection_appears_in_the_log_as_plain_text(app_env):
+    at = sign_in(open_app())
+    start_scenario(at, "de-taalbarriere")
+    play_to_end(at)
+    click(at, "to-reflection")
+    assert "Schrijf geen namen van kinderen of ouders" in texts(at)
+    payload = "<script>alert('x')</script> **vet** [link](http://example.org)"
+    at.text_area(key="refl-ik_wilde").input(payload)
+    at.text_area(key="refl-voornemen").input("Ik vraag eerst hoe het thuis gaat.")
+    at.button(key="FormSubmitter:reflection-Bewaar in mijn logboek").click().run()
+    assert "Je reflectie staat in je logboek." in texts(at)
+
+    goto(at, LOGBOOK)
+    assert "Reflecties (1)" in [t.label for t in at.tabs]
+    page = texts(at)
+    assert "Ik vraag eerst hoe het thuis gaat." in page
+    rendered = [m.value for m in at.markdown if "alert" in m.value]
+    assert rendered and all("\\<script\\>" in m and "\\*\\*vet\\*\\*" in m for m in rendered)
+
+
+def test_reflection_without_intention_is_refused_and_keeps_the_text(app_env):
+    at = sign_in(open_app())
+    goto(at, REFLECTION)
+    at.text_area(key="refl-ik_dacht").input("Ik dacht dat het snel zou gaan.")
+    at.button(key="FormSubmitter:reflection-Bewaar in mijn logboek").click().run()
+    assert "Schrijf één concreet voornemen" in texts(at)
+    assert at.text_area(key="refl-ik_dacht").value == "Ik dacht dat het snel zou gaan."
+    goto(at, LOGBOOK)
+    assert "Reflecties (0)" in [t.label for t in at.tabs]
+
+
+def test_broken_scenario_is_listed_for_authors_while_others_play(app_env, tmp_path, monkeypatch):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", folder)
+    shutil.copy(FIXTURES / "broken" / "missing-target.yaml", folder)
+    monkeypatch.setenv("SAMENSPEL_SCENARIO_DIR", str(folder))
+    at = sign_in(open_app())
+    page = texts(at)
+    assert "1 scenariobestand(en) met fouten" in page
+    assert "missing-target.yaml:27" in page and "target 'nergens' is neither a node nor an ending" in page
+    start_scenario(at, "het-schoolplein")
+    play_to_end(at)
+    assert "Einde:" in texts(at)
+
+
+def test_principles_page_shows_source_and_training_scenarios(app_env):
+    at = goto(sign_in(open_app()), PRINCIPLES)
+    page = texts(at)
+    assert "Relationele" in page
+    assert "Bron: 000_bd1fe83d345ef498.txt" in page
+    assert "Oefen dit in:" in page and "De taalbarrière" in page
+
+
+def test_log_lists_attempts_with_resume_and_debrief(app_env):
+    at = sign_in(open_app())
+    start_scenario(at, "de-taalbarriere")
+    click(at, choice_keys(at)[0])
+    goto(at, LOGBOOK)
+    assert "Gesprekken (1)" in [t.label for t in at.tabs]
+    resume = [b.key for b in at.button if b.key and b.key.startswith("resume-")]
+    click(at, resume[0])
+    assert at.title[0].value == "De taalbarrière"
+    assert choice_keys(at)[0].startswith("choice-1-")
+
+
+def test_unreadable_data_file_gives_a_dutch_message_and_is_kept(app_env):
+    at = sign_in(open_app(), "pechvogel")
+    store = TinyDBStore(app_env)
+    user = store.profile_for("pechvogel")
+    path = app_env / "users" / f"{user.id}.json"
+    path.write_text("{kapot", encoding="utf-8")
+    goto(at, LOGBOOK)
+    assert "kunnen niet worden gelezen" in texts(at)
+    assert path.read_text(encoding="utf-8") == "{kapot"
+
+
+def test_demo_profile_has_a_filled_log(app_env, monkeypatch):
+    monkeypatch.setenv("SAMENSPEL_DEMO", "1")
+    at = sign_in(open_app(), "demo")
+    assert "Afgerond" in texts(at)
+    goto(at, LOGBOOK)
+    assert "Reflecties (1)" in [t.label for t in at.tabs]

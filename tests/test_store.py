@@ -1,0 +1,125 @@
+"""Storage: nothing lost under concurrency, corrupt files reported and kept, records per user."""
+
+import json
+import multiprocessing
+import threading
+
+import pytest
+
+from modules import engine, reflection
+from modules.records import Attempt
+from modules.store import CorruptDataError, InvalidInputError, TinyDBStore
+
+
+def _attempt(user_id, scenario_id="s"):
+    return Attempt(user_id=user_id, scenario_id=scenario_id, state=engine.PlayState(scenario_id=scenario_id, node="a", variables={}))
+
+
+def test_nickname_finds_the_same_profile_ignoring_case_and_spaces(store):
+    first = store.profile_for("Juf  Anna")
+    assert store.profile_for(" juf anna ").id == first.id
+    assert store.profile_for("meester Bas").id != first.id
+    assert store.profile_for("onbekend", create=False) is None
+    with pytest.raises(InvalidInputError):
+        store.profile_for("   ")
+    with pytest.raises(InvalidInputError):
+        store.profile_for("x" * 41)
+
+
+def test_attempt_is_saved_after_every_choice_and_resumes(store, catalogue):
+    from modules.library import check_file
+    from tests.conftest import FIXTURES
+
+    scenario, _ = check_file(FIXTURES / "mini" / "het-schoolplein.yaml", catalogue)
+    user = store.profile_for("tester")
+    attempt = store.create_attempt(Attempt(user_id=user.id, scenario_id=scenario.id, state=engine.start(scenario)))
+    state, _ = engine.choose(scenario, attempt.state, "afspraak")
+    store.save_attempt(attempt.model_copy(update={"state": state}))
+    # a new store object (another process, a restarted app) sees the saved step
+    reopened = TinyDBStore(store.root).get_attempt(user.id, attempt.id)
+    assert reopened.state.choice_ids() == ["afspraak"]
+    assert reopened.finished and reopened.finished_at
+
+
+def test_users_only_see_their_own_records(store):
+    a, b = store.profile_for("a"), store.profile_for("b")
+    store.create_attempt(_attempt(a.id))
+    store.add_reflection(reflection.build(a.id, {"ik_wilde": "x"}, "Een concreet voornemen."))
+    assert store.list_attempts(b.id) == [] and store.list_reflections(b.id) == []
+    assert len(store.list_attempts(a.id)) == 1 and len(store.list_reflections(a.id)) == 1
+
+
+def test_sixteen_threads_writing_concurrently_lose_nothing(store):
+    users = [store.profile_for(f"leraar {i % 4}") for i in range(16)]
+    per_thread = 15
+    errors = []
+
+    def work(index):
+        try:
+            for n in range(per_thread):
+                store.create_attempt(_attempt(users[index].id, f"s{index}-{n}"))
+                store.add_reflection(reflection.build(users[index].id, {"ik_deed": f"{index}-{n}"}, "Voornemen voor later."))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert len({u.id for u in users}) == 4  # four nicknames, created once each despite the race
+    total_attempts = sum(len(store.list_attempts(uid)) for uid in {u.id for u in users})
+    total_reflections = sum(len(store.list_reflections(uid)) for uid in {u.id for u in users})
+    assert total_attempts == 16 * per_thread
+    assert total_reflections == 16 * per_thread
+
+
+def _process_writer(root, user_id, index, count):
+    store = TinyDBStore(root)
+    for n in range(count):
+        store.create_attempt(_attempt(user_id, f"p{index}-{n}"))
+
+
+def test_four_processes_writing_one_file_lose_nothing(store):
+    user = store.profile_for("gedeeld")
+    ctx = multiprocessing.get_context("spawn")
+    procs = [ctx.Process(target=_process_writer, args=(str(store.root), user.id, i, 20)) for i in range(4)]
+    for p in procs:
+        p.start()
+    for p in procs:
+        p.join(60)
+    assert all(p.exitcode == 0 for p in procs)
+    assert len(store.list_attempts(user.id)) == 80
+
+
+def test_corrupt_file_gives_clear_error_and_its_bytes_survive(store):
+    user = store.profile_for("pech")
+    store.create_attempt(_attempt(user.id))
+    path = store.root / "users" / f"{user.id}.json"
+    damaged = path.read_bytes()[:-7] + b"\x00garbage"
+    path.write_bytes(damaged)
+    with pytest.raises(CorruptDataError, match="left untouched"):
+        store.list_attempts(user.id)
+    with pytest.raises(CorruptDataError):
+        store.create_attempt(_attempt(user.id))
+    with pytest.raises(CorruptDataError):
+        store.add_reflection(reflection.build(user.id, {"ik_deed": "x"}, "Een voornemen hier."))
+    assert path.read_bytes() == damaged
+    # other users are unaffected
+    other = store.profile_for("ander")
+    store.create_attempt(_attempt(other.id))
+    assert len(store.list_attempts(other.id)) == 1
+
+
+def test_writes_are_atomic_files_of_valid_json(store):
+    user = store.profile_for("atoom")
+    store.create_attempt(_attempt(user.id))
+    path = store.root / "users" / f"{user.id}.json"
+    assert "attempts" in json.loads(path.read_text(encoding="utf-8"))
+    assert not list(path.parent.glob("*.tmp"))
+
+
+def test_user_ids_cannot_escape_the_data_folder(store):
+    with pytest.raises(InvalidInputError):
+        store.list_attempts("../../etc/passwd")
