@@ -40,7 +40,7 @@ def chromium_path() -> Path:
 @pytest.fixture(scope="session")
 def app_server(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, chromium_path: Path):
     """``streamlit run app.py`` with an empty data folder; the log is attached to failing tests."""
-    server = start_app(tmp_path_factory.mktemp("e2e") / "data", scenario_dir=os.environ.get("DEVSCEN"))  # DEVHACK
+    server = start_app(tmp_path_factory.mktemp("e2e") / "data")
     request.config.stash[_SERVER_KEY] = server
     yield server
     server.stop()
