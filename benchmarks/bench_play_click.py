@@ -22,7 +22,7 @@ itself; absolute milliseconds depend on the machine, the ratio much less.
 Two cases:
 
 * ``lege opslag``: a store holding only the benchmarked user's profile.
-* ``100.000 stappen``: a store with 2,000 users whose attempts hold 100,000
+* ``100,000 steps``: a store with 2,000 users whose attempts hold 100,000
   saved steps in all (about 7 play-throughs of 5-9 steps each per user, the
   last one left open, plus one reflection each), written directly as the
   TinyDB JSON files ``TinyDBStore`` produces and checked by reading back
@@ -34,7 +34,6 @@ Prints figures only; asserts nothing about speed.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import random
 import statistics
@@ -50,8 +49,6 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.chdir(REPO)
-# AppTest outside a server warns "missing ScriptRunContext" now and then; expected, and noise here.
-os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
 
 import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
@@ -72,8 +69,12 @@ SEED = 20241123
 
 
 def quiet_streamlit() -> None:
-    """AppTest outside a server logs 'missing ScriptRunContext' warnings; they are expected."""
-    streamlit.logger.set_log_level(logging.ERROR)
+    """Setting AppTest's session state between runs warns 'missing ScriptRunContext': expected here.
+
+    A filter, because every ``AppTest.run()`` resets Streamlit's log level.
+    """
+    name = "streamlit.runtime.scriptrunner_utils.script_run_context"
+    streamlit.logger.get_logger(name).addFilter(lambda record: "missing ScriptRunContext" not in record.getMessage())
 
 
 # --- the app ---------------------------------------------------------------------------------------
@@ -121,18 +122,21 @@ def bench_app(data_dir: Path, user_id: str, scenario: Scenario) -> tuple[list[fl
             keys = choice_keys(at)
         if at.exception or not keys:
             raise SystemExit(f"the Play page did not show choices: {at.exception}")
-        button = at.button(key=rng.choice(keys)).click()
+        at.button(key=rng.choice(keys)).click()
         start = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - start
         if at.exception:
             raise SystemExit(f"the Play page raised: {at.exception}")
+        step = int(keys[0].split("-")[1])
+        advanced = [k for k in choice_keys(at) if k.startswith(f"choice-{step + 1}-")]
+        if not advanced and not any(b.key == "to-debrief" for b in at.button):
+            raise SystemExit(f"the click on decision {step} did not lead to the next decision or an ending")
         if index >= WARMUP:
             times.append(elapsed)
             kinds = Counter(type(leaf).__name__ for leaf in leaves(at._tree))
             buttons.append(kinds.pop("Button", 0))
             others.append(sum(kinds.values()))
-        del button
     return times, round(statistics.median(buttons)), round(statistics.median(others))
 
 
@@ -271,22 +275,26 @@ def check_read_back(root: Path, expected: dict[str, dict], profiles: dict[str, d
         for attempt in read:
             assert attempt.model_dump(mode="json") == attempts[attempt.id], "an attempt does not round-trip"
         assert [r.model_dump(mode="json") for r in store.list_reflections(user_id)] == list(doc["reflections"].values())
+    ours = next(iter(expected.values()))
     with tempfile.TemporaryDirectory() as scratch:  # what the real store writes, for comparison
         real = TinyDBStore(scratch)
         profile = real.profile_for("vergelijk")
-        scenario_id, scenario_title = doc["attempts"]["1"]["scenario_id"], doc["attempts"]["1"]["scenario_title"]
-        scenario = load_library().get(scenario_id)
-        attempt = Attempt(user_id=profile.id, scenario_id=scenario_id, scenario_title=scenario_title,
-                          state=engine.start(scenario))
-        real.save_attempt(attempt.model_copy(update={"state": engine.choose(
-            scenario, attempt.state, engine.available_choices(scenario, attempt.state)[0].id)[0]}))
+        scenario = load_library().get(ours["attempts"]["1"]["scenario_id"])
+        state = engine.start(scenario)
+        state, _ = engine.choose(scenario, state, engine.available_choices(scenario, state)[0].id)
+        real.save_attempt(Attempt(user_id=profile.id, scenario_id=scenario.id, scenario_title=scenario.title,
+                                  state=state))
         written = json.loads((Path(scratch) / "users" / f"{profile.id}.json").read_text(encoding="utf-8"))
-        ours = next(iter(expected.values()))
-        assert set(written) <= set(ours) and set(written["attempts"]["1"]) == set(ours["attempts"]["1"])
-        assert set(json.loads((Path(scratch) / "profiles.json").read_text())["profiles"]["1"]) == set(profiles["1"])
+        written_profiles = json.loads((Path(scratch) / "profiles.json").read_text(encoding="utf-8"))
+    assert set(written) <= set(ours) and set(written["attempts"]["1"]) == set(ours["attempts"]["1"])
+    assert set(written_profiles["profiles"]["1"]) == set(profiles["1"])
 
 
 # --- main -----------------------------------------------------------------------------------------
+
+def nl(number: int) -> str:
+    return f"{number:,}"
+
 
 def main() -> None:
     os.environ["SAMENSPEL_DEMO"] = "0"
@@ -299,26 +307,25 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="samenspel-bench-") as tmp:
         tmp_path = Path(tmp)
-        empty_root = tmp_path / "leeg"
-        big_root = tmp_path / "groot"
-        cases = [("lege opslag", empty_root, empty_store(empty_root))]
+        empty_root = tmp_path / "empty"
+        big_root = tmp_path / "large"
+        cases = [("empty store", empty_root, empty_store(empty_root))]
         start = time.perf_counter()
         big_user, steps = big_store(big_root, library.sorted())
         size = sum(f.stat().st_size for f in big_root.rglob("*.json"))
         user_size = (big_root / "users" / f"{big_user}.json").stat().st_size
-        print(f"grote opslag: {USERS:,} gebruikers, {steps:,} stappen, {size / 1e6:.1f} MB "
-              f"(gebruiker in de meting: {user_size / 1e3:.0f} kB), gebouwd in {time.perf_counter() - start:.1f} s")
-        cases.append((f"{steps:,} stappen".replace(",", "."), big_root, big_user))
-        quiet_streamlit()
+        print(f"large store: {nl(USERS)} users, {nl(steps)} steps, {size / 1e6:.1f} MB "
+              f"(measured user: {user_size / 1e3:.0f} kB), built in {time.perf_counter() - start:.1f} s")
+        cases.append((f"{nl(steps)} steps", big_root, big_user))
         for name, root, user_id in cases:
             app_times, buttons, others = bench_app(root, user_id, scenario)
             base_times = bench_baseline(others, buttons, tmp_path)
             app_ms = statistics.median(app_times) * 1000
             base_ms = statistics.median(base_times) * 1000
             rows.append((name, app_ms, base_ms, app_ms / base_ms, buttons, others))
-    print(f"\nEén keuzeklik op Spelen ({SCENARIO_ID}), mediaan van {CLICKS} klikken, AppTest, "
+    print(f"\nOne choice click on the Play page ({SCENARIO_ID}), median of {CLICKS} clicks, AppTest, "
           f"Python {sys.version.split()[0]}")
-    header = f"{'case':<18} {'median ms':>10} {'baseline ms':>12} {'ratio':>7}   baseline = knoppen + markdown"
+    header = f"{'case':<18} {'median ms':>10} {'baseline ms':>12} {'ratio':>7}   baseline = buttons + markdown"
     print(header)
     print("-" * len(header))
     for name, app_ms, base_ms, ratio, buttons, others in rows:

@@ -156,6 +156,7 @@ class TinyDBStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "users").mkdir(exist_ok=True)
+        self._index_cache: tuple[tuple, tuple[dict, dict]] | None = None
 
     # -- files --
     @property
@@ -179,11 +180,27 @@ class TinyDBStore:
             yield db
 
     # -- profiles --
+    def _profile_index(self) -> tuple[dict, dict]:
+        """Profiles by id and by nickname key, re-read only when the file was replaced."""
+        path = self._profiles_path
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return {}, {}
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = self._index_cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        docs = self._db(path).table("profiles").all()
+        index = ({d["id"]: d for d in docs}, {d["key"]: d for d in docs})
+        self._index_cache = (version, index)
+        return index
+
     def profile_for(self, nickname: str, create: bool = True) -> Profile | None:
         """The profile with this nickname (case and spacing ignored); created when asked."""
         cleaned = validate_nickname(nickname)
         key = normalise_nickname(cleaned)
-        found = self._db(self._profiles_path).table("profiles").get(Query().key == key)
+        found = self._profile_index()[1].get(key)
         if found is not None or not create:
             return Profile.model_validate(found) if found else None
         with self._write(self._profiles_path) as db:
@@ -196,7 +213,7 @@ class TinyDBStore:
             return profile
 
     def get_profile(self, user_id: str) -> Profile | None:
-        found = self._db(self._profiles_path).table("profiles").get(Query().id == user_id)
+        found = self._profile_index()[0].get(user_id)
         return Profile.model_validate(found) if found else None
 
     # -- attempts --

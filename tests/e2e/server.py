@@ -175,7 +175,8 @@ def start_scenario(page, title: str) -> None:
         .last
     )
     card.get_by_role("button", name="Start", exact=True).click()
-    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_role("heading", name="Scenario's", exact=True)).to_have_count(0, timeout=UI_TIMEOUT)
+    expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
     start = page.get_by_role("button", name="Start het gesprek")
     expect(start).to_be_visible(timeout=UI_TIMEOUT)
     start.click()

@@ -33,7 +33,9 @@ def test_play_reflect_and_find_it_in_the_log(page, app_server):
     assert step >= 2, "De taalbarrière should take more than one decision"
     expect(page.get_by_text("Wat doe je?", exact=True)).to_have_count(0)
 
-    page.get_by_role("button", name="Schrijf je reflectie").click()
+    to_reflection = page.get_by_role("button", name="Schrijf je reflectie")
+    expect(to_reflection).to_be_visible()
+    to_reflection.click()
     expect(page.get_by_role("heading", name="Reflectie", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
     wanted = f"Ik wilde dat de moeder mij echt begreep (e2e {token})."
     intention = f"Ik laat de ouder navertellen wat we afspraken (e2e {token})."

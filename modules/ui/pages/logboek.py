@@ -41,7 +41,8 @@ with tab_attempts:
             if item.finished and scenario is not None and item.state.ending in scenario.endings:
                 status = f"Afgerond: {scenario.endings[item.state.ending].title}"
             else:
-                status = f"Bezig ({len(item.state.steps)} keuzes)"
+                steps = len(item.state.steps)
+                status = f"Bezig ({steps} {'keuze' if steps == 1 else 'keuzes'})"
             st.markdown(f"**{title}** — {status}")
             st.caption(f"Begonnen {common.short_date(item.started_at)} · bijgewerkt {common.short_date(item.updated_at)}")
             if scenario is None:

@@ -38,8 +38,7 @@ def show_step(node_id: str, choice) -> None:
     show_lines(node.lines)
     with st.chat_message("Jij", avatar=common.AVATARS[Speaker.leraar]):
         st.markdown(f"**Jij:** {choice.text}")
-    with st.chat_message(scenario.persona.label, avatar=common.AVATARS[Speaker.ouder]):
-        st.markdown(choice.reaction)
+    st.markdown(f"_{choice.reaction.strip()}_")
 
 
 def show_feedback(choice, changes: dict[str, int], step: int) -> None:
@@ -48,11 +47,10 @@ def show_feedback(choice, changes: dict[str, int], step: int) -> None:
         visible = {k: v for k, v in changes.items() if scenario.variables[k].visible}
         if visible:
             st.markdown(" · ".join(common.format_change(k, v, scenario) for k, v in visible.items()))
-        cols = st.columns(max(1, len(choice.principles)))
-        for index, (pid, weight) in enumerate(choice.principles.items()):
-            principle = catalogue.get(pid)
-            mark = "✓" if weight > 0 else "⚠"
-            with cols[index]:
+        with st.container(horizontal=True):
+            for pid, weight in choice.principles.items():
+                principle = catalogue.get(pid)
+                mark = "✓" if weight > 0 else "⚠"
                 common.principle_popover(principle, key=f"why-{step}-{pid}", label=f"{mark} Waarom? {principle.name}")
 
 
@@ -129,7 +127,8 @@ if visible_vars:
 
 taken = engine.path(scenario, state)
 if len(taken) > 1:
-    with st.expander(f"Eerder in dit gesprek ({len(taken) - 1} keuzes)"):
+    earlier = len(taken) - 1
+    with st.expander(f"Eerder in dit gesprek ({earlier} {'keuze' if earlier == 1 else 'keuzes'})"):
         for node_id, choice in taken[:-1]:
             show_step(node_id, choice)
 if taken:
