@@ -11,7 +11,7 @@ from modules.engine import PlayState
 
 
 def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
 def new_id() -> str:
@@ -55,3 +55,51 @@ class Reflection(BaseModel):
     created_at: str = Field(default_factory=now)
     answers: dict[str, str] = Field(default_factory=dict, description="Question key -> the teacher's text")
     intention: str = Field(description="One concrete intention for next time")
+
+
+ROLES = ("teacher", "coach", "facilitator", "admin")
+
+
+class Account(BaseModel):
+    """A user account. The id is the user id that every other record carries."""
+
+    id: str = Field(default_factory=new_id)
+    username: str
+    role: str = Field(default="teacher", pattern="^(teacher|coach|facilitator|admin)$")
+    password_hash: str | None = Field(default=None, description="Argon2id; None until a password is set")
+    active: bool = True
+    created_at: str = Field(default_factory=now)
+    invite_code: str | None = Field(default=None, description="Coaches: the code teachers use to connect")
+    reset_code_hash: str | None = None
+    reset_expires: str | None = None
+    oidc_subject: str | None = Field(default=None, description="issuer|subject of a school sign-in")
+    migrated_from_nickname: bool = False
+
+    @property
+    def needs_password(self) -> bool:
+        return self.password_hash is None and self.oidc_subject is None
+
+
+class Connection(BaseModel):
+    teacher_id: str
+    coach_id: str
+    created_at: str = Field(default_factory=now)
+
+
+class Share(BaseModel):
+    reflection_id: str
+    teacher_id: str
+    coach_id: str
+    shared_at: str = Field(default_factory=now)
+
+
+class Comment(BaseModel):
+    """A comment in the thread of one reflection; stored with the reflection's owner."""
+
+    id: str = Field(default_factory=new_id)
+    reflection_id: str
+    owner_id: str = Field(description="The teacher whose reflection this is")
+    author_id: str
+    author_name: str
+    text: str
+    created_at: str = Field(default_factory=now)

@@ -2,8 +2,10 @@
 
 Pages use ``Store`` and never touch TinyDB. Layout of the TinyDB backend::
 
-    progress/profiles.json          nickname -> user id
-    progress/users/<user id>.json   that user's attempts and reflections
+    progress/accounts.json          accounts (id, username, role, Argon2id hash ...) and the sign-in throttle
+    progress/links.json             teacher-coach connections and shared reflections
+    progress/users/<user id>.json   that user's attempts, reflections, the comments on them, read markers
+    progress/profiles.json          nickname profiles from before accounts (read once, to migrate)
 
 Every write holds a lock that works across threads (``threading.RLock``) and
 across processes (``filelock``), and replaces the file atomically (temp file,
@@ -26,7 +28,7 @@ from filelock import FileLock
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
-from modules.records import Attempt, Profile, Reflection, now
+from modules.records import Account, Attempt, Comment, Connection, Profile, Reflection, Share, now
 
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "progress"
 NICKNAME_MAX = 40
@@ -53,19 +55,51 @@ class InvalidInputError(StoreError, ValueError):
     pass
 
 
+class DuplicateError(StoreError):
+    pass
+
+
 class Store(Protocol):
-    """What pages may ask of storage. A PostgreSQL backend would implement the same."""
+    """What the app may ask of storage. A PostgreSQL backend would implement the same.
 
-    def profile_for(self, nickname: str, create: bool = True) -> Profile | None: ...
-    def get_profile(self, user_id: str) -> Profile | None: ...
+    The store does no authorisation: ``modules.accounts`` and ``modules.sharing`` decide
+    who may do what, and pages go through them for anything that crosses users.
+    """
 
+    # accounts and sign-in throttle
+    def get_account(self, user_id: str) -> Account | None: ...
+    def find_account(self, *, username: str | None = None, invite_code: str | None = None,
+                     oidc_subject: str | None = None) -> Account | None: ...
+    def list_accounts(self) -> list[Account]: ...
+    def create_account(self, account: Account) -> Account: ...
+    def save_account(self, account: Account) -> Account: ...
+    def delete_account(self, user_id: str) -> None: ...
+    def get_throttle(self, username: str) -> dict: ...
+    def set_throttle(self, username: str, failures: int, locked_until: str | None) -> None: ...
+    def list_profiles(self) -> list[Profile]: ...
+
+    # a user's own records
     def create_attempt(self, attempt: Attempt) -> Attempt: ...
     def save_attempt(self, attempt: Attempt) -> Attempt: ...
     def get_attempt(self, user_id: str, attempt_id: str) -> Attempt: ...
     def list_attempts(self, user_id: str, scenario_id: str | None = None) -> list[Attempt]: ...
-
     def add_reflection(self, reflection: Reflection) -> Reflection: ...
     def list_reflections(self, user_id: str) -> list[Reflection]: ...
+    def get_reflection(self, user_id: str, reflection_id: str) -> Reflection: ...
+
+    # connections, shares, comments, read markers
+    def connect(self, teacher_id: str, coach_id: str) -> Connection: ...
+    def disconnect(self, teacher_id: str, coach_id: str) -> None: ...
+    def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]: ...
+    def share(self, share: Share) -> Share: ...
+    def unshare(self, reflection_id: str, coach_id: str) -> None: ...
+    def shares(self, *, teacher_id: str | None = None, coach_id: str | None = None,
+               reflection_id: str | None = None) -> list[Share]: ...
+    def add_comment(self, comment: Comment) -> Comment: ...
+    def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]: ...
+    def remove_comments_by(self, owner_id: str, author_id: str) -> None: ...
+    def mark_seen(self, user_id: str, reflection_id: str, at: str) -> None: ...
+    def seen(self, user_id: str) -> dict[str, str]: ...
 
 
 # --- TinyDB backend ---------------------------------------------------------------------------
@@ -156,7 +190,7 @@ class TinyDBStore:
         self.root = Path(root)
         self.root.mkdir(parents=True, exist_ok=True)
         (self.root / "users").mkdir(exist_ok=True)
-        self._index_cache: tuple[tuple, tuple[dict, dict]] | None = None
+        self._index_cache: tuple[tuple, dict[str, dict]] | None = None
 
     # -- files --
     @property
@@ -179,28 +213,12 @@ class TinyDBStore:
             db.storage.read()  # raises CorruptDataError before any write is attempted
             yield db
 
-    # -- profiles --
-    def _profile_index(self) -> tuple[dict, dict]:
-        """Profiles by id and by nickname key, re-read only when the file was replaced."""
-        path = self._profiles_path
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return {}, {}
-        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        cached = self._index_cache
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        docs = self._db(path).table("profiles").all()
-        index = ({d["id"]: d for d in docs}, {d["key"]: d for d in docs})
-        self._index_cache = (version, index)
-        return index
-
+    # -- legacy nickname profiles (before accounts) --
     def profile_for(self, nickname: str, create: bool = True) -> Profile | None:
-        """The profile with this nickname (case and spacing ignored); created when asked."""
+        """The nickname profile (case and spacing ignored); only kept to migrate old data and for tests."""
         cleaned = validate_nickname(nickname)
         key = normalise_nickname(cleaned)
-        found = self._profile_index()[1].get(key)
+        found = self._db(self._profiles_path).table("profiles").get(Query().key == key)
         if found is not None or not create:
             return Profile.model_validate(found) if found else None
         with self._write(self._profiles_path) as db:
@@ -212,9 +230,136 @@ class TinyDBStore:
             table.insert({**profile.model_dump(), "key": key})
             return profile
 
-    def get_profile(self, user_id: str) -> Profile | None:
-        found = self._profile_index()[0].get(user_id)
-        return Profile.model_validate(found) if found else None
+    def list_profiles(self) -> list[Profile]:
+        return [Profile.model_validate(d) for d in self._db(self._profiles_path).table("profiles").all()]
+
+    # -- accounts --
+    @property
+    def _accounts_path(self) -> Path:
+        return self.root / "accounts.json"
+
+    def _account_index(self) -> dict[str, dict]:
+        """Account documents by id, re-read only when the file was replaced (cheap per page run)."""
+        path = self._accounts_path
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return {}
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = self._index_cache
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index = {d["id"]: d for d in self._db(path).table("accounts").all()}
+        self._index_cache = (version, index)
+        return index
+
+    def get_account(self, user_id: str) -> Account | None:
+        found = self._account_index().get(user_id)
+        return Account.model_validate(found) if found else None
+
+    def find_account(self, *, username: str | None = None, invite_code: str | None = None,
+                     oidc_subject: str | None = None) -> Account | None:
+        key = normalise_nickname(username) if username is not None else None
+        for doc in self._account_index().values():
+            if (key is not None and doc["key"] == key) or (
+                invite_code is not None and doc.get("invite_code") == invite_code
+            ) or (oidc_subject is not None and doc.get("oidc_subject") == oidc_subject):
+                return Account.model_validate(doc)
+        return None
+
+    def list_accounts(self) -> list[Account]:
+        return sorted((Account.model_validate(d) for d in self._account_index().values()), key=lambda a: a.username.lower())
+
+    def create_account(self, account: Account) -> Account:
+        """Insert a new account; raises ``DuplicateError`` when the username is taken."""
+        key = normalise_nickname(account.username)
+        with self._write(self._accounts_path) as db:
+            table = db.table("accounts")
+            if table.get(Query().key == key) is not None:
+                raise DuplicateError(f"username {account.username!r} is taken")
+            if table.get(Query().id == account.id) is not None:
+                raise DuplicateError(f"account id {account.id} exists")
+            table.insert({**account.model_dump(mode="json"), "key": key})
+        return account
+
+    def save_account(self, account: Account) -> Account:
+        key = normalise_nickname(account.username)
+        with self._write(self._accounts_path) as db:
+            if not db.table("accounts").update({**account.model_dump(mode="json"), "key": key}, Query().id == account.id):
+                raise NotFoundError(f"account {account.id} not found")
+        return account
+
+    def delete_account(self, user_id: str) -> None:
+        """Remove the account, its data file, its links and shares."""
+        with self._write(self._accounts_path) as db:
+            db.table("accounts").remove(Query().id == user_id)
+        with self._write(self._links_path) as db:
+            db.table("connections").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
+            db.table("shares").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
+        path = self._user_path(user_id)
+        with locked(path):
+            path.unlink(missing_ok=True)
+
+    # -- sign-in throttle, keyed by the username as typed (existing or not) --
+    def get_throttle(self, username: str) -> dict:
+        found = self._db(self._accounts_path).table("throttle").get(Query().key == normalise_nickname(username))
+        return dict(found) if found else {"failures": 0, "locked_until": None}
+
+    def set_throttle(self, username: str, failures: int, locked_until: str | None) -> None:
+        key = normalise_nickname(username)
+        with self._write(self._accounts_path) as db:
+            db.table("throttle").upsert({"key": key, "failures": failures, "locked_until": locked_until}, Query().key == key)
+
+    # -- connections and shares --
+    @property
+    def _links_path(self) -> Path:
+        return self.root / "links.json"
+
+    def connect(self, teacher_id: str, coach_id: str) -> Connection:
+        with self._write(self._links_path) as db:
+            table = db.table("connections")
+            q = (Query().teacher_id == teacher_id) & (Query().coach_id == coach_id)
+            found = table.get(q)
+            if found is not None:
+                return Connection.model_validate(found)
+            connection = Connection(teacher_id=teacher_id, coach_id=coach_id)
+            table.insert(connection.model_dump(mode="json"))
+            return connection
+
+    def disconnect(self, teacher_id: str, coach_id: str) -> None:
+        """End the connection and withdraw every reflection shared with that coach."""
+        with self._write(self._links_path) as db:
+            db.table("connections").remove((Query().teacher_id == teacher_id) & (Query().coach_id == coach_id))
+            db.table("shares").remove((Query().teacher_id == teacher_id) & (Query().coach_id == coach_id))
+
+    def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]:
+        docs = self._db(self._links_path).table("connections").all()
+        return [
+            Connection.model_validate(d) for d in docs
+            if (teacher_id is None or d["teacher_id"] == teacher_id) and (coach_id is None or d["coach_id"] == coach_id)
+        ]
+
+    def share(self, share: Share) -> Share:
+        with self._write(self._links_path) as db:
+            table = db.table("shares")
+            q = (Query().reflection_id == share.reflection_id) & (Query().coach_id == share.coach_id)
+            if table.get(q) is None:
+                table.insert(share.model_dump(mode="json"))
+        return share
+
+    def unshare(self, reflection_id: str, coach_id: str) -> None:
+        with self._write(self._links_path) as db:
+            db.table("shares").remove((Query().reflection_id == reflection_id) & (Query().coach_id == coach_id))
+
+    def shares(self, *, teacher_id: str | None = None, coach_id: str | None = None,
+               reflection_id: str | None = None) -> list[Share]:
+        docs = self._db(self._links_path).table("shares").all()
+        return [
+            Share.model_validate(d) for d in docs
+            if (teacher_id is None or d["teacher_id"] == teacher_id)
+            and (coach_id is None or d["coach_id"] == coach_id)
+            and (reflection_id is None or d["reflection_id"] == reflection_id)
+        ]
 
     # -- attempts --
     def create_attempt(self, attempt: Attempt) -> Attempt:
@@ -255,6 +400,35 @@ class TinyDBStore:
     def list_reflections(self, user_id: str) -> list[Reflection]:
         docs = self._db(self._user_path(user_id)).table("reflections").all()
         return sorted((Reflection.model_validate(d) for d in docs), key=lambda r: r.created_at, reverse=True)
+
+    def get_reflection(self, user_id: str, reflection_id: str) -> Reflection:
+        found = self._db(self._user_path(user_id)).table("reflections").get(Query().id == reflection_id)
+        if found is None:
+            raise NotFoundError(f"reflection {reflection_id} of user {user_id} not found")
+        return Reflection.model_validate(found)
+
+    # -- comments (stored with the reflection's owner) and read markers --
+    def add_comment(self, comment: Comment) -> Comment:
+        with self._write(self._user_path(comment.owner_id)) as db:
+            db.table("comments").insert(comment.model_dump(mode="json"))
+        return comment
+
+    def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]:
+        table = self._db(self._user_path(owner_id)).table("comments")
+        docs = table.all() if reflection_id is None else table.search(Query().reflection_id == reflection_id)
+        return sorted((Comment.model_validate(d) for d in docs), key=lambda c: (c.created_at, c.id))
+
+    def remove_comments_by(self, owner_id: str, author_id: str) -> None:
+        with self._write(self._user_path(owner_id)) as db:
+            db.table("comments").remove(Query().author_id == author_id)
+
+    def mark_seen(self, user_id: str, reflection_id: str, at: str) -> None:
+        with self._write(self._user_path(user_id)) as db:
+            db.table("seen").upsert({"reflection_id": reflection_id, "at": at}, Query().reflection_id == reflection_id)
+
+    def seen(self, user_id: str) -> dict[str, str]:
+        """Per reflection: the time up to which this user has read its comments."""
+        return {d["reflection_id"]: d["at"] for d in self._db(self._user_path(user_id)).table("seen").all()}
 
 
 def open_store(root: str | Path | None = None) -> TinyDBStore:

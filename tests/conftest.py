@@ -12,6 +12,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"
 
 os.chdir(ROOT)  # AppTest and page paths are relative to the repo root
+os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")  # cheap Argon2id parameters, same algorithm
 
 
 @pytest.fixture

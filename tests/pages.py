@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 30
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PASSWORD = "een-lang-wachtwoord"
 
 
 def open_app() -> AppTest:
@@ -15,12 +16,28 @@ def open_app() -> AppTest:
     return at.run()
 
 
-def sign_in(at: AppTest, nickname: str = "tester") -> AppTest:
-    at.text_input[0].input(nickname)
-    at.button[0].click()
-    at.run()
+def sign_up(at: AppTest, username: str = "tester", password: str = PASSWORD) -> AppTest:
+    """Create a teacher account through the welcome page and land on the start page."""
+    at.text_input(key="up-user").input(username)
+    at.text_input(key="up-pass").input(password)
+    at.text_input(key="up-again").input(password)
+    at.button(key="FormSubmitter:sign-up-Account maken").click().run()
+    assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
+    return at
+
+
+def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
+    at.text_input(key="in-user").input(username)
+    at.text_input(key="in-pass").input(password)
+    at.button(key="FormSubmitter:sign-in-Inloggen").click().run()
     assert not at.exception, at.exception
     return at
+
+
+def as_user(username: str, password: str = PASSWORD) -> AppTest:
+    """A fresh browser session signed in as an existing account."""
+    return sign_in(open_app(), username, password)
 
 
 def texts(at: AppTest) -> str:
@@ -31,6 +48,14 @@ def texts(at: AppTest) -> str:
     for expander in at.expander:
         parts.append(expander.label)
     return "\n".join(parts)
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    """Open a page file directly, as a URL would (e.g. 'modules/ui/pages/logboek.py')."""
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, at.exception
+    return at
 
 
 def click(at: AppTest, key: str) -> AppTest:

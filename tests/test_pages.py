@@ -7,7 +7,7 @@ import pytest
 from modules.store import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.conftest import FIXTURES
-from tests.pages import choice_keys, click, open_app, play_to_end, sign_in, start_scenario, texts
+from tests.pages import choice_keys, click, goto, open_app, play_to_end, sign_in, sign_up, start_scenario, texts
 
 FLAGSHIPS = ["de-veeleisende-ouder", "de-taalbarriere", "zorgbeslissing-passend-onderwijs"]
 LOGBOOK = "modules/ui/pages/logboek.py"
@@ -15,19 +15,14 @@ REFLECTION = "modules/ui/pages/reflectie.py"
 PRINCIPLES = "modules/ui/pages/principes.py"
 
 
-def goto(at, page):
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def test_nickname_is_required_and_opens_the_library(app_env):
+def test_sign_up_is_checked_and_opens_the_library(app_env):
     at = open_app()
-    assert "Kies een schuilnaam" in texts(at)
-    at.button[0].click().run()
-    assert "Vul een schuilnaam in" in texts(at)
-    sign_in(at, "groen potlood")
+    at.text_input(key="up-user").input("groen potlood")
+    at.text_input(key="up-pass").input("kort")
+    at.text_input(key="up-again").input("kort")
+    at.button(key="FormSubmitter:sign-up-Account maken").click().run()
+    assert "minstens 10 tekens" in texts(at)
+    sign_up(at, "groen potlood")
     assert at.title[0].value == "Scenario's"
     page = texts(at)
     for title in ["De veeleisende ouder", "De taalbarrière", "Een zorgbeslissing onder Passend Onderwijs"]:
@@ -37,7 +32,7 @@ def test_nickname_is_required_and_opens_the_library(app_env):
 
 @pytest.mark.parametrize("scenario_id", FLAGSHIPS)
 def test_play_a_scenario_to_an_ending_and_see_the_debrief(app_env, scenario_id):
-    at = sign_in(open_app())
+    at = sign_up(open_app())
     start_scenario(at, scenario_id)
     first = choice_keys(at)
     assert 2 <= len(first) <= 4
@@ -55,13 +50,13 @@ def test_play_a_scenario_to_an_ending_and_see_the_debrief(app_env, scenario_id):
 
 
 def test_every_choice_is_saved_and_the_attempt_resumes_in_a_new_session(app_env):
-    at = sign_in(open_app(), "hervatter")
+    at = sign_up(open_app(), "hervatter")
     start_scenario(at, "de-taalbarriere")
     click(at, choice_keys(at)[0])
     second_step = choice_keys(at)
     assert second_step and second_step[0].startswith("choice-1-")
 
-    fresh = sign_in(open_app(), "Hervatter")  # same nickname, other case: same profile
+    fresh = sign_in(open_app(), "Hervatter")  # a new session; username case does not matter
     assert "Bezig" in texts(fresh)
     click(fresh, "resume-de-taalbarriere")
     assert choice_keys(fresh) == second_step
@@ -69,7 +64,7 @@ def test_every_choice_is_saved_and_the_attempt_resumes_in_a_new_session(app_env)
 
 
 def test_saved_reflection_appears_in_the_log_as_plain_text(app_env):
-    at = sign_in(open_app())
+    at = sign_up(open_app())
     start_scenario(at, "de-taalbarriere")
     play_to_end(at)
     click(at, "to-reflection")
@@ -88,7 +83,7 @@ def test_saved_reflection_appears_in_the_log_as_plain_text(app_env):
 
 
 def test_reflection_without_intention_is_refused_and_keeps_the_text(app_env):
-    at = sign_in(open_app())
+    at = sign_up(open_app())
     goto(at, REFLECTION)
     at.text_area(key="refl-ik_dacht").input("Ik dacht dat het snel zou gaan.")
     at.button(key="FormSubmitter:reflection-Bewaar in mijn logboek").click().run()
@@ -104,7 +99,7 @@ def test_broken_scenario_is_listed_for_authors_while_others_play(app_env, tmp_pa
     shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", folder)
     shutil.copy(FIXTURES / "broken" / "missing-target.yaml", folder)
     monkeypatch.setenv("SAMENSPEL_SCENARIO_DIR", str(folder))
-    at = sign_in(open_app())
+    at = sign_up(open_app())
     page = texts(at)
     assert "1 scenariobestand(en) met fouten" in page
     assert "missing-target.yaml:27" in page and "target 'nergens' is neither a node nor an ending" in page
@@ -114,7 +109,7 @@ def test_broken_scenario_is_listed_for_authors_while_others_play(app_env, tmp_pa
 
 
 def test_principles_page_shows_source_and_training_scenarios(app_env):
-    at = goto(sign_in(open_app()), PRINCIPLES)
+    at = goto(sign_up(open_app()), PRINCIPLES)
     page = texts(at)
     assert "Relationele" in page
     assert "Bron: 000_bd1fe83d345ef498.txt" in page
@@ -122,7 +117,7 @@ def test_principles_page_shows_source_and_training_scenarios(app_env):
 
 
 def test_log_lists_attempts_with_resume_and_debrief(app_env):
-    at = sign_in(open_app())
+    at = sign_up(open_app())
     start_scenario(at, "de-taalbarriere")
     click(at, choice_keys(at)[0])
     goto(at, LOGBOOK)
@@ -134,9 +129,9 @@ def test_log_lists_attempts_with_resume_and_debrief(app_env):
 
 
 def test_unreadable_data_file_gives_a_dutch_message_and_is_kept(app_env):
-    at = sign_in(open_app(), "pechvogel")
+    at = sign_up(open_app(), "pechvogel")
     store = TinyDBStore(app_env)
-    user = store.profile_for("pechvogel")
+    user = store.find_account(username="pechvogel")
     path = app_env / "users" / f"{user.id}.json"
     path.write_text("{kapot", encoding="utf-8")
     goto(at, LOGBOOK)
@@ -144,9 +139,9 @@ def test_unreadable_data_file_gives_a_dutch_message_and_is_kept(app_env):
     assert path.read_text(encoding="utf-8") == "{kapot"
 
 
-def test_demo_profile_has_a_filled_log(app_env, monkeypatch):
+def test_demo_teacher_has_a_filled_log(app_env, monkeypatch):
     monkeypatch.setenv("SAMENSPEL_DEMO", "1")
-    at = sign_in(open_app(), "demo")
+    at = sign_in(open_app(), "demo-leraar", "oefenen-met-ouders")
     assert "Afgerond" in texts(at)
     goto(at, LOGBOOK)
     assert "Reflecties (1)" in [t.label for t in at.tabs]

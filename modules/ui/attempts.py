@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from modules.records import Attempt, Profile
+from modules.records import Account, Attempt
 from modules.store import StoreError
 from modules.ui import common
 
 
-def finished_attempt_picker(user: Profile, label: str, key: str) -> Attempt | None:
+def finished_attempt_picker(user: Account, label: str, key: str) -> Attempt | None:
     """A select box of finished attempts, defaulting to the attempt in the session."""
     try:
         attempts = [a for a in common.store().list_attempts(user.id) if a.finished]

@@ -10,7 +10,7 @@ import streamlit as st
 
 from modules.library import SCENARIO_DIR, Library, load_library
 from modules.principles import Catalogue, Principle, load_catalogue
-from modules.records import Profile
+from modules.records import Account
 from modules.scenario import Scenario, Speaker
 from modules.store import CorruptDataError, StoreError, TinyDBStore, open_store
 
@@ -22,6 +22,12 @@ PAGES = {
     "reflectie": "modules/ui/pages/reflectie.py",
     "logboek": "modules/ui/pages/logboek.py",
     "principes": "modules/ui/pages/principes.py",
+    "mijn_coach": "modules/ui/pages/mijn_coach.py",
+    "portfolio": "modules/ui/pages/portfolio.py",
+    "mijn_gegevens": "modules/ui/pages/mijn_gegevens.py",
+    "coach": "modules/ui/pages/coach.py",
+    "team_overzicht": "modules/ui/pages/team_overzicht.py",
+    "beheer": "modules/ui/pages/beheer.py",
 }
 
 AVATARS = {
@@ -58,17 +64,23 @@ def catalogue() -> Catalogue:
     return load_catalogue()
 
 
-def current_user() -> Profile | None:
+def current_user() -> Account | None:
+    """The signed-in, active account of this browser session."""
     user_id = st.session_state.get(USER)
     if not user_id:
         return None
-    return store().get_profile(user_id)
+    account = store().get_account(user_id)
+    return account if account is not None and account.active else None
 
 
-def require_user() -> Profile:
+def require_user(*roles: str) -> Account:
+    """The signed-in account; stops the page when nobody (or a wrong role) is signed in.
+
+    Navigation only lists a role's own pages, so this is a second line of defence.
+    """
     user = current_user()
-    if user is None:
-        st.warning("Kies eerst een schuilnaam op de welkomstpagina.")
+    if user is None or (roles and user.role not in roles):
+        st.warning("Deze pagina is niet beschikbaar. Log in met een account dat hier toegang toe heeft.")
         st.stop()
     return user
 
@@ -147,3 +159,42 @@ def short_date(iso: str | None) -> str:
     if not iso:
         return ""
     return iso[:16].replace("T", " ")
+
+
+# --- optional school sign-in (OIDC through st.login) ----------------------------------------
+
+PROVIDER_LABELS = {"microsoft": "Microsoft 365", "google": "Google Workspace"}
+
+
+def oidc_providers() -> list[str]:
+    """Providers configured under [auth.<name>] in .streamlit/secrets.toml; empty without configuration."""
+    try:
+        auth = st.secrets.get("auth")
+    except Exception:  # no secrets file at all
+        return []
+    if not auth or "cookie_secret" not in auth or "redirect_uri" not in auth:
+        return []
+    return [name for name, value in auth.items() if hasattr(value, "keys") and "client_id" in value]
+
+
+def oidc_signed_in() -> bool:
+    try:
+        return bool(st.user.is_logged_in)
+    except Exception:
+        return False
+
+
+def adopt_oidc_user() -> None:
+    """After a school sign-in, bind the browser session to the matching Samenspel account."""
+    if not oidc_signed_in():
+        return
+    from modules import accounts
+
+    info = st.user.to_dict()
+    try:
+        account = accounts.oidc_account(store(), str(info.get("iss", "")), str(info.get("sub", "")),
+                                        info.get("email"), info.get("name"))
+    except accounts.AuthError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[USER] = account.id

@@ -1,4 +1,4 @@
-"""Entry of the app: page config, profile gate, navigation."""
+"""Entry of the app: page config, sign-in gate, one navigation per role."""
 
 from __future__ import annotations
 
@@ -6,41 +6,83 @@ import os
 
 import streamlit as st
 
+from modules import accounts
+from modules.records import Account
 from modules.ui import common
+
+PAGE_META = {
+    "scenarios": ("Scenario's", "📚"),
+    "spelen": ("Spelen", "💬"),
+    "nabespreking": ("Nabespreking", "🧭"),
+    "reflectie": ("Reflectie", "✍️"),
+    "logboek": ("Logboek", "📓"),
+    "mijn_coach": ("Mijn coach", "🤝"),
+    "portfolio": ("Portfolio", "📁"),
+    "principes": ("Principes", "🧩"),
+    "mijn_gegevens": ("Mijn gegevens", "🔒"),
+    "coach": ("Mijn leraren", "🧑‍🏫"),
+    "team_overzicht": ("Teamoverzicht", "📊"),
+    "beheer": ("Accounts beheren", "🛠️"),
+}
+PRACTICE = ["scenarios", "spelen", "nabespreking", "reflectie"]
+NAVIGATION = {
+    "teacher": {"Oefenen": PRACTICE, "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
+                "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
+    "facilitator": {"Oefenen": PRACTICE, "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
+                    "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
+    "coach": {"Coaching": ["coach", "team_overzicht"], "Oefenen": PRACTICE,
+              "Mijn werk": ["logboek", "portfolio"], "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
+    "admin": {"Beheer": ["beheer"], "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
+}
+
+
+def pages_for(role: str) -> dict[str, list[str]]:
+    """Page keys per section for a role; a page not listed here is not reachable for that role."""
+    return NAVIGATION[role]
 
 
 @st.cache_resource(show_spinner=False)
-def _seed_demo(root: str) -> None:
-    from modules.demo import seed
+def _prepare_data(root: str, demo: bool) -> None:
+    """Once per data folder and process: migrate nickname profiles, seed demo accounts."""
+    store = common.store()
+    accounts.migrate_profiles(store)
+    if demo:
+        from modules.demo import seed
 
-    seed(common.store())
+        seed(store)
+
+
+def _sidebar(user: Account) -> None:
+    with st.sidebar:
+        st.caption(f"Ingelogd als {accounts.ROLE_LABELS[user.role].lower()}")
+        common.user_text(user.username)
+        if st.button("Uitloggen", key="sign-out"):
+            for key in list(st.session_state.keys()):
+                del st.session_state[key]
+            if common.oidc_signed_in():
+                st.logout()
+            st.rerun()
 
 
 def main() -> None:
     st.set_page_config(page_title="Samenspel", page_icon="🤝", layout="centered")
-    if os.environ.get("SAMENSPEL_DEMO", "1") != "0":
-        _seed_demo(str(common.store().root))
+    _prepare_data(str(common.store().root), os.environ.get("SAMENSPEL_DEMO", "1") != "0")
     user = common.current_user()
+    if user is None:
+        common.adopt_oidc_user()
+        user = common.current_user()
     if user is None:
         pages = [st.Page(common.PAGES["welkom"], title="Welkom", icon="👋", default=True)]
     else:
-        pages = {
-            "Oefenen": [
-                st.Page(common.PAGES["scenarios"], title="Scenario's", icon="📚", default=True),
-                st.Page(common.PAGES["spelen"], title="Spelen", icon="💬"),
-                st.Page(common.PAGES["nabespreking"], title="Nabespreking", icon="🧭"),
-                st.Page(common.PAGES["reflectie"], title="Reflectie", icon="✍️"),
-            ],
-            "Mijn werk": [st.Page(common.PAGES["logboek"], title="Logboek", icon="📓")],
-            "Kennis": [st.Page(common.PAGES["principes"], title="Principes", icon="🧩")],
-        }
+        pages = {}
+        first = True
+        for section, keys in pages_for(user.role).items():
+            pages[section] = []
+            for key in keys:
+                title, icon = PAGE_META[key]
+                pages[section].append(st.Page(common.PAGES[key], title=title, icon=icon, default=first))
+                first = False
     navigation = st.navigation(pages)
     if user is not None:
-        with st.sidebar:
-            st.caption("Je oefent als")
-            common.user_text(user.nickname)
-            if st.button("Wissel van schuilnaam", key="sign-out"):
-                for key in (common.USER, common.SCENARIO, common.ATTEMPT):
-                    st.session_state.pop(key, None)
-                st.rerun()
+        _sidebar(user)
     navigation.run()

@@ -1,8 +1,9 @@
-"""Welcome: choose a nickname (a local profile, no password yet)."""
+"""Welcome: sign in, create an account, reset a password, or claim an old nickname."""
 
 import streamlit as st
 
-from modules.store import InvalidInputError, StoreError
+from modules import accounts
+from modules.store import StoreError
 from modules.ui import common
 
 st.title("Welkom bij Samenspel")
@@ -11,20 +12,88 @@ st.markdown(
     "ziet hoe de ouder reageert en krijgt feedback op basis van principes van goed partnerschap "
     "tussen school en ouders. Daarna blik je terug en schrijf je een reflectie in je logboek."
 )
-st.info(
-    "Kies een schuilnaam. Je echte naam is niet nodig. Met dezelfde schuilnaam kom je later terug bij je logboek. "
-    "Let op: iedereen die je schuilnaam kent, kan je logboek openen. Kies dus iets wat niet voor de hand ligt."
-)
-with st.form("profile"):
-    nickname = st.text_input("Schuilnaam", max_chars=40, placeholder="bijvoorbeeld: groen-potlood-7")
-    submitted = st.form_submit_button("Beginnen", type="primary")
-if submitted:
-    try:
-        profile = common.store().profile_for(nickname)
-    except InvalidInputError:
-        st.error("Vul een schuilnaam in van hoogstens 40 tekens.")
-    except StoreError as exc:
-        common.store_error(exc)
-    else:
-        st.session_state[common.USER] = profile.id
-        st.rerun()
+
+
+def signed_in(account) -> None:
+    st.session_state[common.USER] = account.id
+    st.rerun()
+
+
+providers = common.oidc_providers()
+if providers:
+    st.markdown("**Inloggen met je schoolaccount**")
+    for provider in providers:
+        if st.button(f"Inloggen met {common.PROVIDER_LABELS.get(provider, provider)}", key=f"oidc-{provider}"):
+            st.login(provider)
+    st.caption("Of log in met een Samenspel-account:")
+
+tab_in, tab_up, tab_code, tab_old = st.tabs(["Inloggen", "Account maken", "Code van de beheerder", "Ik had een schuilnaam"])
+
+with tab_in:
+    with st.form("sign-in"):
+        username = st.text_input("Gebruikersnaam", key="in-user")
+        password = st.text_input("Wachtwoord", type="password", key="in-pass")
+        submitted = st.form_submit_button("Inloggen", type="primary")
+    if submitted:
+        try:
+            signed_in(accounts.sign_in(common.store(), username, password))
+        except accounts.AuthError as exc:
+            st.error(str(exc))
+        except StoreError as exc:
+            common.store_error(exc)
+
+with tab_up:
+    st.caption(
+        "Een account is voor leraren. Coaches en gespreksleiders krijgen een account van de beheerder. "
+        "Je echte naam is niet nodig."
+    )
+    with st.form("sign-up"):
+        new_user = st.text_input("Kies een gebruikersnaam", key="up-user", max_chars=accounts.USERNAME_MAX)
+        new_pass = st.text_input(f"Kies een wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
+                                 key="up-pass")
+        again = st.text_input("Herhaal het wachtwoord", type="password", key="up-again")
+        created = st.form_submit_button("Account maken", type="primary")
+    if created:
+        if new_pass != again:
+            st.error("De twee wachtwoorden zijn niet gelijk.")
+        else:
+            try:
+                signed_in(accounts.sign_up(common.store(), new_user, new_pass))
+            except accounts.AuthError as exc:
+                st.error(str(exc))
+            except StoreError as exc:
+                common.store_error(exc)
+
+with tab_code:
+    st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord.")
+    with st.form("reset"):
+        reset_user = st.text_input("Gebruikersnaam", key="reset-user")
+        code = st.text_input("Code", key="reset-code", placeholder="ABCD-EFGH-JKLM")
+        reset_pass = st.text_input(f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
+                                   key="reset-pass")
+        reset = st.form_submit_button("Wachtwoord instellen", type="primary")
+    if reset:
+        try:
+            signed_in(accounts.reset_password(common.store(), reset_user, code, reset_pass))
+        except accounts.AuthError as exc:
+            st.error(str(exc))
+        except StoreError as exc:
+            common.store_error(exc)
+
+with tab_old:
+    st.caption(
+        "Oefende je eerder met alleen een schuilnaam? Kies dan nu een wachtwoord voor die schuilnaam. "
+        "Je gesprekken en reflecties blijven bewaard."
+    )
+    with st.form("claim"):
+        nickname = st.text_input("Je schuilnaam", key="claim-user")
+        claim_pass = st.text_input(f"Kies een wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
+                                   key="claim-pass")
+        claim = st.form_submit_button("Wachtwoord instellen", type="primary")
+    if claim:
+        try:
+            signed_in(accounts.claim_migrated(common.store(), nickname, claim_pass))
+        except accounts.AuthError as exc:
+            st.error(str(exc))
+        except StoreError as exc:
+            common.store_error(exc)

@@ -1,0 +1,8 @@
+"""Mijn gegevens (placeholder)."""
+
+import streamlit as st
+
+from modules.ui import common
+
+user = common.require_user()
+st.title("Mijn gegevens")

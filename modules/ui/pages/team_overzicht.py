@@ -1,0 +1,8 @@
+"""Teamoverzicht (placeholder)."""
+
+import streamlit as st
+
+from modules.ui import common
+
+user = common.require_user("coach")
+st.title("Teamoverzicht")
