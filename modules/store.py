@@ -22,7 +22,7 @@ import re
 import threading
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 from filelock import FileLock
 from tinydb import Query, TinyDB
@@ -100,6 +100,13 @@ class Store(Protocol):
     def remove_comments_by(self, owner_id: str, author_id: str) -> None: ...
     def mark_seen(self, user_id: str, reflection_id: str, at: str) -> None: ...
     def seen(self, user_id: str) -> dict[str, str]: ...
+
+    # team sessions: one document each, changed only through an atomic read-modify-write
+    def create_team_session(self, doc: dict) -> dict: ...
+    def get_team_session(self, session_id: str) -> dict | None: ...
+    def update_team_session(self, session_id: str, change: Callable[[dict], dict]) -> dict: ...
+    def find_team_session(self, code: str) -> dict | None: ...
+    def list_team_sessions(self, facilitator_id: str | None = None) -> list[dict]: ...
 
 
 # --- TinyDB backend ---------------------------------------------------------------------------
@@ -183,7 +190,70 @@ def validate_nickname(nickname: str) -> str:
 _USER_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-class TinyDBStore:
+class _TeamSessions:
+    """Team sessions for ``TinyDBStore``: ``sessions/<id>.json`` plus ``sessions/index.json`` (code -> id)."""
+
+    root: Path
+    _write: Callable
+    _db: Callable
+
+    def _session_path(self, session_id: str) -> Path:
+        if not _USER_ID.match(session_id):
+            raise InvalidInputError(f"invalid session id {session_id!r}")
+        return self.root / "sessions" / f"{session_id}.json"
+
+    @property
+    def _session_index_path(self) -> Path:
+        return self.root / "sessions" / "index.json"
+
+    def create_team_session(self, doc: dict) -> dict:
+        with self._write(self._session_index_path) as index:
+            codes = index.table("codes")
+            if codes.get((Query().code == doc["code"]) & (Query().status == "open")) is not None:
+                raise DuplicateError(f"join code {doc['code']} is in use")
+            with self._write(self._session_path(doc["id"])) as db:
+                db.table("session").insert(doc)
+            codes.insert({"code": doc["code"], "session_id": doc["id"], "facilitator_id": doc["facilitator_id"],
+                          "status": doc["status"], "created_at": doc["created_at"]})
+        return doc
+
+    def get_team_session(self, session_id: str) -> dict | None:
+        docs = self._db(self._session_path(session_id)).table("session").all()
+        return dict(docs[0]) if docs else None
+
+    def update_team_session(self, session_id: str, change: Callable[[dict], dict]) -> dict:
+        """Apply ``change`` to the session document under the session's lock; returns the new document."""
+        path = self._session_path(session_id)
+        with self._write(path) as db:
+            table = db.table("session")
+            docs = table.all()
+            if not docs:
+                raise NotFoundError(f"team session {session_id} not found")
+            new = change(dict(docs[0]))
+            table.truncate()
+            table.insert(new)
+        if new["status"] != docs[0]["status"]:
+            with self._write(self._session_index_path) as index:
+                index.table("codes").update({"status": new["status"]}, Query().session_id == session_id)
+        return new
+
+    def find_team_session(self, code: str) -> dict | None:
+        """The open session with this join code (newest first if a finished one shared it)."""
+        entries = self._db(self._session_index_path).table("codes").search(Query().code == code)
+        for entry in sorted(entries, key=lambda e: (e["status"] == "open", e["created_at"]), reverse=True):
+            found = self.get_team_session(entry["session_id"])
+            if found is not None:
+                return found
+        return None
+
+    def list_team_sessions(self, facilitator_id: str | None = None) -> list[dict]:
+        entries = self._db(self._session_index_path).table("codes").all()
+        docs = [self.get_team_session(e["session_id"]) for e in entries
+                if facilitator_id is None or e["facilitator_id"] == facilitator_id]
+        return sorted((d for d in docs if d), key=lambda d: d["created_at"], reverse=True)
+
+
+class TinyDBStore(_TeamSessions):
     """One TinyDB file per user, plus one small index of nicknames."""
 
     def __init__(self, root: str | Path = DEFAULT_ROOT):

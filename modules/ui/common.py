@@ -28,6 +28,8 @@ PAGES = {
     "coach": "modules/ui/pages/coach.py",
     "team_overzicht": "modules/ui/pages/team_overzicht.py",
     "beheer": "modules/ui/pages/beheer.py",
+    "meedoen": "modules/ui/pages/meedoen.py",
+    "sessie_leiden": "modules/ui/pages/sessie_leiden.py",
 }
 
 AVATARS = {

@@ -23,17 +23,22 @@ PAGE_META = {
     "coach": ("Mijn leraren", "🧑‍🏫"),
     "team_overzicht": ("Teamoverzicht", "📊"),
     "beheer": ("Accounts beheren", "🛠️"),
+    "meedoen": ("Meedoen met een sessie", "🙋"),
+    "sessie_leiden": ("Teamsessie leiden", "📽️"),
 }
 PRACTICE = ["scenarios", "spelen", "nabespreking", "reflectie"]
 NAVIGATION = {
-    "teacher": {"Oefenen": PRACTICE, "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
+    "teacher": {"Oefenen": PRACTICE, "Samen oefenen": ["meedoen"], "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
                 "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
-    "facilitator": {"Oefenen": PRACTICE, "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
+    "facilitator": {"Samen oefenen": ["sessie_leiden", "meedoen"], "Oefenen": PRACTICE,
+                    "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
                     "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
-    "coach": {"Coaching": ["coach", "team_overzicht"], "Oefenen": PRACTICE,
-              "Mijn werk": ["logboek", "portfolio"], "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
+    "coach": {"Coaching": ["coach", "team_overzicht"], "Samen oefenen": ["sessie_leiden", "meedoen"],
+              "Oefenen": PRACTICE, "Mijn werk": ["logboek", "portfolio"], "Kennis": ["principes"],
+              "Account": ["mijn_gegevens"]},
     "admin": {"Beheer": ["beheer"], "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
 }
+ANONYMOUS = ["welkom", "meedoen"]  # guests may join a team session that allows guests
 
 
 def pages_for(role: str) -> dict[str, list[str]]:
@@ -72,7 +77,8 @@ def main() -> None:
         common.adopt_oidc_user()
         user = common.current_user()
     if user is None:
-        pages = [st.Page(common.PAGES["welkom"], title="Welkom", icon="👋", default=True)]
+        pages = [st.Page(common.PAGES["welkom"], title="Welkom", icon="👋", default=True),
+                 st.Page(common.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1])]
     else:
         pages = {}
         first = True
