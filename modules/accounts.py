@@ -112,13 +112,18 @@ def _check_throttle(store: Store, username: str, at: datetime) -> dict:
     return throttle
 
 
-def _fail(store: Store, username: str, throttle: dict, at: datetime) -> AuthError:
-    failures = int(throttle.get("failures", 0)) + 1
-    locked_until = None
-    if failures >= FREE_FAILURES:
-        wait = min(MAX_WAIT, BASE_WAIT * 2 ** (failures - FREE_FAILURES))
-        locked_until = (at + wait).isoformat()
-    store.set_throttle(username, failures, locked_until)
+def _fail(store: Store, username: str, at: datetime) -> AuthError:
+    """Count a failure atomically (parallel attempts each count) and lock when over the limit."""
+
+    def count(throttle: dict) -> dict:
+        failures = int(throttle.get("failures", 0)) + 1
+        locked_until = None
+        if failures >= FREE_FAILURES:
+            wait = min(MAX_WAIT, BASE_WAIT * 2 ** (failures - FREE_FAILURES))
+            locked_until = (at + wait).isoformat()
+        return {"failures": failures, "locked_until": locked_until}
+
+    store.update_throttle(username, count)
     return AuthError(WRONG)
 
 
@@ -141,7 +146,7 @@ def sign_in(store: Store, username: str, password: str, at: datetime | None = No
     account = store.find_account(username=username)
     usable = account is not None and account.active and account.password_hash is not None
     if not (_verify(account.password_hash if usable else None, password) and usable):
-        raise _fail(store, username, throttle, at)
+        raise _fail(store, username, at)
     if throttle.get("failures"):
         store.set_throttle(username, 0, None)
     if _hasher().check_needs_rehash(account.password_hash):
@@ -168,12 +173,12 @@ def change_password(store: Store, account: Account, old: str, new: str) -> Accou
 def reset_password(store: Store, username: str, code: str, new: str, at: datetime | None = None) -> Account:
     """Set a new password with a one-time code from an admin. Throttled like sign-in."""
     at = _now(at)
-    throttle = _check_throttle(store, username, at)
+    _check_throttle(store, username, at)
     account = store.find_account(username=username)
     expires = _parse(account.reset_expires) if account else None
     valid = account is not None and account.active and expires is not None and expires > at
     if not (_verify(account.reset_code_hash if valid else None, normalise_code(code)) and valid):
-        _fail(store, username, throttle, at)
+        _fail(store, username, at)
         raise AuthError("Gebruikersnaam of code klopt niet, of de code is verlopen.")
     validate_password(new, account.username)
     store.set_throttle(username, 0, None)
@@ -234,6 +239,31 @@ def admin_set_active(store: Store, admin: Account, user_id: str, active: bool) -
     return store.save_account(account.model_copy(update={"active": active}))
 
 
+def admin_set_role(store: Store, admin: Account, user_id: str, role: str) -> Account:
+    """An admin changes another user's role; a new coach gets an invite code."""
+    require_role(admin, "admin")
+    if role not in ROLE_LABELS:
+        raise AuthError("Onbekende rol.")
+    if user_id == admin.id:
+        raise AuthError("Je kunt je eigen rol niet wijzigen. Vraag een andere beheerder.")
+    account = store.get_account(user_id)
+    if account is None:
+        raise AuthError("Dit account bestaat niet.")
+    update: dict = {"role": role}
+    if role == "coach" and not account.invite_code:
+        update["invite_code"] = new_code(2)
+    return store.save_account(account.model_copy(update=update))
+
+
+def sign_in_method(account: Account) -> str:
+    """How an account signs in: "password", "school", "school+password" or "none" (no password yet)."""
+    if account.oidc_subject and account.password_hash:
+        return "school+password"
+    if account.oidc_subject:
+        return "school"
+    return "password" if account.password_hash else "none"
+
+
 def new_invite_code(store: Store, coach: Account) -> Account:
     require_role(coach, "coach")
     return store.save_account(coach.model_copy(update={"invite_code": new_code(2)}))
@@ -276,16 +306,84 @@ def migrate_profiles(store: Store) -> int:
 
 
 def oidc_account(store: Store, issuer: str, subject: str, email: str | None, name: str | None) -> Account:
-    """The account of a school sign-in (created as a teacher the first time)."""
+    """The account of a school sign-in (created as a teacher the first time).
+
+    The account is found again by issuer and subject (stable per person and provider),
+    never by e-mail address or name, which can change or be reused.
+    """
+    issuer, subject = str(issuer or "").strip(), str(subject or "").strip()
+    if not issuer or not subject:
+        raise AuthError("Inloggen met je schoolaccount lukte niet. Probeer het opnieuw of vraag de beheerder om hulp.")
     key = f"{issuer}|{subject}"
     found = store.find_account(oidc_subject=key)
     if found is not None:
         if not found.active:
             raise AuthError("Dit account is uitgeschakeld. Neem contact op met de beheerder.")
         return found
-    base = (email or name or "schoolaccount").strip()[:USERNAME_MAX]
+    base = "".join(ch for ch in " ".join(str(email or name or "").split()) if ch.isprintable())[:USERNAME_MAX]
+    if len(base) < USERNAME_MIN:
+        base = "schoolaccount"
     username, n = base, 1
     while store.find_account(username=username) is not None:
         n += 1
         username = f"{base[:USERNAME_MAX - 4]}-{n}"
-    return store.create_account(Account(username=username, role="teacher", oidc_subject=key))
+    try:
+        return store.create_account(Account(username=username, role="teacher", oidc_subject=key))
+    except DuplicateError:  # a second tab of the same person signed in at the same moment
+        found = store.find_account(oidc_subject=key)
+        if found is None:
+            raise AuthError("Inloggen met je schoolaccount lukte niet. Probeer het opnieuw.") from None
+        return found
+
+
+# --- command line: the first admin of a deployment ------------------------------------------
+
+def create_admin(store: Store, username: str, password: str) -> Account:
+    """Create an admin account with a password (the first admin of a new deployment)."""
+    username = validate_username(username)
+    validate_password(password, username)
+    account = Account(username=username, role="admin", password_hash=_hasher().hash(password))
+    try:
+        return store.create_account(account)
+    except DuplicateError:
+        raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
+
+
+USAGE = """usage: python -m modules.accounts create-admin USERNAME
+
+Creates an admin account in the data folder (SAMENSPEL_DATA_DIR or progress/).
+The password is read from SAMENSPEL_ADMIN_PASSWORD or asked for twice."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    import getpass
+    import sys
+
+    from modules.store import StoreError, open_store
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 2 or args[0] != "create-admin":
+        print(USAGE, file=sys.stderr)
+        return 2
+    username = args[1]
+    password = os.environ.get("SAMENSPEL_ADMIN_PASSWORD")
+    if not password:
+        password = getpass.getpass(f"Password for {username}: ")
+        if getpass.getpass("Repeat the password: ") != password:
+            print("error: the two passwords differ; nothing was created", file=sys.stderr)
+            return 1
+    try:
+        store = open_store()
+        account = create_admin(store, username, password)
+    except AuthError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"admin account {account.username!r} created in {store.root}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

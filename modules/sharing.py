@@ -32,6 +32,13 @@ class SharedReflection:
     share: Share
 
 
+def _signed_in(account: Account | None) -> Account:
+    """The acting account, or PermissionDenied for nobody (anonymous) or a deactivated account."""
+    if account is None or not account.active:
+        raise PermissionDenied("not signed in")
+    return account
+
+
 # --- teacher side ---------------------------------------------------------------------------
 
 def connect_with_code(store: Store, teacher: Account, code: str) -> Account:
@@ -44,15 +51,18 @@ def connect_with_code(store: Store, teacher: Account, code: str) -> Account:
 
 
 def disconnect(store: Store, teacher: Account, coach_id: str) -> None:
+    _signed_in(teacher)
     store.disconnect(teacher.id, coach_id)
 
 
 def my_coaches(store: Store, teacher: Account) -> list[Account]:
+    _signed_in(teacher)
     coaches = [store.get_account(c.coach_id) for c in store.connections(teacher_id=teacher.id)]
-    return [c for c in coaches if c is not None and c.active]
+    return [c for c in coaches if c is not None and c.active and c.role == "coach"]
 
 
 def _own_reflection(store: Store, teacher: Account, reflection_id: str) -> Reflection:
+    _signed_in(teacher)
     try:
         return store.get_reflection(teacher.id, reflection_id)
     except NotFoundError:
@@ -121,6 +131,7 @@ def shared_reflections(store: Store, coach: Account, teacher_id: str | None = No
 
 def read_reflection(store: Store, viewer: Account, owner_id: str, reflection_id: str) -> Reflection:
     """The reflection, if the viewer owns it or it is shared with the viewer (a connected coach)."""
+    _signed_in(viewer)
     if viewer.id == owner_id and viewer.active:
         return _own_reflection(store, viewer, reflection_id)
     require_role(viewer, "coach")
@@ -157,6 +168,7 @@ def mark_read(store: Store, viewer: Account, owner_id: str, reflection_id: str) 
 
 def unread(store: Store, viewer: Account, owner_id: str, reflection_ids: list[str] | None = None) -> dict[str, int]:
     """New comments by others per reflection of ``owner_id`` that the viewer may read."""
+    _signed_in(viewer)
     seen = store.seen(viewer.id)
     if viewer.id != owner_id:
         allowed = {s.reflection_id for s in store.shares(coach_id=viewer.id, teacher_id=owner_id)}

@@ -76,6 +76,7 @@ class Store(Protocol):
     def delete_account(self, user_id: str) -> None: ...
     def get_throttle(self, username: str) -> dict: ...
     def set_throttle(self, username: str, failures: int, locked_until: str | None) -> None: ...
+    def update_throttle(self, username: str, change: Callable[[dict], dict]) -> dict: ...
     def list_profiles(self) -> list[Profile]: ...
 
     # a user's own records
@@ -230,8 +231,13 @@ class _TeamSessions:
             if not docs:
                 raise NotFoundError(f"team session {session_id} not found")
             new = change(dict(docs[0]))
-            table.truncate()
-            table.insert(new)
+
+            def replace(doc: dict) -> None:
+                doc.clear()
+                doc.update(new)
+
+            # one write: truncate + insert would let an unlocked reader see an empty session in between
+            table.update(replace, doc_ids=[docs[0].doc_id])
         if new["status"] != docs[0]["status"]:
             with self._write(self._session_index_path) as index:
                 index.table("codes").update({"status": new["status"]}, Query().session_id == session_id)
@@ -361,11 +367,17 @@ class TinyDBStore(_TeamSessions):
 
     def delete_account(self, user_id: str) -> None:
         """Remove the account, its data file, its links and shares."""
+        account = self.get_account(user_id)
         with self._write(self._accounts_path) as db:
             db.table("accounts").remove(Query().id == user_id)
+            if account is not None:
+                db.table("throttle").remove(Query().key == normalise_nickname(account.username))
         with self._write(self._links_path) as db:
             db.table("connections").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
             db.table("shares").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
+        if self._profiles_path.exists():  # a migrated nickname profile must not come back on the next start
+            with self._write(self._profiles_path) as db:
+                db.table("profiles").remove(Query().id == user_id)
         path = self._user_path(user_id)
         with locked(path):
             path.unlink(missing_ok=True)
@@ -379,6 +391,18 @@ class TinyDBStore(_TeamSessions):
         key = normalise_nickname(username)
         with self._write(self._accounts_path) as db:
             db.table("throttle").upsert({"key": key, "failures": failures, "locked_until": locked_until}, Query().key == key)
+
+    def update_throttle(self, username: str, change: Callable[[dict], dict]) -> dict:
+        """Atomic read-modify-write of one throttle entry (``change`` gets failures and locked_until)."""
+        key = normalise_nickname(username)
+        with self._write(self._accounts_path) as db:
+            table = db.table("throttle")
+            found = table.get(Query().key == key)
+            current = {"failures": found["failures"], "locked_until": found["locked_until"]} if found else {
+                "failures": 0, "locked_until": None}
+            new = change(current)
+            table.upsert({"key": key, **new}, Query().key == key)
+        return new
 
     # -- connections and shares --
     @property

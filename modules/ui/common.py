@@ -165,18 +165,30 @@ def short_date(iso: str | None) -> str:
 
 # --- optional school sign-in (OIDC through st.login) ----------------------------------------
 
-PROVIDER_LABELS = {"microsoft": "Microsoft 365", "google": "Google Workspace"}
+PROVIDER_LABELS = {"microsoft": "Microsoft 365", "google": "Google Workspace", "default": "je schoolaccount"}
+_OIDC_KEYS = ("client_id", "client_secret", "server_metadata_url")
 
 
 def oidc_providers() -> list[str]:
-    """Providers configured under [auth.<name>] in .streamlit/secrets.toml; empty without configuration."""
+    """Providers configured in .streamlit/secrets.toml; empty without configuration.
+
+    Named providers live under [auth.<name>] (st.login(name)); a provider configured
+    directly under [auth] is Streamlit's unnamed default (st.login("default")). A provider
+    lacking one of client_id, client_secret, server_metadata_url gets no button.
+    """
     try:
         auth = st.secrets.get("auth")
     except Exception:  # no secrets file at all
         return []
     if not auth or "cookie_secret" not in auth or "redirect_uri" not in auth:
         return []
-    return [name for name, value in auth.items() if hasattr(value, "keys") and "client_id" in value]
+    named = [
+        name for name, value in auth.items()
+        if hasattr(value, "keys") and all(k in value for k in _OIDC_KEYS) and "_" not in name
+    ]
+    if all(k in auth for k in _OIDC_KEYS):
+        named.insert(0, "default")
+    return named
 
 
 def oidc_signed_in() -> bool:
@@ -194,9 +206,12 @@ def adopt_oidc_user() -> None:
 
     info = st.user.to_dict()
     try:
-        account = accounts.oidc_account(store(), str(info.get("iss", "")), str(info.get("sub", "")),
-                                        info.get("email"), info.get("name"))
+        account = accounts.oidc_account(store(), str(info.get("iss") or ""), str(info.get("sub") or ""),
+                                        info.get("email") or info.get("preferred_username"), info.get("name"))
     except accounts.AuthError as exc:
         st.error(str(exc))
+        return
+    except StoreError as exc:
+        store_error(exc)
         return
     st.session_state[USER] = account.id

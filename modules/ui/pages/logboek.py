@@ -1,35 +1,93 @@
-"""Logbook: past attempts and reflections; open, replay, resume."""
+"""Logbook: past attempts and reflections; open, replay, resume; share reflections and read comments."""
 
 import streamlit as st
 
-from modules import reflection
+from modules import sharing
+from modules.accounts import PermissionDenied
 from modules.store import StoreError
-from modules.ui import common
+from modules.ui import common, threads
+
+FLASH = "logboek-flash"
 
 user = common.require_user()
 library = common.library()
+store = common.store()
 
 st.title("Logboek")
 try:
-    attempts = common.store().list_attempts(user.id)
-    reflections = common.store().list_reflections(user.id)
+    attempts = store.list_attempts(user.id)
+    reflections = store.list_reflections(user.id)
+    can_share = user.role in ("teacher", "facilitator")
+    coaches = sharing.my_coaches(store, user) if can_share else []
+    shares = store.shares(teacher_id=user.id)
+    comment_counts: dict[str, int] = {}
+    for comment in store.list_comments(user.id):
+        comment_counts[comment.reflection_id] = comment_counts.get(comment.reflection_id, 0) + 1
+    unread = sharing.unread(store, user, user.id)
 except StoreError as exc:
     common.store_error(exc)
     st.stop()
+
+flash = st.session_state.pop(FLASH, None)
+if flash:
+    st.toast(flash)
+
+
+def share_controls(item) -> None:
+    """Status and one button per connected coach: share, or withdraw."""
+    shared_ids = {s.coach_id for s in shares if s.reflection_id == item.id}
+    names = [common.escape_markdown(c.username) for c in coaches if c.id in shared_ids]
+    if names:
+        st.caption("Gedeeld met " + ", ".join(names) + ". Je kunt een gedeelde reflectie altijd intrekken.")
+    else:
+        st.caption("Niet gedeeld. Alleen jij ziet deze reflectie.")
+    with st.container(horizontal=True):
+        for coach in coaches:
+            name = common.escape_markdown(coach.username)
+            shared = coach.id in shared_ids
+            label = f"Intrekken bij {name}" if shared else f"Delen met {name}"
+            key = f"{'withdraw' if shared else 'share'}-{item.id}-{coach.id}"
+            if not st.button(label, key=key, icon="↩️" if shared else "🤝"):
+                continue
+            try:
+                if shared:
+                    sharing.withdraw_reflection(store, user, item.id, coach.id)
+                    st.session_state[FLASH] = f"Ingetrokken: {name} ziet deze reflectie niet meer."
+                else:
+                    sharing.share_reflection(store, user, item.id, coach.id)
+                    st.session_state[FLASH] = f"Gedeeld met {name}."
+            except PermissionDenied:
+                st.error("Dit lukte niet: je bent niet (meer) gekoppeld aan deze coach. Kijk bij Mijn coach.")
+            except StoreError as exc:
+                common.store_error(exc)
+            else:
+                st.rerun()
+
 
 tab_reflections, tab_attempts = st.tabs([f"Reflecties ({len(reflections)})", f"Gesprekken ({len(attempts)})"])
 
 with tab_reflections:
     if not reflections:
         st.info("Je hebt nog geen reflecties. Na een gesprek kun je er een schrijven.")
+    elif can_share and not coaches:
+        st.caption("Wil je een reflectie delen met een coach? Koppel je dan eerst aan je coach bij Mijn coach.")
     for item in reflections:
         title = item.scenario_title or "Losse reflectie"
-        with st.expander(f"{title} — {common.short_date(item.created_at)}"):
-            st.markdown(f"**{reflection.INTENTION.label}**")
-            common.user_text(item.intention)
-            for key, text in item.answers.items():
-                st.markdown(f"**{reflection.label(key)}**")
-                common.user_text(text)
+        new = unread.get(item.id, 0)
+        marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
+        with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}"):
+            threads.reflection_body(item)
+            if coaches:
+                st.divider()
+                share_controls(item)
+            count = comment_counts.get(item.id, 0)
+            shared_now = any(s.reflection_id == item.id for s in shares)
+            if count or shared_now:
+                st.divider()
+                if new:
+                    st.markdown(f"🔵 **{new} nieuwe {'reactie' if new == 1 else 'reacties'}** van je coach")
+                if st.toggle(f"Reacties tonen ({count})", key=f"thread-{item.id}"):
+                    threads.comment_thread(user, user.id, item, key=item.id)
 
 with tab_attempts:
     if not attempts:

@@ -1,8 +1,88 @@
-"""Mijn gegevens (placeholder)."""
+"""My data (AVG): download everything, change my password, delete my account with all my data."""
+
+import json
 
 import streamlit as st
 
+from modules import accounts, export
+from modules.store import StoreError, normalise_nickname
 from modules.ui import common
 
 user = common.require_user()
+store = common.store()
+
 st.title("Mijn gegevens")
+st.markdown("Hier zie je wat Samenspel van je bewaart. Je kunt al je gegevens downloaden of je account verwijderen.")
+
+# --- download -----------------------------------------------------------------------------------
+st.subheader("Download al je gegevens")
+st.markdown(
+    "Je krijgt één bestand (JSON) met je account, je gesprekken, je reflecties, de reacties op je reflecties, "
+    "de reacties die jij schreef, je koppelingen en wat je hebt gedeeld. Je wachtwoord staat er niet in."
+)
+try:
+    data = json.dumps(export.my_data(store, user), indent=2, ensure_ascii=False)
+except StoreError as exc:
+    common.store_error(exc)
+else:
+    st.download_button("Download mijn gegevens", data=data.encode("utf-8"), file_name="samenspel-mijn-gegevens.json",
+                       mime="application/json", key="download-my-data", on_click="ignore", icon="⬇️")
+
+# --- password -----------------------------------------------------------------------------------
+st.subheader("Wachtwoord wijzigen")
+if user.password_hash is None:
+    st.caption("Je logt in met je schoolaccount. Je wachtwoord wijzig je bij je school.")
+else:
+    with st.form("change-password", clear_on_submit=True):
+        old = st.text_input("Huidig wachtwoord", type="password", key="pw-old")
+        new = st.text_input(f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
+                            key="pw-new")
+        again = st.text_input("Herhaal het nieuwe wachtwoord", type="password", key="pw-again")
+        change = st.form_submit_button("Wachtwoord wijzigen")
+    if change:
+        if new != again:
+            st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
+        else:
+            try:
+                accounts.change_password(store, user, old, new)
+            except accounts.AuthError as exc:
+                st.error(str(exc))
+            except StoreError as exc:
+                common.store_error(exc)
+            else:
+                st.success("Je wachtwoord is gewijzigd.")
+
+# --- delete -------------------------------------------------------------------------------------
+st.subheader("Account verwijderen")
+st.markdown(
+    "Als je je account verwijdert, wissen we:\n\n"
+    "- je account en je inloggegevens;\n"
+    "- al je gesprekken, reflecties en voornemens;\n"
+    "- de reacties op je reflecties, en de reacties die jij bij anderen schreef;\n"
+    "- je koppelingen met coaches of leraren, en alles wat je hebt gedeeld.\n\n"
+    "**Dit kun je niet ongedaan maken.** Wil je iets bewaren? Download dan eerst je gegevens of je portfolio."
+)
+with st.form("delete-account"):
+    typed = st.text_input("Typ je gebruikersnaam om te bevestigen", key="delete-username")
+    sure = st.checkbox("Ik begrijp dat al mijn gegevens definitief worden verwijderd.", key="delete-sure")
+    delete = st.form_submit_button("Verwijder mijn account", type="primary")
+if delete:
+    other_admins = [a for a in store.list_accounts() if a.role == "admin" and a.active and a.id != user.id]
+    if normalise_nickname(typed or "") != normalise_nickname(user.username):
+        st.error("De gebruikersnaam klopt niet. Typ je gebruikersnaam precies zoals je inlogt.")
+    elif not sure:
+        st.error("Zet eerst een vinkje om te bevestigen dat je alles wilt verwijderen.")
+    elif user.role == "admin" and not other_admins:
+        st.error("Je bent de enige beheerder. Maak eerst een andere beheerder aan, dan kun je je account verwijderen.")
+    else:
+        try:
+            export.delete_my_data(store, user)
+        except StoreError as exc:
+            common.store_error(exc)
+        else:
+            for key in list(st.session_state.keys()):
+                del st.session_state[key]
+            st.session_state["account-deleted"] = True
+            if common.oidc_signed_in():
+                st.logout()
+            st.rerun()

@@ -1,8 +1,64 @@
-"""Portfolio (placeholder)."""
+"""Portfolio: choose reflections and download them with their comments as Markdown or HTML."""
 
 import streamlit as st
 
+from modules import export
+from modules.store import StoreError
 from modules.ui import common
 
-user = common.require_user()
+user = common.require_user("teacher", "facilitator", "coach")
+store = common.store()
+
 st.title("Portfolio")
+st.markdown(
+    "Kies reflecties uit je logboek en download ze als portfolio, met de reacties van je coach. "
+    "Handig voor je bekwaamheidsdossier. Het HTML-bestand open je in je browser en kun je als PDF afdrukken; "
+    "het Markdown-bestand kun je verder bewerken."
+)
+try:
+    reflections = store.list_reflections(user.id)
+except StoreError as exc:
+    common.store_error(exc)
+    st.stop()
+
+if not reflections:
+    st.info("Je hebt nog geen reflecties. Na een gesprek kun je er een schrijven in Reflectie.")
+    st.stop()
+
+labels = {r.id: f"{r.scenario_title or 'Losse reflectie'} — {common.short_date(r.created_at)}" for r in reflections}
+chosen = st.multiselect(
+    "Welke reflecties komen in je portfolio?",
+    options=list(labels),
+    format_func=labels.get,
+    key="portfolio-choice",
+    placeholder="Kies een of meer reflecties",
+)
+
+
+def choose_all() -> None:
+    st.session_state["portfolio-choice"] = list(labels)
+
+
+st.button("Kies alle reflecties", key="portfolio-all", on_click=choose_all)
+
+if not chosen:
+    st.caption("Kies minstens één reflectie om te downloaden.")
+    st.stop()
+
+st.markdown(f"**Je portfolio bevat {len(chosen)} {'reflectie' if len(chosen) == 1 else 'reflecties'}.**")
+st.caption(
+    "Er staat alleen in wat jij schreef en de reacties op die reflecties. "
+    "Lees het na voordat je het deelt: staan er geen namen van kinderen of ouders in?"
+)
+try:
+    as_markdown = export.portfolio_markdown(store, user, chosen)
+    as_html = export.portfolio_html(store, user, chosen)
+except StoreError as exc:
+    common.store_error(exc)
+    st.stop()
+
+cols = st.columns(2)
+cols[0].download_button("Download als HTML", data=as_html, file_name="portfolio.html", mime="text/html",
+                        key="portfolio-html", on_click="ignore", type="primary", icon="📄")
+cols[1].download_button("Download als Markdown", data=as_markdown, file_name="portfolio.md",
+                        mime="text/markdown", key="portfolio-md", on_click="ignore", icon="📝")

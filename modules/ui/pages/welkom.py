@@ -1,12 +1,15 @@
 """Welcome: sign in, create an account, reset a password, or claim an old nickname."""
 
 import streamlit as st
+from streamlit.errors import StreamlitAuthError
 
 from modules import accounts
 from modules.store import StoreError
 from modules.ui import common
 
 st.title("Welkom bij Samenspel")
+if st.session_state.pop("account-deleted", False):
+    st.success("Je account en al je gegevens zijn verwijderd.")
 st.markdown(
     "Oefen gesprekken met ouders in een veilige omgeving. Je kiest wat je zegt of doet, "
     "ziet hoe de ouder reageert en krijgt feedback op basis van principes van goed partnerschap "
@@ -22,9 +25,17 @@ def signed_in(account) -> None:
 providers = common.oidc_providers()
 if providers:
     st.markdown("**Inloggen met je schoolaccount**")
+    st.caption("De eerste keer krijg je vanzelf een leraaraccount. Je hebt dan geen apart wachtwoord nodig.")
     for provider in providers:
         if st.button(f"Inloggen met {common.PROVIDER_LABELS.get(provider, provider)}", key=f"oidc-{provider}"):
-            st.login(provider)
+            try:
+                st.login(provider)
+            except StreamlitAuthError:  # incomplete configuration or Authlib missing: tell, don't crash
+                st.error("Inloggen met je schoolaccount is nu niet mogelijk. Log in met een Samenspel-account "
+                         "of vraag de beheerder om hulp.")
+    if common.oidc_signed_in():  # signed in at school, but no usable account here (e.g. switched off)
+        if st.button("Uitloggen bij je schoolaccount", key="oidc-logout"):
+            st.logout()
     st.caption("Of log in met een Samenspel-account:")
 
 tab_in, tab_up, tab_code, tab_old = st.tabs(["Inloggen", "Account maken", "Code van de beheerder", "Ik had een schuilnaam"])
@@ -65,7 +76,8 @@ with tab_up:
                 common.store_error(exc)
 
 with tab_code:
-    st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord.")
+    st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
+               "De code werkt één keer en is 48 uur geldig.")
     with st.form("reset"):
         reset_user = st.text_input("Gebruikersnaam", key="reset-user")
         code = st.text_input("Code", key="reset-code", placeholder="ABCD-EFGH-JKLM")

@@ -1,0 +1,190 @@
+"""Exports: the portfolio (Markdown and self-contained HTML), my data, and deleting my data."""
+
+from __future__ import annotations
+
+import json
+from html.parser import HTMLParser
+
+import pytest
+
+from modules import accounts, export, reflection, sharing
+from modules.accounts import PermissionDenied
+from modules.records import Attempt
+from modules.store import TinyDBStore
+
+PASSWORD = "een-lang-wachtwoord"
+SCRIPT = "<script>alert('x')</script>"
+IMG = '<img src=x onerror="alert(1)">'
+
+
+def make_reflection(store, user, text: str, intention: str = "Ik vraag eerst hoe het thuis gaat.",
+                    title: str = "De taalbarrière"):
+    return store.add_reflection(reflection.build(user.id, {"ik_wilde": text}, intention, scenario_title=title))
+
+
+@pytest.fixture
+def people(store: TinyDBStore):
+    teacher = accounts.sign_up(store, "juf-anna", PASSWORD)
+    coach = accounts.ensure_account(store, "coach-bert", PASSWORD, "coach")
+    sharing.connect_with_code(store, teacher, coach.invite_code)
+    return teacher, coach
+
+
+class TagCollector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def tags_of(page: str) -> list[tuple[str, dict]]:
+    parser = TagCollector()
+    parser.feed(page)
+    return parser.tags
+
+
+# --- portfolio --------------------------------------------------------------------------------
+
+def test_portfolio_holds_only_the_chosen_reflections_and_their_comments(store, people):
+    teacher, coach = people
+    chosen = make_reflection(store, teacher, "Ik wilde dat de moeder me begreep.", "Ik laat de moeder navertellen.")
+    other = make_reflection(store, teacher, "Dit blijft privé, in mijn logboek.", "Dit voornemen blijft privé.")
+    for item in (chosen, other):
+        sharing.share_reflection(store, teacher, item.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, chosen.id, "Mooi dat je luisterde.")
+    sharing.add_comment(store, coach, teacher.id, other.id, "Reactie op de andere reflectie.")
+    sharing.add_comment(store, teacher, teacher.id, chosen.id, "Dank je, dat ga ik doen.")
+
+    as_markdown = export.portfolio_markdown(store, teacher, [chosen.id]).replace("\\", "")  # drop escapes
+    for page in (as_markdown, export.portfolio_html(store, teacher, [chosen.id])):
+        assert "de moeder me begreep" in page and "de moeder navertellen" in page
+        assert "Wat wilde ik?" in page and "Mijn voornemen voor het volgende gesprek" in page
+        assert "Mooi dat je luisterde" in page and "coach-bert" in page and "Dank je, dat ga ik doen" in page
+        assert "blijft privé" not in page and "andere reflectie" not in page
+        assert "bekwaamheidsdossier" in page and "Geëxporteerd op" in page
+
+
+def test_portfolio_refuses_a_reflection_of_someone_else(store, people):
+    teacher, _ = people
+    other_teacher = accounts.sign_up(store, "meester-cor", PASSWORD)
+    theirs = make_reflection(store, other_teacher, "Van een ander.")
+    with pytest.raises(PermissionDenied):
+        export.portfolio_markdown(store, teacher, [theirs.id])
+    with pytest.raises(PermissionDenied):
+        export.portfolio_html(store, teacher, [theirs.id])
+
+
+def test_html_portfolio_keeps_payloads_inert_and_has_no_external_references(store):
+    teacher = accounts.sign_up(store, f"x{IMG}", PASSWORD)
+    coach = accounts.ensure_account(store, f"c{SCRIPT}", PASSWORD, "coach")
+    sharing.connect_with_code(store, teacher, coach.invite_code)
+    payload = f"{SCRIPT} **vet** [klik](http://example.org) ![b](http://example.org/b.png)\n# kop\n===\n    code"
+    item = make_reflection(store, teacher, payload, f"Voornemen {IMG} <a href='http://example.org'>link</a>")
+    sharing.share_reflection(store, teacher, item.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, item.id, f"Reactie {IMG} {SCRIPT}")
+
+    page = export.portfolio_html(store, teacher, [item.id])
+    lowered = page.lower()
+    assert "<script" not in lowered and "<img" not in lowered and "<a " not in lowered
+    assert "onerror" not in {name for _, attrs in tags_of(page) for name in attrs}
+    allowed = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "strong", "em",
+               "br", "hr"}
+    assert {tag for tag, _ in tags_of(page)} <= allowed
+    assert not [attrs for tag, attrs in tags_of(page) if {"src", "href"} & set(attrs)]
+    assert "@import" not in lowered and "url(" not in lowered
+    assert '<meta charset="utf-8">' in page
+    # the payloads are still there, as text the reader can see
+    assert "&lt;script&gt;alert('x')&lt;/script&gt;" in page
+    assert "**vet**" in page and "[klik](http://example.org)" in page
+    assert "&lt;img src&#61;x onerror&#61;\"alert(1)\"&gt;" in page
+    assert "<h1>" in page and page.count("<h1>") == 1  # "# kop" in an answer made no heading
+
+
+def test_markdown_portfolio_escapes_user_text(store, people):
+    teacher, _ = people
+    item = make_reflection(store, teacher, f"{SCRIPT} **vet** [klik](http://example.org)\n# geen kop")
+    page = export.portfolio_markdown(store, teacher, [item.id])
+    assert SCRIPT not in page and "**vet**" not in page and "\n# geen kop" not in page
+    assert "\\<script\\>" in page and "\\*\\*vet\\*\\*" in page and "\\# geen kop" in page
+
+    import markdown
+
+    rendered = markdown.markdown(page)  # someone renders the .md file: still no tag from the user
+    assert "<script" not in rendered and "<strong>vet" not in rendered and 'href="http' not in rendered
+
+
+# --- my data --------------------------------------------------------------------------------
+
+def test_my_data_holds_everything_of_the_user_and_no_secret(store, people, library):
+    teacher, coach = people
+    scenario = library.get("de-taalbarriere")
+    from modules import engine
+
+    store.save_attempt(Attempt(user_id=teacher.id, scenario_id=scenario.id, scenario_title=scenario.title,
+                               state=engine.start(scenario)))
+    item = make_reflection(store, teacher, "Mijn eigen antwoord.")
+    sharing.share_reflection(store, teacher, item.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, item.id, "Reactie van de coach.")
+    accounts.admin_reset_code(store, accounts.ensure_account(store, "beheer", PASSWORD, "admin"), teacher.id)
+    teacher = store.get_account(teacher.id)
+
+    mine = export.my_data(store, teacher)
+    text = json.dumps(mine, ensure_ascii=False)
+    assert teacher.password_hash and teacher.reset_code_hash
+    assert "password_hash" not in text and "reset_code_hash" not in text and "$argon2" not in text
+    assert mine["account"]["username"] == "juf-anna"
+    assert len(mine["attempts"]) == 1 and mine["reflections"][0]["answers"]["ik_wilde"] == "Mijn eigen antwoord."
+    assert [c["text"] for c in mine["comments_on_my_reflections"]] == ["Reactie van de coach."]
+    assert mine["connections"][0]["coach_username"] == "coach-bert"
+    assert [s["reflection_id"] for s in mine["shares"]] == [item.id]
+
+    theirs = export.my_data(store, coach)
+    assert [c["text"] for c in theirs["comments_i_wrote_on_other_reflections"]] == ["Reactie van de coach."]
+    assert theirs["reflections"] == [] and "Mijn eigen antwoord" not in json.dumps(theirs, ensure_ascii=False)
+
+
+# --- deleting -------------------------------------------------------------------------------
+
+def test_delete_my_data_removes_the_teacher_and_keeps_others(store, people):
+    teacher, coach = people
+    other = accounts.sign_up(store, "meester-cor", PASSWORD)
+    sharing.connect_with_code(store, other, coach.invite_code)
+    kept = make_reflection(store, other, "Van een ander.")
+    sharing.share_reflection(store, other, kept.id, coach.id)
+    item = make_reflection(store, teacher, "Weg ermee.")
+    sharing.share_reflection(store, teacher, item.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, item.id, "Reactie.")
+    path = store.root / "users" / f"{teacher.id}.json"
+    assert path.exists()
+
+    export.delete_my_data(store, teacher)
+
+    assert store.get_account(teacher.id) is None and store.find_account(username="juf-anna") is None
+    assert not path.exists()
+    assert store.connections(teacher_id=teacher.id) == [] and store.shares(teacher_id=teacher.id) == []
+    with pytest.raises(accounts.AuthError):
+        accounts.sign_in(store, "juf-anna", PASSWORD)
+    # other users keep their data
+    assert store.get_account(coach.id) is not None
+    assert [s.reflection.id for s in sharing.shared_reflections(store, coach)] == [kept.id]
+    assert store.list_reflections(other.id)[0].id == kept.id
+
+
+def test_delete_my_data_removes_a_coachs_comments_in_other_files(store, people):
+    teacher, coach = people
+    item = make_reflection(store, teacher, "Mijn antwoord.")
+    sharing.share_reflection(store, teacher, item.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, item.id, "Van de coach, voor de ontkoppeling.")
+    sharing.add_comment(store, teacher, teacher.id, item.id, "Mijn eigen antwoord op de coach.")
+    older = make_reflection(store, teacher, "Eerder gedeeld.")
+    sharing.share_reflection(store, teacher, older.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, older.id, "Ook van de coach.")
+    sharing.disconnect(store, teacher, coach.id)  # the comments stay in the teacher's file
+
+    export.delete_my_data(store, coach)
+
+    assert store.get_account(coach.id) is None and store.connections(coach_id=coach.id) == []
+    assert [c.text for c in store.list_comments(teacher.id)] == ["Mijn eigen antwoord op de coach."]
+    assert len(store.list_reflections(teacher.id)) == 2 and store.get_account(teacher.id) is not None
