@@ -52,6 +52,7 @@ class Reflection(BaseModel):
     attempt_id: str | None = None
     scenario_id: str | None = None
     scenario_title: str = ""
+    team_session_id: str | None = Field(default=None, description="The team session this reflection is about")
     created_at: str = Field(default_factory=now)
     answers: dict[str, str] = Field(default_factory=dict, description="Question key -> the teacher's text")
     intention: str = Field(description="One concrete intention for next time")

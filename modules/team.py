@@ -317,6 +317,9 @@ def decide(store: Store, session_id: str, actor: Account, scenario: Scenario,
             s.votes = []  # only the anonymous tallies and reasons are kept
             for p in s.participants:
                 p.name = "" if p.guest else p.name
+            for decision in s.decisions:  # names shown during the session are not kept
+                for kept in decision.reasons:
+                    kept.name = None
         else:
             s.phase = "voting"
         return s

@@ -73,6 +73,8 @@ with tab_reflections:
         st.caption("Wil je een reflectie delen met een coach? Koppel je dan eerst aan je coach bij Mijn coach.")
     for item in reflections:
         title = item.scenario_title or "Losse reflectie"
+        if item.team_session_id:
+            title = f"Teamsessie: {title}"
         new = unread.get(item.id, 0)
         marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
         with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}"):

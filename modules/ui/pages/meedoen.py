@@ -1,5 +1,248 @@
-"""Join a team session (placeholder)."""
+"""Join a team session: the join code, the current scene, your vote, and the group debrief.
+
+Open to everyone: signed-in users join as themselves, guests (when the session allows it)
+with a name they choose. The participant's token is kept in the URL (``?sessie=…&deelnemer=…``)
+and in the session state, so a refresh or a rejoin keeps the participant and their vote.
+"""
 
 import streamlit as st
 
-st.title("Meedoen met een sessie")
+from modules import engine, team
+from modules.store import InvalidInputError, StoreError
+from modules.ui import common
+from modules.ui import team_widgets as tw
+
+user = common.current_user()
+store = common.store()
+catalogue = common.catalogue()
+JOINED = "team-joined"  # (session id, participant token) of this browser session
+CODE = "team-code"  # the code typed or scanned, kept while a guest goes to sign in
+MESSAGE = "team-vote-message"  # (kind, text, step) from the last vote
+
+
+def remember(session_id: str, token: str) -> None:
+    st.session_state[JOINED] = (session_id, token)
+    if st.query_params.get("sessie") != session_id or st.query_params.get("deelnemer") != token:
+        st.query_params["sessie"] = session_id
+        st.query_params["deelnemer"] = token
+    if "code" in st.query_params:
+        del st.query_params["code"]
+
+
+def forget() -> None:
+    st.session_state.pop(JOINED, None)
+    st.session_state.pop(MESSAGE, None)
+    for key in ("sessie", "deelnemer"):
+        if key in st.query_params:
+            del st.query_params[key]
+
+
+def remembered() -> tuple[str, str] | None:
+    """From the URL first (a refresh or a shared device), else from this browser session."""
+    session_id, token = st.query_params.get("sessie"), st.query_params.get("deelnemer")
+    if session_id and token:
+        return session_id, token
+    return st.session_state.get(JOINED)
+
+
+def find_participation() -> tuple[team.TeamSession, team.Participant] | None:
+    joined = remembered()
+    if not joined:
+        return None
+    session_id, token = joined
+    try:
+        session = team.load(store, session_id)
+    except (team.TeamError, InvalidInputError):
+        session = None
+    participant = next((p for p in session.participants if p.token == token), None) if session else None
+    if session is None or participant is None:
+        forget()
+        st.warning("We vinden je deelname aan deze sessie niet. Doe opnieuw mee met de code.")
+        return None
+    remember(session.id, token)
+    return session, participant
+
+
+def join_form() -> None:
+    st.title("Meedoen met een sessie")
+    st.markdown("Doe mee met een teamsessie. Vul de code in die de gespreksleider laat zien, of scan de QR-code.")
+    if "join-code" not in st.session_state:
+        st.session_state["join-code"] = st.query_params.get("code") or st.session_state.get(CODE, "")
+    name = None
+    with st.form("join"):
+        code = st.text_input("Code", key="join-code", max_chars=12, placeholder="ABC234")
+        if user is None:
+            name = st.text_input("Je naam in deze sessie", key="join-name", max_chars=team.NAME_MAX,
+                                 help="Je echte naam is niet nodig.")
+            st.caption("Je echte naam is niet nodig. Een voornaam of een bijnaam is genoeg.")
+        else:
+            st.markdown(f"Je doet mee als **{common.escape_markdown(user.username)}**.")
+        submitted = st.form_submit_button("Meedoen", type="primary")
+    if submitted:
+        st.session_state[CODE] = code
+        earlier = st.session_state.get(JOINED)
+        if not team.normalise_join_code(code):
+            st.error("Vul de code in.")
+        else:
+            try:
+                session, participant = team.join(store, code, account=user, guest_name=name,
+                                                 token=earlier[1] if earlier else None)
+            except team.TeamError as exc:
+                st.error(str(exc))
+            except StoreError as exc:
+                common.store_error(exc)
+            else:
+                st.session_state.pop(MESSAGE, None)
+                remember(session.id, participant.token)
+                st.rerun()
+    if user is None:
+        st.caption("Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "
+                   "Sommige sessies zijn alleen voor deelnemers met een account.")
+        if st.button("Naar inloggen", key="join-sign-in"):
+            common.go("welkom")
+
+
+def cast_vote(session_id: str, participant_id: str, step: int, scenario_id: str) -> None:
+    """Callback of the vote form: runs even when the screen has moved on, so a late vote gets a clear answer."""
+    choice_id = st.session_state.get(f"vote-choice-{step}")
+    reason = st.session_state.get(f"vote-reason-{step}") or ""
+    if choice_id is None:
+        st.session_state[MESSAGE] = ("error", "Kies eerst wat jij zou doen.", step)
+        return
+    try:
+        team.vote(store, session_id, participant_id, step, choice_id, reason,
+                  scenario=common.library().get(scenario_id))
+    except team.TeamError as exc:
+        st.session_state[MESSAGE] = ("error", str(exc), step)
+    except StoreError:
+        st.session_state[MESSAGE] = ("error", "Je stem kon niet worden bewaard. Probeer het opnieuw.", step)
+    else:
+        st.session_state[MESSAGE] = ("success", "Je stem is bewaard. Je kunt hem veranderen tot de stemmen "
+                                                "getoond worden.", step)
+
+
+def show_message(session: team.TeamSession) -> None:
+    message = st.session_state.get(MESSAGE)
+    if not message:
+        return
+    kind, text, step = message
+    if kind == "error":
+        st.error(text)
+    elif step == session.step and session.phase == "voting":
+        st.success(text)
+
+
+def vote_form(session: team.TeamSession, participant_id: str, scenario, view, mine: team.Vote | None) -> None:
+    step = session.step
+    ids = [c.id for c in view.choices]
+    with st.form(f"vote-{step}"):
+        st.radio("Wat zou jij doen?", ids, key=f"vote-choice-{step}",
+                 index=ids.index(mine.choice_id) if mine and mine.choice_id in ids else None,
+                 format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]))
+        st.text_input(f"Waarom? In één zin, mag leeg blijven (hoogstens {team.REASON_MAX} tekens)",
+                      key=f"vote-reason-{step}", max_chars=team.REASON_MAX, value=mine.reason if mine else "")
+        st.caption(tw.NAMES_REMINDER + " Je reden is anoniem, tenzij de gespreksleider namen laat zien.")
+        st.form_submit_button("Stem", type="primary", on_click=cast_vote,
+                              args=(session.id, participant_id, step, scenario.id))
+
+
+def show_own_vote(view, mine: team.Vote) -> None:
+    ids = [c.id for c in view.choices]
+    if mine.choice_id not in ids:
+        return
+    index = ids.index(mine.choice_id)
+    reason = f"  \nJe reden: {common.escape_markdown(mine.reason)}" if mine.reason else ""
+    st.success(f"**Je stem:** {tw.choice_label(index, view.choices[index])}{reason}")
+
+
+@st.fragment(run_every="2s")
+def live(session_id: str, participant_id: str) -> None:
+    """The current scene and your vote; re-read from the store every two seconds."""
+    try:
+        session = team.load(store, session_id)
+    except (team.TeamError, StoreError):
+        st.warning("De sessie kan nu niet worden gelezen. We proberen het zo opnieuw.")
+        return
+    if session.status == "finished":
+        st.rerun()  # the group reached the ending: show the debrief
+    scenario = common.library().get(session.scenario_id)
+    try:
+        state = team.state(session, scenario) if scenario else None
+    except engine.EngineError:
+        state = None
+    if state is None:
+        st.warning("Dit scenario kan niet meer worden getoond. Vraag de gespreksleider wat er aan de hand is.")
+        return
+    message = st.session_state.get(MESSAGE)
+    if message and message[2] != session.step:
+        st.session_state.pop(MESSAGE, None)  # a message about an earlier decision is no longer news
+    tw.show_context(scenario, expanded=False)
+    tw.show_story(scenario, state)
+    view = engine.view(scenario, state)
+    tw.show_scene(scenario, view)
+    if session.projector_only:
+        tw.show_choices(view.choices)
+        st.info("De groep kiest samen. Kijk mee op het grote scherm.")
+        return
+    mine = session.vote_of(participant_id)
+    show_message(session)
+    if session.phase == "voting":
+        vote_form(session, participant_id, scenario, view, mine)
+    else:
+        st.info("De stemmen zijn bekend. Bespreek ze met de groep. Daarna legt de gespreksleider de keuze van de "
+                "groep vast en gaat het gesprek verder.")
+        result = team.tally(session, scenario)
+        tw.show_tally(view.choices, result.counts, result.voters, chart=False)
+    if mine:
+        show_own_vote(view, mine)
+    elif session.phase == "voting":
+        st.caption("Je hebt nog niet gestemd.")
+
+
+def finished_screen(session: team.TeamSession, participant: team.Participant) -> None:
+    scenario = common.library().get(session.scenario_id)
+    try:
+        if scenario is None:
+            raise engine.EngineError("scenario missing")
+        tw.group_debrief(session, scenario, catalogue, full=False)
+    except engine.EngineError:
+        st.warning("Dit scenario staat niet meer (zo) in de bibliotheek. De nabespreking kan niet worden getoond.")
+    st.subheader("Jouw reflectie")
+    if user is not None and participant.user_id == user.id:
+        st.markdown("Blik terug op de sessie en schrijf een reflectie. Die komt in je eigen logboek, met een "
+                    "verwijzing naar deze sessie.")
+        if st.button("Schrijf je reflectie", type="primary", key="team-reflect"):
+            common.go("reflectie", **{tw.REFLECT_SESSION: session.id})
+    elif participant.user_id:
+        st.info("Log opnieuw in om een reflectie over deze sessie in je logboek te schrijven.")
+        if st.button("Naar inloggen", key="team-sign-in"):
+            common.go("welkom")
+    else:
+        st.info("Een logboek kan alleen met een account. Wil je een reflectie bewaren? Maak dan een account aan "
+                "op de welkomstpagina. Je echte naam is niet nodig.")
+        if user is None and st.button("Account maken", key="team-sign-up"):
+            common.go("welkom")
+
+
+try:
+    found = find_participation()
+except StoreError as exc:
+    common.store_error(exc)
+    st.stop()
+
+if found is None:
+    join_form()
+    st.stop()
+
+session, participant = found
+st.title(session.scenario_title or "Teamsessie")
+if participant.name:
+    st.caption(f"Je doet mee als {common.escape_markdown(participant.name)}.")
+if session.status == "finished":
+    finished_screen(session, participant)
+else:
+    live(session.id, participant.id)
+if st.button("Met een andere code meedoen", key="leave"):
+    forget()
+    st.session_state.pop("join-code", None)
+    st.rerun()

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from modules import reflection
+from modules import reflection, team
 from modules.store import StoreError
 from modules.ui import common
 from modules.ui.attempts import finished_attempt_picker
+from modules.ui.team_widgets import REFLECT_SESSION
 
 user = common.require_user()
 
@@ -15,9 +16,35 @@ st.markdown(
     "handelen (dat deed je net), terugblikken, bewustworden van wat essentieel is, "
     "alternatieven bedenken en een voornemen om uit te proberen."
 )
-attempt = finished_attempt_picker(user, "Over welk gesprek reflecteer je?", key="reflection-attempt")
-if attempt is None:
-    st.caption("Je hebt nog geen gesprek afgerond. Je kunt ook een losse reflectie schrijven.")
+
+
+def team_session_to_reflect_on() -> team.TeamSession | None:
+    """The team session this reflection is about (set by the Meedoen page), if the user took part in it."""
+    session_id = st.session_state.get(REFLECT_SESSION)
+    if not session_id:
+        return None
+    try:
+        session = team.load(common.store(), session_id)
+    except (team.TeamError, StoreError):
+        session = None
+    if session is None or not any(p.user_id == user.id for p in session.participants):
+        st.session_state.pop(REFLECT_SESSION, None)
+        return None
+    return session
+
+
+team_session = team_session_to_reflect_on()
+attempt = None
+if team_session is not None:
+    st.info(f"Je reflecteert op de teamsessie over ‘{team_session.scenario_title}’ van "
+            f"{common.short_date(team_session.created_at)}. Je reflectie komt in je eigen logboek.")
+    if st.button("Liever over een eigen gesprek reflecteren", key="reflection-not-team"):
+        st.session_state.pop(REFLECT_SESSION, None)
+        st.rerun()
+else:
+    attempt = finished_attempt_picker(user, "Over welk gesprek reflecteer je?", key="reflection-attempt")
+    if attempt is None:
+        st.caption("Je hebt nog geen gesprek afgerond. Je kunt ook een losse reflectie schrijven.")
 st.warning(reflection.PRIVACY_REMINDER, icon="🔒")
 
 with st.form("reflection", clear_on_submit=False):
@@ -47,6 +74,10 @@ if submitted:
             scenario_id=attempt.scenario_id if attempt else None,
             scenario_title=attempt.scenario_title if attempt else "",
         )
+        if team_session is not None:
+            record = record.model_copy(update={"scenario_id": team_session.scenario_id,
+                                               "scenario_title": team_session.scenario_title,
+                                               "team_session_id": team_session.id})
         common.store().add_reflection(record)
     except reflection.ReflectionError as exc:
         st.error(str(exc))
@@ -56,6 +87,7 @@ if submitted:
         for key in [f"refl-{q.key}" for q in reflection.ALL_QUESTIONS] + ["refl-voornemen"]:
             st.session_state.pop(key, None)
         st.session_state["reflection-saved"] = True
+        st.session_state.pop(REFLECT_SESSION, None)
         st.rerun()
 
 if st.session_state.pop("reflection-saved", False):

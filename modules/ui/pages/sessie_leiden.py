@@ -1,8 +1,206 @@
-"""Lead a team session (placeholder)."""
+"""Lead a team session: start, the projector screen, the live count, reveal, the group's choice, the debrief."""
 
 import streamlit as st
 
+from modules import engine, team
+from modules.store import StoreError
 from modules.ui import common
+from modules.ui import team_widgets as tw
 
-user = common.require_user("facilitator", "coach")
-st.title("Teamsessie leiden")
+user = common.require_user(*team.FACILITATOR_ROLES)
+store = common.store()
+catalogue = common.catalogue()
+LEAD = "team-lead-session"  # the id of the session this browser session leads
+
+
+def open_session(session_id: str) -> None:
+    st.session_state[LEAD] = session_id
+    st.rerun()
+
+
+def overview() -> None:
+    """Start a new session, or resume or view one of your own."""
+    st.title("Teamsessie leiden")
+    st.markdown(
+        "Speel een scenario samen met je team, bijvoorbeeld op een studiemiddag. Bij elke keuze stemt iedereen "
+        "op een eigen laptop of telefoon. Jij laat de stemmen zien, de groep bespreekt ze en jij legt de keuze "
+        "van de groep vast."
+    )
+    scenarios = common.library().sorted()
+    with st.form("team-start"):
+        st.subheader("Nieuwe sessie")
+        scenario = st.selectbox("Scenario", scenarios, format_func=lambda s: f"{s.title} ({s.minutes} min)",
+                                key="start-scenario")
+        allow_guests = st.checkbox("Gasten toestaan (zonder account, met een zelfgekozen naam)", key="start-guests")
+        projector_only = st.checkbox("Alleen projector (de groep heeft geen eigen apparaten)", key="start-projector")
+        show_names = st.checkbox("Namen bij redenen tonen", key="start-names",
+                                 help="Standaard zijn de redenen anoniem.")
+        started = st.form_submit_button("Start de sessie", type="primary")
+    if started:
+        if scenario is None:
+            st.error("Er is nog geen scenario om te spelen.")
+        else:
+            try:
+                session = team.create(store, user, scenario, allow_guests=allow_guests,
+                                      projector_only=projector_only, show_names=show_names)
+            except team.TeamError as exc:
+                st.error(str(exc))
+            except StoreError as exc:
+                common.store_error(exc)
+            else:
+                open_session(session.id)
+
+    st.subheader("Mijn sessies")
+    try:
+        mine = [team.TeamSession.model_validate(d) for d in store.list_team_sessions(user.id)]
+    except StoreError as exc:
+        common.store_error(exc)
+        return
+    if not mine:
+        st.caption("Je hebt nog geen sessies geleid.")
+    for item in mine:
+        with st.container(border=True):
+            if item.status == "open":
+                status = f"Bezig · keuze {item.step + 1} · code {item.code}"
+                if team.is_expired(item):
+                    status += " (verlopen: nieuwe deelnemers kunnen niet meer meedoen)"
+            else:
+                status = "Afgerond"
+            people = "alleen projector" if item.projector_only else f"{item.participant_count} deelnemers"
+            st.markdown(f"**{item.scenario_title or item.scenario_id}** — {status}")
+            st.caption(f"Gestart {common.short_date(item.created_at)} · {people}")
+            label = "Verder leiden" if item.status == "open" else "Bekijken"
+            if st.button(label, key=f"open-{item.id}", type="primary" if item.status == "open" else "secondary"):
+                open_session(item.id)
+
+
+def load_led_session() -> team.TeamSession | None:
+    session_id = st.session_state.get(LEAD)
+    if not session_id:
+        return None
+    try:
+        session = team.load(store, session_id)
+    except team.TeamError:
+        session = None
+    if session is None or session.facilitator_id != user.id:
+        st.session_state.pop(LEAD, None)
+        return None
+    return session
+
+
+@st.fragment(run_every="2s")
+def live_count(session_id: str, step: int, phase: str) -> None:
+    """How many have voted: re-read from the store every two seconds, never the distribution."""
+    try:
+        current = team.load(store, session_id)
+    except (team.TeamError, StoreError):
+        st.warning("De sessie kan nu niet worden gelezen. We proberen het zo opnieuw.")
+        return
+    if current.step != step or current.phase != phase:
+        st.rerun()  # revealed or decided elsewhere (another tab): redraw the whole page
+    voted, joined = len(current.current_votes()), len(current.participants)
+    st.header(f"{voted} van {joined} gestemd")
+    st.progress(voted / joined if joined else 0.0)
+    st.caption("Je ziet alleen hoeveel mensen gestemd hebben, niet wat ze kozen. Zo laat niemand zich leiden "
+               "door de anderen. Iedereen kan zijn stem veranderen tot je de stemmen laat zien.")
+
+
+def act(action) -> None:
+    """Run a team action and redraw, or show why it was refused."""
+    try:
+        action()
+    except team.TeamError as exc:
+        st.error(str(exc))
+    except engine.EngineError:
+        st.error("Deze keuze kan nu niet gekozen worden.")
+    except StoreError as exc:
+        common.store_error(exc)
+    else:
+        st.rerun()
+
+
+def revealed_panel(session: team.TeamSession, scenario, state, view) -> None:
+    result = team.tally(session, scenario)
+    st.subheader("De stemmen")
+    tw.show_tally(view.choices, result.counts, result.voters)
+    st.markdown("**Redenen**" + ("" if session.show_names else " (anoniem)"))
+    tw.show_reasons(view.choices, result.reasons)
+    st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, catalogue)}")
+
+    st.subheader("Groepskeuze vastleggen")
+    ids = [c.id for c in view.choices]
+    majority = result.majority
+    if majority:
+        st.caption(f"De meerderheid koos {tw.letter_of(view.choices, majority)}. Na de bespreking kun je een "
+                   "andere keuze vastleggen.")
+    else:
+        st.caption("Er is geen meerderheid. Kies na de bespreking zelf de keuze van de groep.")
+    chosen = st.radio("De keuze van de groep", ids, index=ids.index(majority) if majority in ids else None,
+                      format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]),
+                      key=f"lead-choice-{session.step}")
+    if st.button("Groepskeuze vastleggen", type="primary", key="lead-decide"):
+        if chosen is None:
+            st.error("Kies eerst de keuze van de groep.")
+        else:
+            act(lambda: team.decide(store, session.id, user, scenario, choice_id=chosen))
+
+
+def session_screen(session: team.TeamSession) -> None:
+    if st.button("← Mijn sessies", key="lead-back"):
+        st.session_state.pop(LEAD, None)
+        st.rerun()
+    scenario = common.library().get(session.scenario_id)
+    if scenario is None:
+        st.title(session.scenario_title or "Teamsessie")
+        st.warning("Dit scenario staat niet meer in de bibliotheek. De sessie kan daarom niet worden getoond.")
+        return
+    try:
+        state = team.state(session, scenario)
+    except engine.EngineError:
+        st.title(scenario.title)
+        st.warning("Dit scenario is aangepast sinds de sessie begon. De sessie kan daarom niet verder.")
+        return
+
+    if session.status == "finished":
+        st.title(f"Teamsessie: {scenario.title}")
+        tw.group_debrief(session, scenario, catalogue, full=True)
+        return
+
+    st.set_page_config(layout="wide")  # the projector screen may use the whole width
+    if session.projector_only:
+        st.title(scenario.title)
+        st.caption("Alleen projector: de groep bespreekt elke keuze en jij klikt de keuze van de groep aan.")
+    else:
+        tw.join_panel(session, show_qr=True)
+        st.header(scenario.title)
+    tw.show_context(scenario, expanded=session.step == 0)
+    tw.show_story(scenario, state)
+    view = engine.view(scenario, state)
+    tw.show_scene(scenario, view)
+    if not session.projector_only:  # in projector-only mode the choices are the buttons below
+        tw.show_choices(view.choices)
+
+    if session.projector_only:
+        st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, catalogue)}")
+        st.markdown("**Wat kiest de groep?**")
+        for index, choice in enumerate(view.choices):
+            if st.button(tw.choice_label(index, choice), key=f"lead-pick-{session.step}-{choice.id}",
+                         width="stretch"):
+                act(lambda cid=choice.id: team.decide(store, session.id, user, scenario, choice_id=cid))
+    elif session.phase == "voting":
+        live_count(session.id, session.step, session.phase)
+        if st.button("Stemmen tonen", type="primary", key="lead-reveal"):
+            act(lambda: team.reveal(store, session.id, user))
+    else:
+        revealed_panel(session, scenario, state, view)
+
+
+try:
+    led = load_led_session()
+except StoreError as exc:
+    common.store_error(exc)
+    st.stop()
+if led is None:
+    overview()
+else:
+    session_screen(led)

@@ -1,0 +1,276 @@
+"""Shared rendering for team sessions: the scene, the tally, the join link and QR code, the group debrief.
+
+Used by the facilitator's page (sessie_leiden.py) and the participants' page (meedoen.py).
+Scenario text comes from authors (Markdown); everything participants wrote (names, reasons)
+is rendered with ``common.escape_markdown``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+
+import altair as alt
+import segno
+import streamlit as st
+
+from modules import engine, feedback, team
+from modules.principles import Catalogue
+from modules.scenario import Choice, Line, Scenario, Speaker
+from modules.ui import common
+
+# Session key read by the Reflectie page: the team session a participant reflects on.
+REFLECT_SESSION = "team_session_id"
+LETTERS = "ABCDEFGHIJ"
+NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."
+JOIN_PAGE = "meedoen"  # URL path of modules/ui/pages/meedoen.py
+
+
+# --- join link and QR code --------------------------------------------------------------------
+
+def base_url() -> str:
+    """The app's address as participants reach it.
+
+    ``SAMENSPEL_PUBLIC_URL`` wins (for a server behind a proxy); otherwise the address in the
+    facilitator's browser, without the page path; otherwise localhost.
+    """
+    configured = os.environ.get("SAMENSPEL_PUBLIC_URL", "").strip()
+    if configured:
+        return configured.rstrip("/")
+    try:
+        url = st.context.url or ""
+    except Exception:  # outside a browser session
+        url = ""
+    url = url.split("?")[0].split("#")[0].rstrip("/")
+    for page in ("sessie_leiden", JOIN_PAGE):
+        url = url.removesuffix(f"/{page}")
+    return url or "http://localhost:8501"
+
+
+def join_url(code: str) -> str:
+    return f"{base_url()}/{JOIN_PAGE}?code={code}"
+
+
+def qr_png(url: str) -> bytes:
+    """The QR code of ``url`` as PNG bytes."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=10, border=2)
+    return buffer.getvalue()
+
+
+def join_panel(session: team.TeamSession, show_qr: bool = True) -> None:
+    """The big join code, the link and its QR code (projector-friendly)."""
+    url = join_url(session.code)
+    with st.container(border=True):
+        left, right = st.columns([3, 2], vertical_alignment="center")
+        with left:
+            st.title(f"Code: {session.code}")
+            st.markdown("Doe mee op je eigen laptop of telefoon: scan de QR-code of ga naar")
+            st.code(url, language=None)
+            if session.allow_guests:
+                st.caption("Je kunt meedoen met je account of als gast, met een zelfgekozen naam.")
+            else:
+                st.caption("Log in met je Samenspel-account om mee te doen.")
+        if show_qr:
+            right.image(qr_png(url), width=240, caption="Scan om mee te doen")
+
+
+# --- the scene --------------------------------------------------------------------------------
+
+def choice_label(index: int, choice: Choice) -> str:
+    return f"{LETTERS[index]}. {choice.text}"
+
+
+def letter_of(choices: list[Choice], choice_id: str) -> str:
+    index = next((i for i, c in enumerate(choices) if c.id == choice_id), None)
+    return LETTERS[index] if index is not None else "?"
+
+
+def show_context(scenario: Scenario, expanded: bool) -> None:
+    with st.expander("De situatie", expanded=expanded):
+        st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+        st.markdown(scenario.context)
+        st.markdown(f"**De ouder:** {scenario.persona.role}")
+        st.markdown(scenario.persona.description)
+
+
+def show_lines(scenario: Scenario, lines: list[Line]) -> None:
+    for line in lines:
+        if line.speaker is Speaker.verteller:
+            st.markdown(f"_{line.text}_")
+        else:
+            with st.chat_message(scenario.speaker_label(line.speaker), avatar=common.AVATARS[line.speaker]):
+                st.markdown(f"**{scenario.speaker_label(line.speaker)}:** {line.text}")
+
+
+def _show_step(scenario: Scenario, node_id: str, choice: Choice) -> None:
+    node = scenario.nodes[node_id]
+    if node.text:
+        st.markdown(node.text)
+    show_lines(scenario, node.lines)
+    with st.chat_message("De groep", avatar=common.AVATARS[Speaker.leraar]):
+        st.markdown(f"**De groep koos:** {choice.text}")
+    st.markdown(f"_{choice.reaction.strip()}_")
+
+
+def show_story(scenario: Scenario, state: engine.PlayState) -> None:
+    """Earlier decisions folded away; the group's last choice with its reaction and feedback."""
+    taken = engine.path(scenario, state)
+    if len(taken) > 1:
+        earlier = len(taken) - 1
+        with st.expander(f"Eerder in dit gesprek ({earlier} {'keuze' if earlier == 1 else 'keuzes'})"):
+            for node_id, choice in taken[:-1]:
+                _show_step(scenario, node_id, choice)
+    if taken:
+        node_id, choice = taken[-1]
+        _show_step(scenario, node_id, choice)
+        with st.container(border=True):
+            st.markdown(f"**Feedback** — {choice.feedback}")
+            changes = state.steps[-1].changes
+            visible = [common.format_change(k, v, scenario) for k, v in changes.items()
+                       if scenario.variables[k].visible]
+            if visible:
+                st.markdown(" · ".join(visible))
+
+
+def show_scene(scenario: Scenario, view: engine.View) -> None:
+    st.divider()
+    if view.text:
+        st.markdown(view.text)
+    show_lines(scenario, view.lines)
+
+
+def show_choices(choices: list[Choice]) -> None:
+    st.markdown("**Wat doe je?**")
+    st.markdown("\n".join(f"- **{LETTERS[i]}.** {c.text}" for i, c in enumerate(choices)))
+
+
+# --- tally and reasons ------------------------------------------------------------------------
+
+def votes_label(n: int) -> str:
+    return f"{n} {'stem' if n == 1 else 'stemmen'}"
+
+
+def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart:
+    rows = [
+        {"keuze": f"{LETTERS[i]}. {c.text[:60]}{'…' if len(c.text) > 60 else ''}", "tekst": c.text,
+         "stemmen": counts.get(c.id, 0)}
+        for i, c in enumerate(choices)
+    ]
+    order = [row["keuze"] for row in rows]
+    base = alt.Chart(alt.Data(values=rows)).encode(
+        y=alt.Y("keuze:N", sort=order, title=None, axis=alt.Axis(labelLimit=480, labelFontSize=15)),
+        x=alt.X("stemmen:Q", title="Stemmen", axis=alt.Axis(tickMinStep=1, format="d")),
+    )
+    bars = base.mark_bar(color="#1565c0").encode(tooltip=["tekst:N", "stemmen:Q"])
+    labels = base.mark_text(align="left", dx=4, fontSize=16).encode(text="stemmen:Q")
+    return (bars + labels).properties(height=60 * len(rows) + 30)
+
+
+def show_tally(choices: list[Choice], counts: dict[str, int], voters: int, chart: bool = True) -> None:
+    if chart and voters:
+        st.altair_chart(tally_chart(choices, counts), width="stretch")
+    if not voters:
+        st.info("Er is niet gestemd.")
+    st.markdown("\n".join(
+        f"- **{LETTERS[i]}.** {votes_label(counts.get(c.id, 0))} — {c.text}" for i, c in enumerate(choices)
+    ))
+
+
+def show_reasons(choices: list[Choice], reasons: list[team.Reason]) -> None:
+    if not reasons:
+        st.caption("Er zijn geen redenen gegeven.")
+        return
+    for index, choice in enumerate(choices):
+        given = [r for r in reasons if r.choice_id == choice.id]
+        if not given:
+            continue
+        st.markdown(f"**Bij {LETTERS[index]}:**")
+        for reason in given:
+            who = f" — {common.escape_markdown(reason.name)}" if reason.name else ""
+            st.markdown(f"- “{common.escape_markdown(reason.text)}”{who}")
+
+
+# --- the group debrief ------------------------------------------------------------------------
+
+def profile_chart(rows: list[dict]) -> alt.Chart:
+    """The principle profile, drawn as on the Nabespreking page."""
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)"),
+            y=alt.Y("principe:N", sort="-x", title=None),
+            color=alt.Color(
+                "soort:N",
+                scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=["principe:N", "score:Q"],
+        )
+        .properties(height=28 * len(rows) + 40)
+    )
+
+
+def _decision_note(session: team.TeamSession, decision: team.Decision) -> str:
+    if session.projector_only or not decision.voters:
+        return "gekozen na bespreking"
+    note = f"{decision.tally.get(decision.chosen, 0)} van {decision.voters} stemmen"
+    if decision.majority is None:
+        note += " · geen meerderheid, de groep koos na bespreking"
+    elif decision.majority != decision.chosen:
+        note += " · na bespreking koos de groep anders dan de meerderheid"
+    return note
+
+
+def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Catalogue, full: bool) -> None:
+    """The debrief of a finished session; ``full`` adds the profile chart, tallies and reasons."""
+    state = team.state(session, scenario)
+    view = engine.view(scenario, state)
+    show_story(scenario, state)
+    show_scene(scenario, view)
+    debrief = feedback.build(scenario, state, catalogue)
+    outcome = {"sterk": "success", "gemengd": "warning", "zwak": "error"}[debrief.ending.outcome.value]
+    getattr(st, outcome)(f"**Einde: {debrief.ending.title}** — {debrief.outcome_label}")
+
+    st.header("Nabespreking met de groep")
+    st.markdown(debrief.ending.debrief)
+    if not session.projector_only:
+        count = session.participant_count
+        st.caption(f"{count} {'deelnemer' if count == 1 else 'deelnemers'} · "
+                   f"afgerond {common.short_date(session.finished_at)}")
+
+    st.subheader("De route van de groep")
+    for number, (decision, text) in enumerate(team.debrief_path(session, scenario), start=1):
+        st.markdown(f"**{number}. {text}**  \n_{_decision_note(session, decision)}_")
+        if full and not session.projector_only and decision.voters:
+            node = scenario.nodes[decision.node_id]
+            with st.expander(f"Stemmen en redenen bij keuze {number}"):
+                offered = [c for c in node.choices if c.id in decision.tally]
+                show_tally(offered, decision.tally, decision.voters, chart=False)
+                show_reasons(offered, decision.reasons)
+
+    if full:
+        st.subheader("Principeprofiel van de groep")
+        rows = feedback.profile_table(debrief)
+        if rows:
+            st.altair_chart(profile_chart(rows), width="stretch")
+            st.caption("Groen: de keuzes van de groep versterkten het principe. Rood: het kwam onder druk.")
+
+    if not session.projector_only:
+        st.subheader("Waar de groep het minst eens was")
+        spread = team.disagreements(session)
+        if not spread:
+            st.markdown("De groep was het bij elke keuze eens.")
+        for decision in spread:
+            node = scenario.nodes[decision.node_id]
+            offered = [c for c in node.choices if c.id in decision.tally]
+            number = decision.step + 1
+            st.markdown(f"**Keuze {number}** ({decision.voters} stemmen)")
+            st.markdown("\n".join(
+                f"- {votes_label(decision.tally.get(c.id, 0))}: {c.text}" for c in offered
+            ))
+    if full and debrief.try_next:
+        st.subheader("Om verder over te praten")
+        for principle in debrief.try_next:
+            st.markdown(f"- **{principle.name}:** {principle.in_practice or principle.summary}")
