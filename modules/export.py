@@ -22,7 +22,7 @@ import markdown
 
 from modules import reflection as reflection_form
 from modules import sharing
-from modules.accounts import PermissionDenied
+from modules.accounts import ROLE_LABELS, PermissionDenied, require_role
 from modules.records import Account, Comment, Reflection, now
 from modules.store import NotFoundError, Store
 
@@ -84,10 +84,14 @@ def dutch_date(moment: str | datetime | None) -> str:
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
+ROLES = tuple(ROLE_LABELS)  # any signed-in, active account acts on its own data
+
+
 # --- portfolio --------------------------------------------------------------------------------
 
 def _chosen(store: Store, user: Account, reflection_ids: list[str]) -> list[tuple[Reflection, list[Comment]]]:
     """The user's own reflections among ``reflection_ids`` (oldest first) with their threads."""
+    require_role(user, *ROLES)
     chosen = []
     for reflection_id in dict.fromkeys(reflection_ids):
         try:
@@ -189,6 +193,7 @@ def _written_elsewhere(store: Store, user: Account) -> dict[str, list[Comment]]:
 
 def my_data(store: Store, user: Account) -> dict:
     """Everything stored about the user, as JSON-able data (no password or reset-code hashes)."""
+    require_role(user, *ROLES)
     account = {k: v for k, v in user.model_dump(mode="json").items() if k not in SECRET_FIELDS}
 
     def username(user_id: str) -> str | None:
@@ -226,6 +231,7 @@ def my_data(store: Store, user: Account) -> dict:
 
 def delete_my_data(store: Store, user: Account) -> None:
     """Erase the user: their comments in other users' files, then the account with its file, links and shares."""
+    require_role(user, *ROLES)
     for owner_id in _written_elsewhere(store, user):
         store.remove_comments_by(owner_id, user.id)
     store.delete_account(user.id)

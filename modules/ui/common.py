@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 
 import streamlit as st
 
+from modules import export
 from modules.library import SCENARIO_DIR, Library, load_library
 from modules.principles import Catalogue, Principle, load_catalogue
 from modules.records import Account
@@ -94,13 +94,9 @@ def go(page: str, **state: str) -> None:
     st.switch_page(PAGES[page])
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$:])")
-
-
 def escape_markdown(text: str) -> str:
     """Make user text inert for st.markdown: every Markdown/HTML character escaped, line breaks kept."""
-    escaped = _MD_SPECIAL.sub(r"\\\1", str(text))
-    return "  \n".join(escaped.splitlines())
+    return export.escape_markdown(text)
 
 
 def user_text(text: str) -> None:

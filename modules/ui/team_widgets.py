@@ -16,8 +16,8 @@ import streamlit as st
 
 from modules import engine, feedback, team
 from modules.principles import Catalogue
-from modules.scenario import Choice, Line, Scenario, Speaker
-from modules.ui import common
+from modules.scenario import Choice, Scenario
+from modules.ui import common, scenes
 
 # Session key read by the Reflectie page: the team session a participant reflects on.
 REFLECT_SESSION = "team_session_id"
@@ -94,50 +94,16 @@ def show_context(scenario: Scenario, expanded: bool) -> None:
         st.markdown(scenario.persona.description)
 
 
-def show_lines(scenario: Scenario, lines: list[Line]) -> None:
-    for line in lines:
-        if line.speaker is Speaker.verteller:
-            st.markdown(f"_{line.text}_")
-        else:
-            with st.chat_message(scenario.speaker_label(line.speaker), avatar=common.AVATARS[line.speaker]):
-                st.markdown(f"**{scenario.speaker_label(line.speaker)}:** {line.text}")
-
-
-def _show_step(scenario: Scenario, node_id: str, choice: Choice) -> None:
-    node = scenario.nodes[node_id]
-    if node.text:
-        st.markdown(node.text)
-    show_lines(scenario, node.lines)
-    with st.chat_message("De groep", avatar=common.AVATARS[Speaker.leraar]):
-        st.markdown(f"**De groep koos:** {choice.text}")
-    st.markdown(f"_{choice.reaction.strip()}_")
-
-
 def show_story(scenario: Scenario, state: engine.PlayState) -> None:
     """Earlier decisions folded away; the group's last choice with its reaction and feedback."""
-    taken = engine.path(scenario, state)
-    if len(taken) > 1:
-        earlier = len(taken) - 1
-        with st.expander(f"Eerder in dit gesprek ({earlier} {'keuze' if earlier == 1 else 'keuzes'})"):
-            for node_id, choice in taken[:-1]:
-                _show_step(scenario, node_id, choice)
-    if taken:
-        node_id, choice = taken[-1]
-        _show_step(scenario, node_id, choice)
-        with st.container(border=True):
-            st.markdown(f"**Feedback** — {choice.feedback}")
-            changes = state.steps[-1].changes
-            visible = [common.format_change(k, v, scenario) for k, v in changes.items()
-                       if scenario.variables[k].visible]
-            if visible:
-                st.markdown(" · ".join(visible))
+    scenes.show_story(scenario, state, actor="De groep koos", why=False)
 
 
 def show_scene(scenario: Scenario, view: engine.View) -> None:
     st.divider()
     if view.text:
         st.markdown(view.text)
-    show_lines(scenario, view.lines)
+    scenes.show_lines(scenario, view.lines)
 
 
 def show_choices(choices: list[Choice]) -> None:
@@ -193,23 +159,6 @@ def show_reasons(choices: list[Choice], reasons: list[team.Reason]) -> None:
 
 # --- the group debrief ------------------------------------------------------------------------
 
-def profile_chart(rows: list[dict]) -> alt.Chart:
-    """The principle profile, drawn as on the Nabespreking page."""
-    return (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)"),
-            y=alt.Y("principe:N", sort="-x", title=None),
-            color=alt.Color(
-                "soort:N",
-                scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            tooltip=["principe:N", "score:Q"],
-        )
-        .properties(height=28 * len(rows) + 40)
-    )
 
 
 def _decision_note(session: team.TeamSession, decision: team.Decision) -> str:
@@ -254,7 +203,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
         st.subheader("Principeprofiel van de groep")
         rows = feedback.profile_table(debrief)
         if rows:
-            st.altair_chart(profile_chart(rows), width="stretch")
+            st.altair_chart(scenes.profile_chart(rows), width="stretch")
             st.caption("Groen: de keuzes van de groep versterkten het principe. Rood: het kwam onder druk.")
 
     if not session.projector_only:

@@ -34,7 +34,8 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
     for comment in comments:
         mine = comment.author_id == viewer.id
         with st.chat_message("Jij" if mine else comment.author_name, avatar="💬" if mine else "🗨️"):
-            st.caption(f"{'Jij' if mine else comment.author_name} · {common.short_date(comment.created_at)}")
+            author = "Jij" if mine else common.escape_markdown(comment.author_name)
+            st.caption(f"{author} · {common.short_date(comment.created_at)}")
             common.user_text(comment.text)
     with st.form(f"comment-{key}", clear_on_submit=True):
         text = st.text_area("Schrijf een reactie", key=f"comment-text-{key}", max_chars=sharing.COMMENT_MAX,

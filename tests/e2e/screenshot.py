@@ -19,7 +19,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from server import REPO, choose_first, launch_chromium, sign_in, start_app, start_scenario  # noqa: E402
+from server import REPO, choose_first, launch_chromium, sign_up, start_app, start_scenario  # noqa: E402
 
 SCENARIO_TITLE = "De taalbarrière"
 CHOICES = 2
@@ -32,7 +32,7 @@ def main(output: Path) -> None:
             with sync_playwright() as playwright:
                 browser = launch_chromium(playwright)
                 page = browser.new_page(viewport={"width": 1100, "height": 1400}, locale="nl-NL")
-                sign_in(page, server.url, "schermafdruk")
+                sign_up(page, server.url, "schermafdruk")
                 start_scenario(page, SCENARIO_TITLE)
                 for step in range(CHOICES):
                     choose_first(page, step)

@@ -1,8 +1,9 @@
 """Shared by the browser test (``conftest.py``) and ``screenshot.py``: start the app, launch Chromium, play.
 
 The app runs as a real ``streamlit run app.py`` subprocess in its own process
-group, with its data in a throw-away folder (``SAMENSPEL_DATA_DIR``) and no
-demo profile (``SAMENSPEL_DEMO=0``). The browser is Debian's
+group, with its data in a throw-away folder (``SAMENSPEL_DATA_DIR``), no demo
+accounts (``SAMENSPEL_DEMO=0``) and cheap Argon2id parameters
+(``SAMENSPEL_ARGON2_PROFILE=test``, the same algorithm). The browser is Debian's
 ``/usr/bin/chromium`` driven by Playwright; Playwright's own browser download
 is not used (never run ``playwright install``).
 """
@@ -96,7 +97,8 @@ def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: floa
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
-    env = dict(os.environ, SAMENSPEL_DATA_DIR=str(data_dir), SAMENSPEL_DEMO="0", PYTHONUNBUFFERED="1")
+    env = dict(os.environ, SAMENSPEL_DATA_DIR=str(data_dir), SAMENSPEL_DEMO="0", SAMENSPEL_ARGON2_PROFILE="test",
+               PYTHONUNBUFFERED="1")
     env.pop("SAMENSPEL_SCENARIO_DIR", None)  # the bundled scenarios/ folder, unless asked otherwise
     if scenario_dir is not None:
         env["SAMENSPEL_SCENARIO_DIR"] = str(scenario_dir)
@@ -152,13 +154,36 @@ def ending(page):
     return page.get_by_text(re.compile(r"^Einde: "))
 
 
-def sign_in(page, url: str, nickname: str) -> None:
+PASSWORD = "een-lang-e2e-wachtwoord"
+
+
+def sign_up(page, url: str, username: str, password: str = PASSWORD) -> None:
+    """Create a fresh teacher account on the welcome page; lands on the library."""
     from playwright.sync_api import expect
 
     page.goto(url)
-    page.get_by_role("textbox", name="Schuilnaam", exact=True).fill(nickname)
-    page.get_by_role("button", name="Beginnen").click()
+    page.get_by_role("tab", name="Account maken", exact=True).click()
+    page.get_by_role("textbox", name="Kies een gebruikersnaam", exact=True).fill(username)
+    page.get_by_role("textbox", name=re.compile(r"^Kies een wachtwoord")).fill(password)
+    page.get_by_role("textbox", name="Herhaal het wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Account maken", exact=True).click()
     expect(page.get_by_role("heading", name="Scenario's", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+
+
+def sign_in(page, url: str | None, username: str, password: str = PASSWORD, *, landing: str = "Scenario's") -> None:
+    """Sign in with an existing account (on the page already open when ``url`` is None).
+
+    Waits for the role's start page (its heading ``landing``).
+    """
+    from playwright.sync_api import expect
+
+    if url is not None:
+        page.goto(url)
+    page.get_by_role("tab", name="Inloggen", exact=True).click()
+    page.get_by_role("textbox", name="Gebruikersnaam", exact=True).first.fill(username)
+    page.get_by_role("textbox", name="Wachtwoord", exact=True).fill(password)
+    page.get_by_role("button", name="Inloggen", exact=True).click()
+    expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=UI_TIMEOUT)
 
 
 def start_scenario(page, title: str) -> None:

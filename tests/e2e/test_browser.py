@@ -8,7 +8,7 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from server import UI_TIMEOUT, choose_first, ending, sign_in, start_scenario
+from server import UI_TIMEOUT, choose_first, ending, sign_up, start_scenario
 
 SCENARIO_TITLE = "De taalbarrière"
 MAX_DECISIONS = 40  # far more than any bundled scenario needs; stops a loop that never ends
@@ -18,7 +18,7 @@ MAX_DECISIONS = 40  # far more than any bundled scenario needs; stops a loop tha
 @pytest.mark.timeout(240)
 def test_play_reflect_and_find_it_in_the_log(page, app_server):
     token = uuid.uuid4().hex[:8]
-    sign_in(page, app_server.url, f"e2e-{token}")
+    sign_up(page, app_server.url, f"e2e-{token}")
     start_scenario(page, SCENARIO_TITLE)
 
     step = 0

@@ -77,7 +77,7 @@ with tab_reflections:
             title = f"Teamsessie: {title}"
         new = unread.get(item.id, 0)
         marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
-        with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}"):
+        with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}", key=f"log-refl-{item.id}"):
             threads.reflection_body(item)
             if coaches:
                 st.divider()

@@ -1,12 +1,11 @@
 """Debrief: path, principle profile, alternatives at key moments, endings found, citations."""
 
-import altair as alt
 import streamlit as st
 
 from modules import engine, feedback, progress
 from modules.reflection import SOURCE as KORTHAGEN
 from modules.store import StoreError
-from modules.ui import common
+from modules.ui import common, scenes
 from modules.ui.attempts import finished_attempt_picker
 
 user = common.require_user()
@@ -48,22 +47,7 @@ for step in debrief.steps:
 st.markdown("### Principeprofiel")
 rows = feedback.profile_table(debrief)
 if rows:
-    chart = (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)"),
-            y=alt.Y("principe:N", sort="-x", title=None),
-            color=alt.Color(
-                "soort:N",
-                scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
-                legend=alt.Legend(title=None, orient="bottom"),
-            ),
-            tooltip=["principe:N", "score:Q"],
-        )
-        .properties(height=28 * len(rows) + 40)
-    )
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(scenes.profile_chart(rows), width="stretch")
     st.caption("Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk.")
 
 if debrief.alternatives:

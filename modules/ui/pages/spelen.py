@@ -4,13 +4,12 @@ import streamlit as st
 
 from modules import engine
 from modules.records import Attempt
-from modules.scenario import Line, Scenario, Speaker
+from modules.scenario import Scenario
 from modules.store import NotFoundError, StoreError
-from modules.ui import common
+from modules.ui import common, scenes
 
 user = common.require_user()
 store = common.store()
-catalogue = common.catalogue()
 scenario: Scenario | None = common.library().get(st.session_state.get(common.SCENARIO, ""))
 
 if st.button("← Terug naar de scenario's", key="back"):
@@ -20,38 +19,6 @@ if scenario is None:
     st.title("Spelen")
     st.info("Kies eerst een scenario in de bibliotheek.")
     st.stop()
-
-
-def show_lines(lines: list[Line]) -> None:
-    for line in lines:
-        if line.speaker is Speaker.verteller:
-            st.markdown(f"_{line.text}_")
-        else:
-            with st.chat_message(scenario.speaker_label(line.speaker), avatar=common.AVATARS[line.speaker]):
-                st.markdown(f"**{scenario.speaker_label(line.speaker)}:** {line.text}")
-
-
-def show_step(node_id: str, choice) -> None:
-    node = scenario.nodes[node_id]
-    if node.text:
-        st.markdown(node.text)
-    show_lines(node.lines)
-    with st.chat_message("Jij", avatar=common.AVATARS[Speaker.leraar]):
-        st.markdown(f"**Jij:** {choice.text}")
-    st.markdown(f"_{choice.reaction.strip()}_")
-
-
-def show_feedback(choice, changes: dict[str, int], step: int) -> None:
-    with st.container(border=True):
-        st.markdown(f"**Feedback** — {choice.feedback}")
-        visible = {k: v for k, v in changes.items() if scenario.variables[k].visible}
-        if visible:
-            st.markdown(" · ".join(common.format_change(k, v, scenario) for k, v in visible.items()))
-        with st.container(horizontal=True):
-            for pid, weight in choice.principles.items():
-                principle = catalogue.get(pid)
-                mark = "✓" if weight > 0 else "⚠"
-                common.principle_popover(principle, key=f"why-{step}-{pid}", label=f"{mark} Waarom? {principle.name}")
 
 
 def load_attempt() -> Attempt | None:
@@ -125,22 +92,13 @@ if visible_vars:
         delta = last_changes.get(name)
         column.metric(var.label, state.variables[name], delta=delta if delta else None)
 
-taken = engine.path(scenario, state)
-if len(taken) > 1:
-    earlier = len(taken) - 1
-    with st.expander(f"Eerder in dit gesprek ({earlier} {'keuze' if earlier == 1 else 'keuzes'})"):
-        for node_id, choice in taken[:-1]:
-            show_step(node_id, choice)
-if taken:
-    node_id, choice = taken[-1]
-    show_step(node_id, choice)
-    show_feedback(choice, state.steps[-1].changes, len(taken))
+scenes.show_story(scenario, state)
 
 view = engine.view(scenario, state)
 st.divider()
 if view.text:
     st.markdown(view.text)
-show_lines(view.lines)
+scenes.show_lines(scenario, view.lines)
 
 if view.finished:
     outcome = {"sterk": "success", "gemengd": "warning", "zwak": "error"}[view.ending.outcome.value]

@@ -1,0 +1,84 @@
+"""Rendering a scenario's story: dialogue lines, steps taken, feedback, the principle profile chart.
+
+Shared by the Play page, the Nabespreking page and the team-session pages. Scenario text
+is authored Markdown; nothing here renders user-written text.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import streamlit as st
+
+from modules import engine
+from modules.scenario import Choice, Line, Scenario, Speaker
+from modules.ui import common
+
+
+def show_lines(scenario: Scenario, lines: list[Line]) -> None:
+    for line in lines:
+        if line.speaker is Speaker.verteller:
+            st.markdown(f"_{line.text}_")
+        else:
+            label = scenario.speaker_label(line.speaker)
+            with st.chat_message(label, avatar=common.AVATARS[line.speaker]):
+                st.markdown(f"**{label}:** {line.text}")
+
+
+def show_step(scenario: Scenario, node_id: str, choice: Choice, actor: str) -> None:
+    """A past decision: its scene, what was chosen (by ``actor``), and the reaction."""
+    node = scenario.nodes[node_id]
+    if node.text:
+        st.markdown(node.text)
+    show_lines(scenario, node.lines)
+    with st.chat_message(actor, avatar=common.AVATARS[Speaker.leraar]):
+        st.markdown(f"**{actor}:** {choice.text}")
+    st.markdown(f"_{choice.reaction.strip()}_")
+
+
+def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", why: bool = True) -> None:
+    """Earlier decisions folded away; the last one with its reaction and feedback box.
+
+    With ``why`` the feedback box has a 'Waarom?' popover per principle at stake.
+    """
+    taken = engine.path(scenario, state)
+    if len(taken) > 1:
+        earlier = len(taken) - 1
+        with st.expander(f"Eerder in dit gesprek ({earlier} {'keuze' if earlier == 1 else 'keuzes'})"):
+            for node_id, choice in taken[:-1]:
+                show_step(scenario, node_id, choice, actor)
+    if not taken:
+        return
+    node_id, choice = taken[-1]
+    show_step(scenario, node_id, choice, actor)
+    with st.container(border=True):
+        st.markdown(f"**Feedback** — {choice.feedback}")
+        visible = [common.format_change(k, v, scenario) for k, v in state.steps[-1].changes.items()
+                   if scenario.variables[k].visible]
+        if visible:
+            st.markdown(" · ".join(visible))
+        if why:
+            with st.container(horizontal=True):
+                for pid, weight in choice.principles.items():
+                    principle = common.catalogue().get(pid)
+                    mark = "✓" if weight > 0 else "⚠"
+                    common.principle_popover(principle, key=f"why-{len(taken)}-{pid}",
+                                             label=f"{mark} Waarom? {principle.name}")
+
+
+def profile_chart(rows: list[dict]) -> alt.Chart:
+    """The principle profile (rows from feedback.profile_table): green honoured, red neglected."""
+    return (
+        alt.Chart(alt.Data(values=rows))
+        .mark_bar()
+        .encode(
+            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)"),
+            y=alt.Y("principe:N", sort="-x", title=None),
+            color=alt.Color(
+                "soort:N",
+                scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
+                legend=alt.Legend(title=None, orient="bottom"),
+            ),
+            tooltip=["principe:N", "score:Q"],
+        )
+        .properties(height=28 * len(rows) + 40)
+    )

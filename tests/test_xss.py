@@ -1,0 +1,198 @@
+"""XSS and Markdown injection: what users write stays inert text on every page and in the HTML export.
+
+A username, a reflection and a comment carry the same payload. Every page that shows them is
+rendered with AppTest, and every element that Streamlit renders as Markdown (bodies, labels,
+help texts) is inspected in its proto: the payload only appears in its escaped form
+(``common.escape_markdown``), never raw, and no element may carry HTML (``st.html``,
+components, ``unsafe_allow_html``).
+"""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from modules import accounts, engine, export, reflection, sharing
+from modules.records import Attempt
+from modules.store import TinyDBStore
+from modules.ui.common import escape_markdown
+from tests.pages import PASSWORD, as_user, click, goto, texts
+
+PAYLOADS = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "[klik](javascript:alert(1))",
+    "**vet**",
+]
+LOGBOOK = "modules/ui/pages/logboek.py"
+MY_COACH = "modules/ui/pages/mijn_coach.py"
+PORTFOLIO = "modules/ui/pages/portfolio.py"
+MY_DATA = "modules/ui/pages/mijn_gegevens.py"
+COACH = "modules/ui/pages/coach.py"
+TEAM = "modules/ui/pages/team_overzicht.py"
+ADMIN = "modules/ui/pages/beheer.py"
+# Fields of element protos that the browser renders as Markdown.
+MARKDOWN_FIELDS = ("body", "label", "help", "placeholder", "caption")
+HTML_ELEMENTS = {"html", "iframe", "bidi_component", "component_instance"}
+
+
+# --- inspecting what a page sends to the browser ----------------------------------------------
+
+def _nodes(node):
+    yield node
+    for child in getattr(node, "children", {}).values():
+        yield from _nodes(child)
+
+
+def rendered_markdown(at: AppTest) -> list[str]:
+    """Every string of the last run that the browser renders as Markdown."""
+    found = []
+    for node in _nodes(at._tree):
+        proto = getattr(node, "proto", None)
+        if proto is None or not hasattr(proto, "DESCRIPTOR"):
+            continue
+        names = {f.name for f in proto.DESCRIPTOR.fields}
+        for name in MARKDOWN_FIELDS:
+            if name in names:
+                value = getattr(proto, name)
+                if isinstance(value, str) and value:
+                    found.append(value)
+    return found
+
+
+def assert_safe(at: AppTest, payload: str, *, shown: bool = True, where: str = "") -> None:
+    """No raw payload in Markdown, no HTML element, no Markdown that allows HTML; optionally shown escaped."""
+    assert not at.exception, (where, at.exception)
+    strings = rendered_markdown(at)
+    raw = [s for s in strings if payload in s]
+    assert not raw, f"{where}: user text rendered as Markdown without escaping: {raw}"
+    if shown:
+        assert any(escape_markdown(payload) in s for s in strings), f"{where}: the text is not shown (escaped)"
+    for node in _nodes(at._tree):
+        assert getattr(node, "type", None) not in HTML_ELEMENTS, f"{where}: an HTML element ({node.type})"
+        proto = getattr(node, "proto", None)
+        assert not getattr(proto, "allow_html", False), f"{where}: Markdown with HTML allowed: {proto}"
+    assert not at.get("html"), where
+
+
+# --- the world: a teacher, a coach and an admin with the payload everywhere -------------------
+
+@pytest.fixture(params=PAYLOADS, ids=["script", "img-onerror", "javascript-link", "bold"])
+def world(request, app_env, library):
+    payload = request.param
+    store = TinyDBStore(app_env)
+    teacher = accounts.sign_up(store, payload, PASSWORD)  # a username a teacher may choose
+    coach = accounts.ensure_account(store, f"coach {payload}", PASSWORD, "coach")
+    accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
+    scenario = library.get("de-taalbarriere")
+    state = engine.start(scenario)
+    while not state.finished:
+        state, _ = engine.choose(scenario, state, engine.available_choices(scenario, state)[0].id)
+    store.save_attempt(Attempt(user_id=teacher.id, scenario_id=scenario.id, scenario_title=scenario.title, state=state))
+    item = store.add_reflection(reflection.build(
+        teacher.id, {"ik_wilde": f"Ik wilde {payload}"}, f"Mijn voornemen {payload}",
+        scenario_id=scenario.id, scenario_title=scenario.title,
+    ))
+    sharing.connect_with_code(store, teacher, coach.invite_code)
+    sharing.share_reflection(store, teacher, item.id, coach.id)
+    sharing.add_comment(store, coach, teacher.id, item.id, f"Reactie {payload}")
+    sharing.add_comment(store, teacher, teacher.id, item.id, f"Antwoord {payload}")
+    return store, teacher, coach, item, payload
+
+
+def test_teacher_pages_show_the_payload_as_text(world):
+    store, teacher, coach, item, payload = world
+    at = as_user(payload)
+    assert_safe(at, payload, where="start page (sidebar username)")
+    sidebar = [str(m.value) for m in at.sidebar.markdown]
+    assert escape_markdown(payload) in sidebar
+
+    goto(at, LOGBOOK)
+    assert_safe(at, payload, where="Logboek")
+    at.toggle(key=f"thread-{item.id}").set_value(True).run()
+    assert_safe(at, payload, where="Logboek with comments")
+    page = texts(at)
+    for text in (f"Ik wilde {payload}", f"Mijn voornemen {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
+        assert escape_markdown(text) in page, text
+    assert any(escape_markdown(coach.username) in b.label for b in at.button), "the coach's name on the buttons"
+    click(at, f"withdraw-{item.id}-{coach.id}")  # the confirmation names the coach
+    assert_safe(at, payload, where="Logboek after withdrawing")
+    assert [t for t in at.toast if escape_markdown(coach.username) in t.value], "a toast names the coach"
+
+    goto(at, MY_COACH)
+    assert_safe(at, payload, where="Mijn coach")
+    assert escape_markdown(coach.username) in texts(at)
+
+    goto(at, PORTFOLIO)
+    click(at, "portfolio-all")
+    assert_safe(at, payload, shown=False, where="Portfolio")
+
+    goto(at, MY_DATA)
+    assert_safe(at, payload, shown=False, where="Mijn gegevens")
+
+
+def test_coach_pages_show_the_payload_as_text(world):
+    store, teacher, coach, item, payload = world
+    at = as_user(coach.username)
+    assert_safe(at, payload, where="Mijn leraren")
+    at.session_state[f"coach-refl-{item.id}"] = True  # what a click on the expander does
+    at.run()
+    assert_safe(at, payload, where="Mijn leraren with the reflection open")
+    page = texts(at)
+    for text in (teacher.username, f"Ik wilde {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
+        assert escape_markdown(text) in page, text
+
+    goto(at, TEAM)
+    assert_safe(at, payload, shown=False, where="Teamoverzicht")
+
+
+def test_admin_page_shows_usernames_as_text(world):
+    store, teacher, coach, item, payload = world
+    at = as_user("beheerder")
+    assert_safe(at, payload, shown=False, where="Accounts beheren")
+    table = at.dataframe[0].value
+    assert payload in set(table["Gebruikersnaam"]), "the list shows the name as plain text"
+    at.selectbox(key="chosen").set_value(teacher.id).run()
+    assert_safe(at, payload, where="Accounts beheren, the teacher chosen")
+
+
+# --- the HTML and Markdown exports ----------------------------------------------------------
+
+class _Tags(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "strong", "em", "hr",
+             "br"}
+
+
+def test_html_export_keeps_the_payload_inert(world):
+    store, teacher, coach, item, payload = world
+    page = export.portfolio_html(store, teacher, [item.id])
+    lowered = page.lower()
+    assert "<script" not in lowered and "<img" not in lowered
+    assert not re.search(r"<a\b", lowered), "no link at all in a portfolio"
+    assert not re.search(r"""(href|src)\s*=\s*["']?\s*javascript:""", lowered)
+    parser = _Tags()
+    parser.feed(page)
+    assert {tag for tag, _ in parser.tags} <= SAFE_TAGS, parser.tags
+    assert not [attrs for _, attrs in parser.tags if any(name.startswith("on") for name in attrs)]
+    text = "".join(parser.text)
+    for written in (payload, f"Ik wilde {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
+        assert written in text, f"{written!r} is not in the portfolio as text"  # what she wrote, literally
+
+    as_markdown = export.portfolio_markdown(store, teacher, [item.id])
+    assert payload not in as_markdown
+    assert export.escape_markdown(f"Ik wilde {payload}") in as_markdown
