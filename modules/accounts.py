@@ -129,15 +129,19 @@ def _fail(store: Store, username: str, at: datetime) -> AuthError:
 
 # --- sign-up, sign-in, passwords ------------------------------------------------------------
 
-def sign_up(store: Store, username: str, password: str) -> Account:
-    """Public sign-up: always a teacher account."""
+def _create_with_password(store: Store, username: str, password: str, role: str) -> Account:
     username = validate_username(username)
     validate_password(password, username)
-    account = Account(username=username, role="teacher", password_hash=_hasher().hash(password))
+    account = Account(username=username, role=role, password_hash=_hasher().hash(password))
     try:
         return store.create_account(account)
     except DuplicateError:
         raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
+
+
+def sign_up(store: Store, username: str, password: str) -> Account:
+    """Public sign-up: always a teacher account."""
+    return _create_with_password(store, username, password, "teacher")
 
 
 def sign_in(store: Store, username: str, password: str, at: datetime | None = None) -> Account:
@@ -340,13 +344,7 @@ def oidc_account(store: Store, issuer: str, subject: str, email: str | None, nam
 
 def create_admin(store: Store, username: str, password: str) -> Account:
     """Create an admin account with a password (the first admin of a new deployment)."""
-    username = validate_username(username)
-    validate_password(password, username)
-    account = Account(username=username, role="admin", password_hash=_hasher().hash(password))
-    try:
-        return store.create_account(account)
-    except DuplicateError:
-        raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
+    return _create_with_password(store, username, password, "admin")
 
 
 USAGE = """usage: python -m modules.accounts create-admin USERNAME

@@ -17,9 +17,17 @@ st.markdown(
 )
 
 
-def signed_in(account) -> None:
-    st.session_state[common.USER] = account.id
-    st.rerun()
+def sign_in_with(action, *args) -> None:
+    """Run an accounts action that returns an account; on success sign in, else show why in Dutch."""
+    try:
+        account = action(common.store(), *args)
+    except accounts.AuthError as exc:
+        st.error(str(exc))
+    except StoreError as exc:
+        common.store_error(exc)
+    else:
+        st.session_state[common.USER] = account.id
+        st.rerun()
 
 
 providers = common.oidc_providers()
@@ -46,12 +54,7 @@ with tab_in:
         password = st.text_input("Wachtwoord", type="password", key="in-pass")
         submitted = st.form_submit_button("Inloggen", type="primary")
     if submitted:
-        try:
-            signed_in(accounts.sign_in(common.store(), username, password))
-        except accounts.AuthError as exc:
-            st.error(str(exc))
-        except StoreError as exc:
-            common.store_error(exc)
+        sign_in_with(accounts.sign_in, username, password)
 
 with tab_up:
     st.caption(
@@ -68,12 +71,7 @@ with tab_up:
         if new_pass != again:
             st.error("De twee wachtwoorden zijn niet gelijk.")
         else:
-            try:
-                signed_in(accounts.sign_up(common.store(), new_user, new_pass))
-            except accounts.AuthError as exc:
-                st.error(str(exc))
-            except StoreError as exc:
-                common.store_error(exc)
+            sign_in_with(accounts.sign_up, new_user, new_pass)
 
 with tab_code:
     st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
@@ -85,12 +83,7 @@ with tab_code:
                                    key="reset-pass")
         reset = st.form_submit_button("Wachtwoord instellen", type="primary")
     if reset:
-        try:
-            signed_in(accounts.reset_password(common.store(), reset_user, code, reset_pass))
-        except accounts.AuthError as exc:
-            st.error(str(exc))
-        except StoreError as exc:
-            common.store_error(exc)
+        sign_in_with(accounts.reset_password, reset_user, code, reset_pass)
 
 with tab_old:
     st.caption(
@@ -103,9 +96,4 @@ with tab_old:
                                    key="claim-pass")
         claim = st.form_submit_button("Wachtwoord instellen", type="primary")
     if claim:
-        try:
-            signed_in(accounts.claim_migrated(common.store(), nickname, claim_pass))
-        except accounts.AuthError as exc:
-            st.error(str(exc))
-        except StoreError as exc:
-            common.store_error(exc)
+        sign_in_with(accounts.claim_migrated, nickname, claim_pass)
