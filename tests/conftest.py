@@ -15,6 +15,16 @@ os.chdir(ROOT)  # AppTest and page paths are relative to the repo root
 os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")  # cheap Argon2id parameters, same algorithm
 
 
+@pytest.fixture(autouse=True)
+def isolated_data(tmp_path, monkeypatch):
+    """No test touches the real progress/ folder: every test gets its own data folder, demo off.
+
+    ``app_env`` and tests that need the demo set these again explicitly.
+    """
+    monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(tmp_path / "progress-isolated"))
+    monkeypatch.setenv("SAMENSPEL_DEMO", "0")
+
+
 @pytest.fixture
 def store(tmp_path):
     from modules.store import TinyDBStore
