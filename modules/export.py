@@ -84,6 +84,20 @@ def dutch_date(moment: str | datetime | None) -> str:
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 
+SHORT_MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
+
+
+def dutch_datetime(moment: str | None) -> str:
+    """'23 nov. 2026, 12:08' in Dutch time, for pages; empty for no date."""
+    if not moment:
+        return ""
+    when = datetime.fromisoformat(moment)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    when = when.astimezone(_TZ)
+    return f"{when.day} {SHORT_MONTHS[when.month - 1]} {when.year}, {when:%H:%M}"
+
+
 ROLES = tuple(ROLE_LABELS)  # any signed-in, active account acts on its own data
 
 

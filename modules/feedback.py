@@ -17,9 +17,12 @@ OUTCOME_LABELS = {
     "zwak": "Partnerschap onder druk",
 }
 RESEARCH_NOTE = (
-    "Oefenen met gerichte feedback tussen pogingen door helpt meer dan oefenen met alleen zelfreflectie "
-    "(Cohen, Wong, Krishnamachari & Berlin, 2020, Teacher coaching in a simulated environment, "
-    "Educational Evaluation and Policy Analysis, 42(2), 208–231). Probeer daarom een tweede route."
+    "Oefenen met gerichte feedback tussen pogingen door helpt meer dan alleen zelf nadenken over wat je deed. "
+    "Probeer daarom een tweede route en kies op een sleutelmoment anders."
+)
+RESEARCH_SOURCE = (
+    "Cohen, J., Wong, V., Krishnamachari, A. & Berlin, R. (2020). Teacher coaching in a simulated environment. "
+    "Educational Evaluation and Policy Analysis, 42(2), 208–231."
 )
 
 

@@ -19,6 +19,16 @@ CATALOGUE_PATH = Path(__file__).parent / "data" / "principles.yaml"
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 
+# The seed texts (shared/seeds/README.md) as a reader can find them: title, author or publisher.
+SEED_TITLES = {
+    "000_bd1fe83d345ef498.txt": "‘Gelijkwaardige samenwerking tussen school en ouders’ (kennisartikel)",
+    "001_be526354fe6ce481.txt": "‘Ouderbetrokkenheid’ (Arja Kerpel, wij-leren.nl, 2023)",
+    "002_a86ea550050b7846.txt": "‘Samen met ouders het welbevinden van een kind stimuleren’ "
+                                "(naar NJi, Partnerschap met ouders: wat werkt)",
+    "003_402ef0ece0a768d4.txt": "‘Zorg voor educatief partnerschap’ (Vincent Fafieanie, lectoraat Fontys Pedagogiek)",
+    "004_e7bd58222e9c493f.txt": "‘Daag ouders uit voor samenwerking met school’ (Marieke Boon, Ouders & Onderwijs, 2018)",
+}
+
 
 class Source(BaseModel):
     """Where a statement comes from: a seed file and a section heading in it."""
@@ -30,7 +40,9 @@ class Source(BaseModel):
     quote: str = Field(default="", description="A short verbatim quote from that section")
 
     def label(self) -> str:
-        return f"{self.file}, ‘{self.section}’"
+        """For readers: the text's title and author, then the section ('a > b' as 'a, b')."""
+        title = SEED_TITLES.get(self.file, self.file)
+        return f"{title}, onderdeel ‘{self.section.replace(' > ', ', ')}’"
 
 
 class Group(BaseModel):

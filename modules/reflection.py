@@ -60,7 +60,7 @@ PHASES: tuple[Phase, ...] = (
     ),
     Phase(
         "bewustwording",
-        "Bewustwording van wat essentieel is",
+        "Wat was de kern?",
         "Zet je antwoorden naast elkaar. Waar zat het verschil tussen jou en de ouder?",
         (
             Question(

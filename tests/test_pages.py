@@ -112,7 +112,7 @@ def test_principles_page_shows_source_and_training_scenarios(app_env):
     at = goto(sign_up(open_app()), PRINCIPLES)
     page = texts(at)
     assert "Relationele" in page
-    assert "Bron: 000_bd1fe83d345ef498.txt" in page
+    assert "Bron: ‘Gelijkwaardige samenwerking tussen school en ouders’" in page
     assert "Oefen dit in:" in page and "De taalbarrière" in page
 
 
@@ -143,5 +143,19 @@ def test_demo_teacher_has_a_filled_log(app_env, monkeypatch):
     monkeypatch.setenv("SAMENSPEL_DEMO", "1")
     at = sign_in(open_app(), "demo-leraar", "oefenen-met-ouders")
     assert "Afgerond" in texts(at)
+    goto(at, LOGBOOK)
+    assert "Reflecties (1)" in [t.label for t in at.tabs]
+
+
+def test_saved_reflection_is_not_saved_twice_and_a_new_one_starts_empty(app_env):
+    at = sign_up(open_app())
+    goto(at, REFLECTION)
+    at.text_area(key="refl-ik_wilde").input("Ik wilde rust brengen.")
+    at.text_area(key="refl-voornemen").input("Ik begin met een open vraag.")
+    at.button(key="FormSubmitter:reflection-Bewaar in mijn logboek").click().run()
+    assert "Je reflectie staat in je logboek." in texts(at)
+    assert not at.text_area  # the form is gone: a second click cannot save a copy
+    click(at, "reflect-again")
+    assert at.text_area(key="refl-ik_wilde").value == ""
     goto(at, LOGBOOK)
     assert "Reflecties (1)" in [t.label for t in at.tabs]

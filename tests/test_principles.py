@@ -52,3 +52,10 @@ def test_every_citation_is_found_in_its_seed(catalogue, seed_texts):
         assert source.quote and normalise_for_match(source.quote) in text, f"{item.id}: quote not in {source.file}"
         for heading in source.section.replace(" (inleiding)", "").split(" > "):
             assert normalise_for_match(heading) in text, f"{item.id}: section {heading!r} not in {source.file}"
+
+
+def test_every_cited_seed_has_a_readable_title(catalogue):
+    from modules.principles import SEED_TITLES
+
+    cited = {item.source.file for item in [*catalogue.groups, *catalogue.principles]}
+    assert cited <= set(SEED_TITLES)

@@ -129,7 +129,7 @@ def principle_card(principle: Principle, with_scenarios: bool = True) -> None:
         st.markdown(f"**In het gesprek:** {principle.in_practice}")
     source = principle.source
     quote = f"  \n> {source.quote}" if source.quote else ""
-    st.caption(f"Bron: {source.file}, ‘{source.section}’{quote}")
+    st.caption(f"Bron: {source.label()}{quote}")
     if with_scenarios:
         trained = scenarios_training(principle.id)
         if trained:
@@ -154,9 +154,13 @@ def format_change(name: str, delta: int, scenario: Scenario) -> str:
 
 
 def short_date(iso: str | None) -> str:
-    if not iso:
-        return ""
-    return iso[:16].replace("T", " ")
+    """'23 nov. 2026, 12:08' in Dutch time; empty for no date."""
+    return export.dutch_datetime(iso)
+
+
+def short_day(iso: str | None) -> str:
+    """'23 november 2026' in Dutch time; empty for no date."""
+    return export.dutch_date(iso)
 
 
 # --- optional school sign-in (OIDC through st.login) ----------------------------------------

@@ -10,7 +10,7 @@ import altair as alt
 import streamlit as st
 
 from modules import engine
-from modules.scenario import Choice, Line, Scenario, Speaker
+from modules.scenario import Choice, Ending, Line, Scenario, Speaker
 from modules.ui import common
 
 
@@ -65,14 +65,25 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
                                              label=f"{mark} Waarom? {principle.name}")
 
 
+OUTCOME_BADGES = {"sterk": ("green", "Sterk partnerschap"), "gemengd": ("orange", "Gemengd resultaat"),
+                  "zwak": ("red", "Partnerschap onder druk")}
+
+
+def ending_banner(ending: Ending) -> None:
+    """How the conversation ended: a neutral box with a small coloured outcome label (not an error box)."""
+    colour, label = OUTCOME_BADGES[ending.outcome.value]
+    with st.container(border=True):
+        st.markdown(f"**Einde: {ending.title}**  \n:{colour}-badge[{label}]")
+
+
 def profile_chart(rows: list[dict]) -> alt.Chart:
     """The principle profile (rows from feedback.profile_table): green honoured, red neglected."""
     return (
         alt.Chart(alt.Data(values=rows))
         .mark_bar()
         .encode(
-            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)"),
-            y=alt.Y("principe:N", sort="-x", title=None),
+            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)", axis=alt.Axis(tickMinStep=1, format="d")),
+            y=alt.Y("principe:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
             color=alt.Color(
                 "soort:N",
                 scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
@@ -80,5 +91,10 @@ def profile_chart(rows: list[dict]) -> alt.Chart:
             ),
             tooltip=["principe:N", "score:Q"],
         )
-        .properties(height=28 * len(rows) + 40)
+        .properties(height=chart_height(rows))
     )
+
+
+def chart_height(rows: list[dict]) -> int:
+    """Pixels for a horizontal bar chart with one readable bar per row."""
+    return 30 * len(rows) + 60

@@ -47,21 +47,27 @@ for step in debrief.steps:
 st.markdown("### Principeprofiel")
 rows = feedback.profile_table(debrief)
 if rows:
-    st.altair_chart(scenes.profile_chart(rows), width="stretch")
+    st.altair_chart(scenes.profile_chart(rows), width="stretch", height=scenes.chart_height(rows))
     st.caption("Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk.")
 
 if debrief.alternatives:
     st.markdown("### Wat als je anders had gekozen?")
+    moments: dict[int, list] = {}
     for alternative in debrief.alternatives:
-        with st.expander(f"Sleutelmoment {alternative.step_index + 1}: in plaats van “{alternative.taken.text}”"):
+        moments.setdefault(alternative.step_index, []).append(alternative)
+    for step_index, others in moments.items():
+        st.markdown(f"**Sleutelmoment bij keuze {step_index + 1}.** Jij koos: {others[0].taken.text}")
+        for alternative in others:
             other = alternative.other
-            st.markdown(f"**Als je had gekozen:** {other.choice.text}")
-            st.markdown(f"**Reactie:** {other.choice.reaction}")
-            st.markdown(f"**Feedback:** {other.choice.feedback}")
-            changes = ", ".join(common.format_change(k, v, scenario) for k, v in other.changes.items()
-                                if scenario.variables[k].visible)
-            if changes:
-                st.caption(changes)
+            short = other.choice.text if len(other.choice.text) <= 90 else other.choice.text[:87].rstrip() + "…"
+            with st.expander(f"Als je had gekozen: {short}"):
+                st.markdown(f"**Je keuze:** {other.choice.text}")
+                st.markdown(f"**Reactie:** {other.choice.reaction}")
+                st.markdown(f"**Feedback:** {other.choice.feedback}")
+                changes = ", ".join(common.format_change(k, v, scenario) for k, v in other.changes.items()
+                                    if scenario.variables[k].visible)
+                if changes:
+                    st.caption(changes)
 
 if debrief.try_next:
     st.markdown("### Probeer volgende keer")
@@ -79,19 +85,22 @@ found, missing = feedback.endings_found(scenario, set(status.endings_found))
 st.markdown(f"### Eindes: {status.endings_label}")
 st.markdown("Gevonden: " + ", ".join(found))
 if missing:
-    st.markdown(f"Nog niet ontdekt: {len(missing)} einde(s). Speel opnieuw en kies op een sleutelmoment anders.")
+    count = len(missing)
+    st.markdown(f"Nog niet ontdekt: {count} {'einde' if count == 1 else 'eindes'}. "
+                "Speel opnieuw en kies op een sleutelmoment anders.")
 
 with st.expander("Bronnen bij deze nabespreking"):
     for principle in debrief.cited:
         source = principle.source
-        st.markdown(f"- **{principle.name}** — {source.file}, ‘{source.section}’: “{source.quote}”")
+        st.markdown(f"- **{principle.name}** — {source.label()}: “{source.quote}”")
     for reference in scenario.references:
         st.markdown(f"- {reference}")
     st.markdown(f"- Reflectie met het ALACT-model: {KORTHAGEN}")
+    st.markdown(f"- Oefenen met feedback tussen pogingen: {feedback.RESEARCH_SOURCE}")
 
 cols = st.columns(2)
 if cols[0].button("Schrijf je reflectie", type="primary", key="debrief-reflect"):
     common.go("reflectie", **{common.ATTEMPT: attempt.id})
-if cols[1].button("Speel opnieuw", key="debrief-replay"):
+if cols[1].button("Opnieuw spelen", key="debrief-replay"):
     st.session_state.pop(common.ATTEMPT, None)
     common.go("spelen", **{common.SCENARIO: scenario.id})

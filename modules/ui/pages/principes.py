@@ -15,6 +15,7 @@ st.markdown(
 query = st.text_input("Zoek een principe", placeholder="bijvoorbeeld: vertrouwen").strip().lower()
 focus = st.query_params.get("principe")
 
+shown = 0
 for group in catalogue.groups:
     members = [
         p for p in catalogue.in_group(group.id)
@@ -22,8 +23,12 @@ for group in catalogue.groups:
     ]
     if not members:
         continue
+    shown += len(members)
     st.markdown(f"### {group.name}")
-    st.caption(f"{group.intro} (Bron: {group.source.file}, ‘{group.source.section}’)")
+    st.caption(f"{group.intro} (Bron: {group.source.label()})")
     for principle in members:
         with st.expander(principle.name, expanded=bool(query) or focus == principle.id):
             common.principle_card(principle)
+
+if not shown:
+    st.info(f"Geen principe gevonden met ‘{common.escape_markdown(query)}’. Probeer een ander woord.")

@@ -12,10 +12,27 @@ user = common.require_user()
 
 st.title("Reflectie")
 st.markdown(
-    "Blik terug op je gesprek met de vijf fasen van het ALACT-model van Korthagen: "
-    "handelen (dat deed je net), terugblikken, bewustworden van wat essentieel is, "
-    "alternatieven bedenken en een voornemen om uit te proberen."
+    "Blik terug op je gesprek in vijf stappen. Het gesprek zelf was de eerste stap. "
+    "Nu kijk je terug, zoek je de kern, bedenk je andere aanpakken en kies je wat je de volgende keer probeert. "
+    "Deze stappen komen uit het ALACT-model van Korthagen."
 )
+SAVED = "reflection-saved"  # the context (attempt or team session) of the reflection just saved
+
+
+def context_key() -> str:
+    return str(st.session_state.get(REFLECT_SESSION) or st.session_state.get(common.ATTEMPT) or "los")
+
+
+if st.session_state.get(SAVED) == context_key():
+    st.success("Je reflectie staat in je logboek.")
+    cols = st.columns(2)
+    if cols[0].button("Naar mijn logboek", key="to-log", type="primary"):
+        st.session_state.pop(SAVED, None)
+        common.go("logboek")
+    if cols[1].button("Nog een reflectie schrijven", key="reflect-again"):
+        st.session_state.pop(SAVED, None)
+        st.rerun()
+    st.stop()
 
 
 def team_session_to_reflect_on() -> team.TeamSession | None:
@@ -86,12 +103,7 @@ if submitted:
     else:
         for key in [f"refl-{q.key}" for q in reflection.ALL_QUESTIONS] + ["refl-voornemen"]:
             st.session_state.pop(key, None)
-        st.session_state["reflection-saved"] = True
-        st.session_state.pop(REFLECT_SESSION, None)
+        st.session_state[SAVED] = context_key()
         st.rerun()
 
-if st.session_state.pop("reflection-saved", False):
-    st.success("Je reflectie staat in je logboek.")
-    if st.button("Naar mijn logboek", key="to-log"):
-        common.go("logboek")
 st.caption(f"Bron: {reflection.SOURCE}")

@@ -39,10 +39,9 @@ for scenario in library.sorted():
         st.subheader(scenario.title)
         st.markdown(scenario.summary)
         names = [catalogue.get(p).name for p in scenario.principles if catalogue.get(p)]
-        st.caption(
-            f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten · "
-            f"Principes: {', '.join(names)}"
-        )
+        more = f" en {len(names) - 3} meer" if len(names) > 3 else ""
+        st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+        st.caption(f"Je oefent onder meer: {' · '.join(names[:3])}{more}")
         st.markdown(f"**Status:** {status.label} · {status.endings_label}")
         cols = st.columns(2)
         if status.open_attempt is not None:

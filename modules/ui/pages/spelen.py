@@ -17,7 +17,7 @@ if st.button("← Terug naar de scenario's", key="back"):
 
 if scenario is None:
     st.title("Spelen")
-    st.info("Kies eerst een scenario in de bibliotheek.")
+    st.info("Kies eerst een scenario op de pagina Scenario's.")
     st.stop()
 
 
@@ -101,8 +101,7 @@ if view.text:
 scenes.show_lines(scenario, view.lines)
 
 if view.finished:
-    outcome = {"sterk": "success", "gemengd": "warning", "zwak": "error"}[view.ending.outcome.value]
-    getattr(st, outcome)(f"**Einde: {view.ending.title}**")
+    scenes.ending_banner(view.ending)
     cols = st.columns(3)
     if cols[0].button("Naar de nabespreking", type="primary", key="to-debrief"):
         common.go("nabespreking")

@@ -54,7 +54,10 @@ with tab_in:
         password = st.text_input("Wachtwoord", type="password", key="in-pass")
         submitted = st.form_submit_button("Inloggen", type="primary")
     if submitted:
-        sign_in_with(accounts.sign_in, username, password)
+        if not username.strip() or not password:
+            st.error("Vul je gebruikersnaam en je wachtwoord in.")
+        else:
+            sign_in_with(accounts.sign_in, username, password)
 
 with tab_up:
     st.caption(
