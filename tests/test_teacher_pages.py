@@ -100,6 +100,21 @@ def test_share_and_withdraw_a_reflection_from_the_log(app_env):
     assert at.button(key=f"share-{item.id}-{coach.id}")
 
 
+def test_log_shows_the_answers_before_the_intention_and_no_empty_thread_switch(app_env):
+    store, teacher, coach, item = teacher_with_reflection(app_env)
+    at = goto(as_user("juf-anna"), LOGBOOK)
+    values = [m.value for m in at.markdown]
+    answer = values.index(escape_markdown("Ik wilde dat de moeder me begreep."))
+    intention = values.index(escape_markdown("Ik laat de moeder navertellen."))
+    assert answer < intention, "the intention comes last: it closes the ALACT cycle"
+    assert "Nog geen reacties." in texts(at)
+    assert not at.toggle  # no 'Reacties tonen (0)'
+
+    click(at, f"share-{item.id}-{coach.id}")
+    assert "Nog geen reacties." in texts(at) and not at.toggle
+    assert at.text_area(key=f"comment-text-{item.id}")  # shared: the teacher can write to the coach
+
+
 def test_unread_coach_comment_is_marked_until_read_and_the_teacher_replies(app_env):
     store, teacher, coach, item = teacher_with_reflection(app_env, shared=True)
     sharing.add_comment(store, coach, teacher.id, item.id, "Welke vraag stel je <b>eerst</b>?")
@@ -110,11 +125,13 @@ def test_unread_coach_comment_is_marked_until_read_and_the_teacher_replies(app_e
     click(at, "unread-to-log")
     assert at.title[0].value == "Logboek"
     assert any("🔵 1 nieuwe reactie" in label for label in expander_labels(at))
-    at.run()  # only looking at the log does not mark the comment read
-    assert any("🔵 1 nieuwe reactie" in label for label in expander_labels(at))
-
-    at.toggle(key=f"thread-{item.id}").set_value(True).run()
+    # a new comment is shown at once (the thread is open), so it is read now
+    assert at.toggle(key=f"thread-{item.id}").value is True
     assert escape_markdown("Welke vraag stel je <b>eerst</b>?") in [m.value for m in at.markdown]
+    assert sharing.unread(store, teacher, teacher.id) == {}
+    at.run()
+    assert not any("🔵" in label for label in expander_labels(at))
+    assert at.toggle(key=f"thread-{item.id}").value is True  # and the thread stays open
     at.text_area(key=f"comment-text-{item.id}").input("Ik vraag eerst hoe het thuis gaat.")
     at.button(key=f"FormSubmitter:comment-{item.id}-Plaats reactie").click().run()
     assert not at.exception and not at.error

@@ -39,7 +39,8 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
-def start_session(scenario_id: str = SCENARIO, *, guests: bool = False, projector: bool = False) -> AppTest:
+def start_session(scenario_id: str = SCENARIO, *, guests: bool = False, projector: bool = False,
+                  names: bool = False) -> AppTest:
     at = as_user(FACILITATOR)
     assert at.title[0].value == "Teamsessie leiden"  # the facilitator's start page
     scenario = load_library().get(scenario_id)
@@ -49,6 +50,8 @@ def start_session(scenario_id: str = SCENARIO, *, guests: bool = False, projecto
         at.checkbox(key="start-guests").check()
     if projector:
         at.checkbox(key="start-projector").check()
+    if names:
+        at.checkbox(key="start-names").check()
     at.button(key="FormSubmitter:team-start-Start de sessie").click().run()
     return ok(at)
 
@@ -86,7 +89,7 @@ def guest_by_link(code: str, name: str) -> AppTest:
 def vote(at: AppTest, step: int, choice_id: str, reason: str = "") -> AppTest:
     at.radio(key=f"vote-choice-{step}").set_value(choice_id)
     at.text_input(key=f"vote-reason-{step}").input(reason)
-    at.button(key=f"FormSubmitter:vote-{step}-Stem").click().run()
+    at.button(key=f"vote-submit-{step}").click().run()
     return ok(at)
 
 
@@ -103,6 +106,15 @@ def choices_now(store, facilitator) -> list[str]:
 
 def charts(at: AppTest) -> list:
     return list(at.get("arrow_vega_lite_chart")) + list(at.get("vega_lite_chart"))
+
+
+def situation_open(at: AppTest) -> bool:
+    (situation,) = [e for e in at.expander if e.label == "De situatie"]
+    return situation.proto.expanded
+
+
+def reveal_button(at: AppTest):
+    return at.button(key="lead-reveal")
 
 
 def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(world):
@@ -148,6 +160,7 @@ def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(wor
     assert escape_markdown("Eerst <i>luisteren</i> naar de ouders") in page  # reasons as plain text
     assert "Zwaluw" not in page and escape_markdown(TEACHER_1) not in page  # anonymous by default
     assert "Bespreek met elkaar:" in page
+    assert "De meeste stemmen: A (2 van 3 stemmen). Na de bespreking" in page  # everybody voted
     assert fac.radio(key="lead-choice-0").value == c[0]  # the majority is preselected
 
     vote(two, 0, c[2])  # two's screen still showed the form: the vote is refused
@@ -193,6 +206,7 @@ def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(wor
         for at in participants:
             ok(at.run())
             vote(at, session.step, c[0])
+        ok(fac.run())  # the live count sees the votes: the reveal button is enabled
         click(fac, "lead-reveal")
         click(fac, "lead-decide")
     session = session_of(store, people[FACILITATOR])
@@ -261,3 +275,55 @@ def test_a_guest_cannot_join_a_session_for_accounts_only(world):
     assert at.button(key="join-sign-in")
     join(at, "ZZZZZZ" if code != "ZZZZZZ" else "YYYYYY", "Gast")
     assert "Deze code kennen we niet. Controleer de code." in [e.value for e in at.error]
+
+
+def test_the_reveal_waits_for_a_vote_and_the_notes_are_honest_about_turnout(world):
+    store, people = world
+    fac = start_session("de-taalbarriere", names=True)
+    code = code_on_screen(fac)
+    assert reveal_button(fac).proto.disabled and "Nog niemand doet mee." in texts(fac)
+    assert situation_open(fac), "the situation is open while the group gathers"
+
+    one, two = teacher_joins(TEACHER_1, code), teacher_joins(TEACHER_2, code)
+    ok(fac.run())  # the live count sees the participants: the page is redrawn with the situation folded away
+    assert "0 van 2 gestemd" in texts(fac) and not situation_open(fac)
+    assert reveal_button(fac).proto.disabled and "Nog niemand heeft gestemd." in texts(fac)
+
+    assert "In deze sessie staat je naam bij je reden." in texts(one) and "anoniem" not in texts(one)
+    assert one.button(key="vote-submit-0").proto.label == "Stem"
+    c = choices_now(store, people[FACILITATOR])
+    vote(one, 0, c[1], "Persoonlijk")
+    assert one.button(key="vote-submit-0").proto.label == "Stem wijzigen"
+    assert two.button(key="vote-submit-0").proto.label == "Stem"
+
+    ok(fac.run())
+    assert "1 van 2 gestemd" in texts(fac) and not reveal_button(fac).proto.disabled
+    click(fac, "lead-reveal")
+    page = texts(fac)
+    assert "De meeste stemmen: B (1 van 1 stem). 1 van de 2 deelnemers heeft gestemd." in page
+    assert "meerderheid" not in page and "Er is niet gestemd." not in page
+    assert escape_markdown(TEACHER_1) in page  # names are shown in this session
+
+
+def test_a_reveal_without_votes_gives_one_clear_message(world):
+    store, people = world
+    fac = start_session("de-taalbarriere")
+    assert "Je reden is anoniem." in texts(teacher_joins(TEACHER_1, code_on_screen(fac)))
+    team.reveal(store, session_of(store, people[FACILITATOR]).id, people[FACILITATOR])  # e.g. from an old tab
+    page = texts(ok(fac.run()))
+    assert "Er is niet gestemd." in page and "meerderheid" not in page and "Redenen" not in page
+    assert "Kies na de bespreking zelf de keuze van de groep." in page
+
+
+def test_the_decision_note_counts_votes_in_singular_and_plural():
+    from modules.ui import team_widgets as tw
+
+    session = team.TeamSession(code="ABC234", facilitator_id="f", scenario_id="s")
+    one = team.Decision(step=0, node_id="n", tally={"a": 1, "b": 0}, voters=1, chosen="a", majority="a")
+    assert tw._decision_note(session, one) == "1 van 1 stem"
+    overruled = team.Decision(step=0, node_id="n", tally={"a": 2, "b": 1}, voters=3, chosen="b", majority="a")
+    assert tw._decision_note(session, overruled) == (
+        "1 van 3 stemmen · na bespreking koos de groep anders dan de meerderheid")
+    plurality = team.Decision(step=0, node_id="n", tally={"a": 2, "b": 1, "c": 1}, voters=4, chosen="b",
+                              majority="a")
+    assert tw._decision_note(session, plurality).endswith("anders dan de meeste stemmen")

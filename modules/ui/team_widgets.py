@@ -59,20 +59,19 @@ def qr_png(url: str) -> bytes:
 
 
 def join_panel(session: team.TeamSession, show_qr: bool = True) -> None:
-    """The big join code, the link and its QR code (projector-friendly)."""
+    """The big join code, the link and a small QR code: compact, so the live count fits beside it."""
     url = join_url(session.code)
-    with st.container(border=True):
-        left, right = st.columns([3, 2], vertical_alignment="center")
-        with left:
-            st.title(f"Code: {session.code}")
-            st.markdown("Doe mee op je eigen laptop of telefoon: scan de QR-code of ga naar")
-            st.code(url, language=None)
-            if session.allow_guests:
-                st.caption("Je kunt meedoen met je account of als gast, met een zelfgekozen naam.")
-            else:
-                st.caption("Log in met je Samenspel-account om mee te doen.")
-        if show_qr:
-            right.image(qr_png(url), width=240, caption="Scan om mee te doen")
+    left, right = st.columns([3, 1], vertical_alignment="center") if show_qr else (st.container(), None)
+    with left:
+        st.title(f"Code: {session.code}")
+        st.markdown("Doe mee op je eigen laptop of telefoon: scan de QR-code of ga naar")
+        st.code(url, language=None)
+        if session.allow_guests:
+            st.caption("Je kunt meedoen met je account of als gast, met een zelfgekozen naam.")
+        else:
+            st.caption("Log in met je Samenspel-account om mee te doen.")
+    if right is not None:
+        right.image(qr_png(url), width=150, caption="Scan om mee te doen")
 
 
 # --- the scene --------------------------------------------------------------------------------
@@ -87,6 +86,7 @@ def letter_of(choices: list[Choice], choice_id: str) -> str:
 
 
 def show_context(scenario: Scenario, expanded: bool) -> None:
+    """The situation; ``expanded`` may change between runs (Streamlit then opens or closes it)."""
     with st.expander("De situatie", expanded=expanded):
         st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
         st.markdown(scenario.context)
@@ -117,6 +117,17 @@ def votes_label(n: int) -> str:
     return f"{n} {'stem' if n == 1 else 'stemmen'}"
 
 
+def share_label(part: int, total: int) -> str:
+    """'1 van 1 stem', '2 van 3 stemmen'."""
+    return f"{part} van {votes_label(total)}"
+
+
+def turnout_label(voted: int, joined: int) -> str:
+    """'1 van de 2 deelnemers heeft gestemd', '2 van de 3 deelnemers hebben gestemd'."""
+    people = "deelnemer" if joined == 1 else "deelnemers"
+    return f"{voted} van de {joined} {people} {'heeft' if voted == 1 else 'hebben'} gestemd"
+
+
 def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart:
     rows = [
         {"keuze": f"{LETTERS[i]}. {c.text[:60]}{'…' if len(c.text) > 60 else ''}", "tekst": c.text,
@@ -134,10 +145,11 @@ def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart
 
 
 def show_tally(choices: list[Choice], counts: dict[str, int], voters: int, chart: bool = True) -> None:
-    if chart and voters:
-        st.altair_chart(tally_chart(choices, counts), width="stretch")
     if not voters:
         st.info("Er is niet gestemd.")
+        return
+    if chart:
+        st.altair_chart(tally_chart(choices, counts), width="stretch")
     st.markdown("\n".join(
         f"- **{LETTERS[i]}.** {votes_label(counts.get(c.id, 0))} — {c.text}" for i, c in enumerate(choices)
     ))
@@ -159,16 +171,16 @@ def show_reasons(choices: list[Choice], reasons: list[team.Reason]) -> None:
 
 # --- the group debrief ------------------------------------------------------------------------
 
-
-
 def _decision_note(session: team.TeamSession, decision: team.Decision) -> str:
     if session.projector_only or not decision.voters:
         return "gekozen na bespreking"
-    note = f"{decision.tally.get(decision.chosen, 0)} van {decision.voters} stemmen"
+    note = share_label(decision.tally.get(decision.chosen, 0), decision.voters)
     if decision.majority is None:
         note += " · geen meerderheid, de groep koos na bespreking"
     elif decision.majority != decision.chosen:
-        note += " · na bespreking koos de groep anders dan de meerderheid"
+        real_majority = 2 * decision.tally.get(decision.majority, 0) > decision.voters
+        note += (" · na bespreking koos de groep anders dan " +
+                 ("de meerderheid" if real_majority else "de meeste stemmen"))
     return note
 
 
@@ -179,8 +191,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
     show_story(scenario, state)
     show_scene(scenario, view)
     debrief = feedback.build(scenario, state, catalogue)
-    outcome = {"sterk": "success", "gemengd": "warning", "zwak": "error"}[debrief.ending.outcome.value]
-    getattr(st, outcome)(f"**Einde: {debrief.ending.title}** — {debrief.outcome_label}")
+    scenes.ending_banner(debrief.ending)
 
     st.header("Nabespreking met de groep")
     st.markdown(debrief.ending.debrief)
@@ -203,7 +214,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
         st.subheader("Principeprofiel van de groep")
         rows = feedback.profile_table(debrief)
         if rows:
-            st.altair_chart(scenes.profile_chart(rows), width="stretch")
+            st.altair_chart(scenes.profile_chart(rows), width="stretch", height=scenes.chart_height(rows))
             st.caption("Groen: de keuzes van de groep versterkten het principe. Rood: het kwam onder druk.")
 
     if not session.projector_only:
@@ -215,7 +226,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
             node = scenario.nodes[decision.node_id]
             offered = [c for c in node.choices if c.id in decision.tally]
             number = decision.step + 1
-            st.markdown(f"**Keuze {number}** ({decision.voters} stemmen)")
+            st.markdown(f"**Keuze {number}** ({votes_label(decision.voters)})")
             st.markdown("\n".join(
                 f"- {votes_label(decision.tally.get(c.id, 0))}: {c.text}" for c in offered
             ))

@@ -14,12 +14,29 @@ NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."
 
 
 def reflection_body(item: Reflection) -> None:
-    """The teacher's answers, as plain text."""
+    """The teacher's answers as plain text, in the order of the form; the intention last (ALACT's last step)."""
+    known = [q.key for q in reflection_form.ALL_QUESTIONS]
+    order = [k for k in known if k in item.answers] + [k for k in item.answers if k not in known]
+    for key in order:
+        if not item.answers[key].strip():
+            continue
+        st.markdown(f"**{reflection_form.label(key)}**")
+        common.user_text(item.answers[key])
     st.markdown(f"**{reflection_form.INTENTION.label}**")
     common.user_text(item.intention)
-    for key, text in item.answers.items():
-        st.markdown(f"**{reflection_form.label(key)}**")
-        common.user_text(text)
+
+
+def remembered_expander(label: str, key: str):
+    """A lazy expander (its content only runs when it is open) that stays open when its label changes.
+
+    A stateful st.expander identifies itself by its label too: when the label loses its 'nieuw' marker
+    (the comments were read), Streamlit sees a new expander and folds it shut. So the open state is kept
+    in the session and handed to the new expander as its start value.
+    """
+    memory = f"{key}-open"
+    if key in st.session_state:
+        st.session_state[memory] = bool(st.session_state[key])
+    return st.expander(label, st.session_state.get(memory, False), key=key, on_change="rerun")
 
 
 def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -> None:
@@ -30,7 +47,10 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
     except StoreError as exc:
         common.store_error(exc)
         return
-    st.markdown(f"**Reacties ({len(comments)})**")
+    if comments:
+        st.markdown(f"**Reacties ({len(comments)})**")
+    else:
+        st.caption("Nog geen reacties.")
     for comment in comments:
         mine = comment.author_id == viewer.id
         with st.chat_message("Jij" if mine else comment.author_name, avatar="💬" if mine else "🗨️"):
@@ -39,7 +59,7 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
             common.user_text(comment.text)
     with st.form(f"comment-{key}", clear_on_submit=True):
         text = st.text_area("Schrijf een reactie", key=f"comment-text-{key}", max_chars=sharing.COMMENT_MAX,
-                            help=NAMES_REMINDER, height=80)
+                            height=80)
         st.caption(NAMES_REMINDER)
         sent = st.form_submit_button("Plaats reactie")
     if sent:

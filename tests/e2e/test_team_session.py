@@ -46,7 +46,7 @@ def _vote(page, step: int, letter: str, reason: str = "") -> None:
     form = page.get_by_test_id("stForm").filter(has=radio)
     if reason:
         form.get_by_role("textbox").fill(reason)
-    form.get_by_role("button", name="Stem", exact=True).click()
+    form.get_by_role("button", name=re.compile(r"^Stem( wijzigen)?$")).click()  # "Stem wijzigen" after a vote
     expect(page.get_by_text(re.compile(rf"^Je stem: {letter}\. "))).to_be_visible(timeout=UI_TIMEOUT)
 
 

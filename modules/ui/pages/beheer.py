@@ -1,5 +1,6 @@
 """Accounts beheren: an admin creates accounts, makes reset codes, changes roles, switches accounts off."""
 
+import re
 from datetime import datetime, timezone
 
 import streamlit as st
@@ -30,12 +31,37 @@ def role_label(role: str) -> str:
     return accounts.ROLE_LABELS.get(role, role)
 
 
-def sign_in_label(account: Account, now: datetime) -> str:
-    label = METHOD_LABELS[accounts.sign_in_method(account)]
+def day_month(iso: str) -> str:
+    """'25 nov.': short enough for a table column (a code lives 48 hours, so the year says nothing)."""
+    return re.sub(r" \d{4},.*$", "", common.short_date(iso))
+
+
+def compact_day(iso: str) -> str:
+    """'23 nov. 2026', for the table."""
+    return common.short_date(iso).split(",")[0]
+
+
+def valid_code(account: Account, now: datetime) -> str | None:
+    """When the account's one-time code expires, if it still works."""
     expires = account.reset_expires
-    if expires and datetime.fromisoformat(expires) > now:
-        label += f" (code geldig tot {common.short_date(expires)})"
-    return label
+    return expires if expires and datetime.fromisoformat(expires) > now else None
+
+
+def sign_in_label(account: Account, now: datetime) -> str:
+    """How the account signs in, with the expiry date and time of a one-time code that still works."""
+    label = METHOD_LABELS[accounts.sign_in_method(account)]
+    expires = valid_code(account, now)
+    return f"{label} (code geldig tot {common.short_date(expires)})" if expires else label
+
+
+def sign_in_cell(account: Account, now: datetime) -> str:
+    """The same, short, for the table: 'Code tot 25 nov.' (so the columns after it stay in view)."""
+    method = accounts.sign_in_method(account)
+    expires = valid_code(account, now)
+    if not expires:
+        return METHOD_LABELS[method]
+    code = f"code tot {day_month(expires)}"
+    return code.capitalize() if method == "none" else f"{METHOD_LABELS[method]}, {code}"
 
 
 def flash(where: str, text: str, code: str | None = None, username: str | None = None) -> None:
@@ -100,8 +126,8 @@ else:
                 "Gebruikersnaam": a.username,
                 "Rol": role_label(a.role),
                 "Status": "Actief" if a.active else "Uitgeschakeld",
-                "Aangemaakt": common.short_date(a.created_at)[:10],
-                "Inloggen met": sign_in_label(a, now),
+                "Aangemaakt": compact_day(a.created_at),
+                "Inloggen met": sign_in_cell(a, now),
                 "Koppelcode": a.invite_code if a.role == "coach" and a.invite_code else "",
             }
             for a in shown
@@ -127,7 +153,7 @@ if shown:
         st.markdown(f"**{common.escape_markdown(chosen.username)}**")
         st.caption(
             f"{role_label(chosen.role)} · {'actief' if chosen.active else 'uitgeschakeld'} · "
-            f"aangemaakt {common.short_date(chosen.created_at)[:10]} · inloggen: {sign_in_label(chosen, now).lower()}"
+            f"aangemaakt {common.short_day(chosen.created_at)} · inloggen: {sign_in_label(chosen, now).lower()}"
         )
         if chosen.role == "coach" and chosen.invite_code:
             st.markdown("Koppelcode voor leraren:")

@@ -14,6 +14,7 @@ store = common.store()
 library = common.library()
 catalogue = common.catalogue()
 md = common.escape_markdown
+BALANCE_TITLE = "Versterkt min onder druk"
 
 st.title("Mijn leraren")
 
@@ -49,8 +50,8 @@ def csv_download() -> None:
     st.subheader("Exporteren")
     include_text = st.checkbox("Ook de tekst van de reflecties", key="coach-csv-text")
     st.caption(
-        "De CSV heeft één regel per gedeelde reflectie: leraar, scenario, datums, aantal reacties en of er een "
-        "nieuwe reactie van de leraar is. "
+        "Het bestand (CSV, te openen in Excel) heeft één regel per gedeelde reflectie: leraar, scenario, datums, "
+        "aantal reacties en of er een nieuwe reactie van de leraar is. "
         + ("De tekst van de reflecties staat er ook in. Bewaar het bestand veilig en deel het niet verder."
            if include_text else "De tekst van de reflecties staat er niet in.")
     )
@@ -152,10 +153,10 @@ else:
         .mark_line(point=True)
         .encode(
             x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("balance:Q", title="Saldo"),
+            y=alt.Y("balance:Q", title=BALANCE_TITLE),
             tooltip=[alt.Tooltip("label:N", title="Gesprek"), alt.Tooltip("scenario:N", title="Scenario"),
                      alt.Tooltip("date:T", title="Datum", format="%d-%m-%Y"), alt.Tooltip("honoured:Q", title="Versterkt"),
-                     alt.Tooltip("neglected:Q", title="Onder druk"), alt.Tooltip("balance:Q", title="Saldo")],
+                     alt.Tooltip("neglected:Q", title="Onder druk"), alt.Tooltip("balance:Q", title=BALANCE_TITLE)],
         )
         .properties(height=240)
     )
@@ -195,8 +196,7 @@ for item in visible:
     unread = data.unread.get(reflection.id, 0)
     title = coaching.scenario_title(reflection.scenario_id, reflection.scenario_title, library)
     label = f"{md(title)} — {common.short_date(reflection.created_at)}" + (" · nieuw" if unread else "")
-    expander = st.expander(label, key=f"coach-refl-{reflection.id}", on_change="rerun",
-                           icon="🔵" if unread else None)
+    expander = threads.remembered_expander(label, key=f"coach-refl-{reflection.id}")
     if expander.open:
         with expander:
             st.caption(f"Gedeeld op {common.short_date(item.share.shared_at)}")

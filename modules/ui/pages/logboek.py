@@ -8,6 +8,7 @@ from modules.store import StoreError
 from modules.ui import common, threads
 
 FLASH = "logboek-flash"
+AUTO_OPEN = "logboek-open"  # ids of reflections opened for the teacher because a new comment came in
 
 user = common.require_user()
 library = common.library()
@@ -71,25 +72,37 @@ with tab_reflections:
         st.info("Je hebt nog geen reflecties. Na een gesprek kun je er een schrijven.")
     elif can_share and not coaches:
         st.caption("Wil je een reflectie delen met een coach? Koppel je dan eerst aan je coach bij Mijn coach.")
+    opened = st.session_state.setdefault(AUTO_OPEN, set())
     for item in reflections:
         title = item.scenario_title or "Losse reflectie"
         if item.team_session_id:
             title = f"Teamsessie: {title}"
         new = unread.get(item.id, 0)
         marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
-        with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}", key=f"log-refl-{item.id}"):
+        if new:
+            opened.add(item.id)  # a new comment: open the reflection and its thread, so the teacher sees it
+        with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}", expanded=item.id in opened,
+                         key=f"log-refl-{item.id}"):
             threads.reflection_body(item)
             if coaches:
                 st.divider()
                 share_controls(item)
             count = comment_counts.get(item.id, 0)
             shared_now = any(s.reflection_id == item.id for s in shares)
-            if count or shared_now:
-                st.divider()
+            if not (can_share or count):
+                continue
+            st.divider()
+            if count:
+                toggle = f"thread-{item.id}"
                 if new:
                     st.markdown(f"🔵 **{new} nieuwe {'reactie' if new == 1 else 'reacties'}** van je coach")
-                if st.toggle(f"Reacties tonen ({count})", key=f"thread-{item.id}"):
+                    st.session_state[toggle] = True  # shown at once; reading them here marks them read
+                if st.toggle(f"Reacties tonen ({count})", key=toggle):
                     threads.comment_thread(user, user.id, item, key=item.id)
+            elif shared_now:
+                threads.comment_thread(user, user.id, item, key=item.id)  # "Nog geen reacties" and a form
+            else:
+                st.caption("Nog geen reacties.")
 
 with tab_attempts:
     if not attempts:

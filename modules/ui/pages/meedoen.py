@@ -141,9 +141,10 @@ def vote_form(session: team.TeamSession, participant_id: str, scenario, view, mi
                  format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]))
         st.text_input(f"Waarom? In één zin, mag leeg blijven (hoogstens {team.REASON_MAX} tekens)",
                       key=f"vote-reason-{step}", max_chars=team.REASON_MAX, value=mine.reason if mine else "")
-        st.caption(tw.NAMES_REMINDER + " Je reden is anoniem, tenzij de gespreksleider namen laat zien.")
-        st.form_submit_button("Stem", type="primary", on_click=cast_vote,
-                              args=(session.id, participant_id, step, scenario.id))
+        privacy = "In deze sessie staat je naam bij je reden." if session.show_names else "Je reden is anoniem."
+        st.caption(f"{tw.NAMES_REMINDER} {privacy}")
+        st.form_submit_button("Stem wijzigen" if mine else "Stem", type="primary", key=f"vote-submit-{step}",
+                              on_click=cast_vote, args=(session.id, participant_id, step, scenario.id))
 
 
 def show_own_vote(view, mine: team.Vote) -> None:

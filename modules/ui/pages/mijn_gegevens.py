@@ -17,8 +17,9 @@ st.markdown("Hier zie je wat Samenspel van je bewaart. Je kunt al je gegevens do
 # --- download -----------------------------------------------------------------------------------
 st.subheader("Download al je gegevens")
 st.markdown(
-    "Je krijgt één bestand (JSON) met je account, je gesprekken, je reflecties, de reacties op je reflecties, "
-    "de reacties die jij schreef, je koppelingen en wat je hebt gedeeld. Je wachtwoord staat er niet in."
+    "Je krijgt een bestand met al je gegevens (JSON-formaat, voor computers leesbaar): je account, je gesprekken, "
+    "je reflecties, de reacties op je reflecties, de reacties die jij schreef, je koppelingen en wat je hebt "
+    "gedeeld. Je wachtwoord staat er niet in."
 )
 try:
     data = json.dumps(export.my_data(store, user), indent=2, ensure_ascii=False)
@@ -65,7 +66,7 @@ st.markdown(
 with st.form("delete-account"):
     typed = st.text_input("Typ je gebruikersnaam om te bevestigen", key="delete-username")
     sure = st.checkbox("Ik begrijp dat al mijn gegevens definitief worden verwijderd.", key="delete-sure")
-    delete = st.form_submit_button("Verwijder mijn account", type="primary")
+    delete = st.form_submit_button("Verwijder mijn account", type="secondary")
 if delete:
     other_admins = [a for a in store.list_accounts() if a.role == "admin" and a.active and a.id != user.id]
     if normalise_nickname(typed or "") != normalise_nickname(user.username):

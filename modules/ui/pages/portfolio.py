@@ -1,4 +1,4 @@
-"""Portfolio: choose reflections and download them with their comments as Markdown or HTML."""
+"""Portfolio: choose reflections and download them with their comments as Markdown (.md) or HTML."""
 
 import streamlit as st
 
@@ -13,7 +13,7 @@ st.title("Portfolio")
 st.markdown(
     "Kies reflecties uit je logboek en download ze als portfolio, met de reacties van je coach. "
     "Handig voor je bekwaamheidsdossier. Het HTML-bestand open je in je browser en kun je als PDF afdrukken; "
-    "het Markdown-bestand kun je verder bewerken."
+    "het bewerkbare tekstbestand (.md) kun je zelf verder aanpassen."
 )
 try:
     reflections = store.list_reflections(user.id)
@@ -60,5 +60,5 @@ except StoreError as exc:
 cols = st.columns(2)
 cols[0].download_button("Download als HTML", data=as_html, file_name="portfolio.html", mime="text/html",
                         key="portfolio-html", on_click="ignore", type="primary", icon="📄")
-cols[1].download_button("Download als Markdown", data=as_markdown, file_name="portfolio.md",
+cols[1].download_button("Download als tekstbestand (.md)", data=as_markdown, file_name="portfolio.md",
                         mime="text/markdown", key="portfolio-md", on_click="ignore", icon="📝")

@@ -89,8 +89,8 @@ def load_led_session() -> team.TeamSession | None:
 
 
 @st.fragment(run_every="2s")
-def live_count(session_id: str, step: int, phase: str) -> None:
-    """How many have voted: re-read from the store every two seconds, never the distribution."""
+def live_count(session_id: str, step: int, phase: str, situation_open: bool) -> None:
+    """How many have voted and the reveal button: re-read from the store every two seconds, never the distribution."""
     try:
         current = team.load(store, session_id)
     except (team.TeamError, StoreError):
@@ -99,10 +99,23 @@ def live_count(session_id: str, step: int, phase: str) -> None:
     if current.step != step or current.phase != phase:
         st.rerun()  # revealed or decided elsewhere (another tab): redraw the whole page
     voted, joined = len(current.current_votes()), len(current.participants)
+    if situation_open and joined:
+        st.rerun()  # the first participant joined: redraw with the situation folded away
     st.header(f"{voted} van {joined} gestemd")
     st.progress(voted / joined if joined else 0.0)
-    st.caption("Je ziet alleen hoeveel mensen gestemd hebben, niet wat ze kozen. Zo laat niemand zich leiden "
-               "door de anderen. Iedereen kan zijn stem veranderen tot je de stemmen laat zien.")
+    if st.button("Stemmen tonen", type="primary", key="lead-reveal", disabled=not voted, width="stretch"):
+        act(lambda: team.reveal(store, session_id, user))
+    if not joined:
+        st.caption("Nog niemand doet mee. Je kunt de stemmen tonen zodra iemand gestemd heeft.")
+    elif not voted:
+        st.caption("Nog niemand heeft gestemd. Je kunt de stemmen tonen zodra iemand gestemd heeft.")
+    st.caption("Je ziet alleen hoeveel mensen gestemd hebben, niet wat ze kozen. Tot je de stemmen toont, kan "
+               "iedereen zijn stem nog veranderen.")
+
+
+def revealed_count(session: team.TeamSession) -> None:
+    st.header(f"{len(session.current_votes())} van {len(session.participants)} gestemd")
+    st.caption("De stemmen zijn getoond. Bespreek ze met de groep en leg daarna de keuze van de groep vast.")
 
 
 def act(action) -> None:
@@ -119,22 +132,34 @@ def act(action) -> None:
         st.rerun()
 
 
+def choice_note(session: team.TeamSession, choices, result: team.Tally) -> str:
+    """What the votes say about the group's choice, honest about ties and about who did not vote."""
+    joined = len(session.participants)
+    if result.majority:
+        top = result.counts.get(result.majority, 0)
+        note = f"De meeste stemmen: {tw.letter_of(choices, result.majority)} ({tw.share_label(top, result.voters)})."
+        if result.voters < joined:
+            note += f" {tw.turnout_label(result.voters, joined)}."
+        return note + " Na de bespreking kun je een andere keuze vastleggen."
+    if result.voters:
+        return ("Er is geen meerderheid: twee of meer keuzes hebben evenveel stemmen. Kies na de bespreking zelf "
+                "de keuze van de groep.")
+    return "Kies na de bespreking zelf de keuze van de groep."
+
+
 def revealed_panel(session: team.TeamSession, scenario, state, view) -> None:
     result = team.tally(session, scenario)
     st.subheader("De stemmen")
     tw.show_tally(view.choices, result.counts, result.voters)
-    st.markdown("**Redenen**" + ("" if session.show_names else " (anoniem)"))
-    tw.show_reasons(view.choices, result.reasons)
+    if result.voters:
+        st.markdown("**Redenen**" + ("" if session.show_names else " (anoniem)"))
+        tw.show_reasons(view.choices, result.reasons)
     st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, catalogue)}")
 
     st.subheader("Groepskeuze vastleggen")
     ids = [c.id for c in view.choices]
     majority = result.majority
-    if majority:
-        st.caption(f"De meerderheid koos {tw.letter_of(view.choices, majority)}. Na de bespreking kun je een "
-                   "andere keuze vastleggen.")
-    else:
-        st.caption("Er is geen meerderheid. Kies na de bespreking zelf de keuze van de groep.")
+    st.caption(choice_note(session, view.choices, result))
     chosen = st.radio("De keuze van de groep", ids, index=ids.index(majority) if majority in ids else None,
                       format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]),
                       key=f"lead-choice-{session.step}")
@@ -170,15 +195,26 @@ def session_screen(session: team.TeamSession) -> None:
     if session.projector_only:
         st.title(scenario.title)
         st.caption("Alleen projector: de groep bespreekt elke keuze en jij klikt de keuze van de groep aan.")
+        situation_open = session.step == 0
     else:
-        tw.join_panel(session, show_qr=True)
+        # Open only while the group gathers; once someone joined, the count and the scene matter.
+        situation_open = session.step == 0 and session.phase == "voting" and not session.participants
+        with st.container(border=True, key="lead-header"):  # fits a 1600x900 projector without scrolling
+            join_column, count_column = st.columns([3, 2], gap="large", vertical_alignment="center")
+            with join_column:
+                tw.join_panel(session, show_qr=True)
+            with count_column:
+                if session.phase == "voting":
+                    live_count(session.id, session.step, session.phase, situation_open)
+                else:
+                    revealed_count(session)
         st.header(scenario.title)
-    tw.show_context(scenario, expanded=session.step == 0)
+    tw.show_context(scenario, expanded=situation_open)
     tw.show_story(scenario, state)
     view = engine.view(scenario, state)
     tw.show_scene(scenario, view)
-    if not session.projector_only:  # in projector-only mode the choices are the buttons below
-        tw.show_choices(view.choices)
+    if not session.projector_only and session.phase == "voting":
+        tw.show_choices(view.choices)  # projector only: the choices are the buttons; revealed: in the tally
 
     if session.projector_only:
         st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, catalogue)}")
@@ -187,11 +223,7 @@ def session_screen(session: team.TeamSession) -> None:
             if st.button(tw.choice_label(index, choice), key=f"lead-pick-{session.step}-{choice.id}",
                          width="stretch"):
                 act(lambda cid=choice.id: team.decide(store, session.id, user, scenario, choice_id=cid))
-    elif session.phase == "voting":
-        live_count(session.id, session.step, session.phase)
-        if st.button("Stemmen tonen", type="primary", key="lead-reveal"):
-            act(lambda: team.reveal(store, session.id, user))
-    else:
+    elif session.phase != "voting":
         revealed_panel(session, scenario, state, view)
 
 

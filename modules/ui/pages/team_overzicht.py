@@ -7,8 +7,11 @@ from modules import coaching
 from modules.store import StoreError
 from modules.ui import common
 
+SCENARIO_BAR = 18  # px per bar (two bars per scenario: started and finished)
+
 user = common.require_user("coach")
 library = common.library()
+md = common.escape_markdown
 
 st.title("Teamoverzicht")
 st.markdown(
@@ -79,10 +82,11 @@ else:
         "Per principe: in hoeveel afgeronde gesprekken de keuzes het principe onder druk zetten. "
         "‘Totaal onder druk’ telt op hoe sterk dat gebeurde."
     )
-    st.dataframe(
-        [{"Principe": r["principle"], "Gesprekken": r["attempts"], "Totaal onder druk": r["weight"]}
+    # st.table: every row visible and no (English) toolbar. It renders Markdown, so names are escaped.
+    st.table(
+        [{"Principe": md(r["principle"]), "Gesprekken": r["attempts"], "Totaal onder druk": r["weight"]}
          for r in overview.neglected],
-        hide_index=True, width="stretch",
+        hide_index=True, hide_header=False,
     )
 
 st.markdown("### Welke scenario's worden gespeeld?")
@@ -99,14 +103,17 @@ else:
             y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("soort:N", sort=["Gestart", "Afgerond"]),
             color=alt.Color("soort:N", scale=alt.Scale(domain=["Gestart", "Afgerond"], range=["#90a4ae", "#2e7d32"]),
-                            legend=alt.Legend(title=None, orient="bottom")),
+                            legend=alt.Legend(title=None, orient="right")),
             tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("soort:N", title=" "),
                      alt.Tooltip("aantal:Q", title="Aantal")],
         )
-        .properties(height=60 * len(overview.scenarios) + 60)
+        # A fixed pixel height squeezes the bars (axis and legend take their share of it): give every
+        # bar its own step instead, so the chart grows with the number of scenarios.
+        .properties(height=alt.Step(SCENARIO_BAR))
     )
-    st.altair_chart(chart, width="stretch")
-    st.dataframe(
-        [{"Scenario": r["scenario"], "Gestart": r["attempts"], "Afgerond": r["finished"]} for r in overview.scenarios],
-        hide_index=True, width="stretch",
+    st.altair_chart(chart, width="stretch", height="content")
+    st.table(
+        [{"Scenario": md(r["scenario"]), "Gestart": r["attempts"], "Afgerond": r["finished"]}
+         for r in overview.scenarios],
+        hide_index=True, hide_header=False,
     )
