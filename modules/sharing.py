@@ -81,11 +81,6 @@ def withdraw_reflection(store: Store, teacher: Account, reflection_id: str, coac
     store.unshare(reflection_id, coach_id)
 
 
-def shared_with(store: Store, teacher: Account, reflection_id: str) -> set[str]:
-    """Coach ids this reflection is shared with."""
-    return {s.coach_id for s in store.shares(teacher_id=teacher.id, reflection_id=reflection_id)}
-
-
 # --- coach side -----------------------------------------------------------------------------
 
 def my_teachers(store: Store, coach: Account) -> list[Account]:

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from modules import export
+from modules import export, sharing
 from modules.library import SCENARIO_DIR, Library, load_library
 from modules.principles import Catalogue, Principle, load_catalogue
 from modules.records import Account
 from modules.scenario import Scenario, Speaker
-from modules.store import CorruptDataError, StoreError, TinyDBStore, open_store
+from modules.store import DEFAULT_ROOT, CorruptDataError, StoreError, TinyDBStore, open_store
 
 PAGES = {
     "welkom": "modules/ui/pages/welkom.py",
@@ -54,8 +54,7 @@ def _store_for(root: str) -> TinyDBStore:
 
 
 def store() -> TinyDBStore:
-    root = os.environ.get("SAMENSPEL_DATA_DIR") or str(Path(__file__).resolve().parents[2] / "progress")
-    return _store_for(root)
+    return _store_for(os.environ.get("SAMENSPEL_DATA_DIR") or str(DEFAULT_ROOT))
 
 
 def library() -> Library:
@@ -73,6 +72,18 @@ def current_user() -> Account | None:
         return None
     account = store().get_account(user_id)
     return account if account is not None and account.active else None
+
+
+def new_comment_count(user: Account) -> int:
+    """Comments by others on the user's own reflections not yet read (0 when the log cannot be read)."""
+    try:
+        return sum(sharing.unread(store(), user, user.id).values())
+    except StoreError:
+        return 0  # the Logboek itself reports storage problems
+
+
+def comments_label(count: int) -> str:
+    return f"{count} nieuwe {'reactie' if count == 1 else 'reacties'}"
 
 
 def require_user(*roles: str) -> Account:

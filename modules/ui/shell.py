@@ -6,9 +6,8 @@ import os
 
 import streamlit as st
 
-from modules import accounts, sharing
+from modules import accounts
 from modules.records import Account
-from modules.store import StoreError
 from modules.ui import common
 
 PAGE_META = {
@@ -63,12 +62,8 @@ def _sidebar(user: Account) -> None:
         st.caption(f"Ingelogd als {accounts.ROLE_LABELS[user.role].lower()}")
         common.user_text(user.username)
         if "logboek" in pages_for(user.role).get("Mijn werk", []):
-            try:
-                new = sum(sharing.unread(common.store(), user, user.id).values())
-            except StoreError:
-                new = 0
-            if new and st.button(f"🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'} in je logboek",
-                                 key="sidebar-unread"):
+            new = common.new_comment_count(user)
+            if new and st.button(f"🔵 {common.comments_label(new)} in je logboek", key="sidebar-unread"):
                 common.go("logboek")
         if st.button("Uitloggen", key="sign-out"):
             for key in list(st.session_state.keys()):

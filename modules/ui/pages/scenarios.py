@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from modules import progress, sharing
+from modules import progress
 from modules.store import StoreError
 from modules.ui import common
 
@@ -12,16 +12,9 @@ catalogue = common.catalogue()
 
 st.title("Scenario's")
 
-try:
-    new_comments = sum(sharing.unread(common.store(), user, user.id).values())
-except StoreError:
-    new_comments = 0  # the log itself reports storage problems
+new_comments = common.new_comment_count(user)
 if new_comments:
-    st.info(
-        f"Je coach heeft gereageerd: {new_comments} nieuwe {'reactie' if new_comments == 1 else 'reacties'} "
-        "in je logboek.",
-        icon="🔵",
-    )
+    st.info(f"Je coach heeft gereageerd: {common.comments_label(new_comments)} in je logboek.", icon="🔵")
     if st.button("Naar mijn logboek", key="unread-to-log"):
         common.go("logboek")
 
