@@ -1,5 +1,19 @@
-"""Samenspel: practise conversations with parents. Run with ``streamlit run app.py``."""
+"""Samenspel: practise conversations with parents. Start with ``streamlit run app.py``.
 
-from modules.ui.shell import main
+This file is the web server: Streamlit's ASGI app (``st.App``) around the page script
+``modules/webapp.py``, with Samenspel's own HTTP route (it sets the sign-in cookie), its
+error handler (a Dutch message with a reference code, never a traceback) and its
+start-up steps. ``streamlit run app.py`` finds ``app`` and serves it.
+"""
 
-main()
+import streamlit as st
+
+from modules.ui import server
+
+server.configure_logging()
+app = st.App(
+    "modules/webapp.py",
+    routes=server.routes(st.get_option("server.baseUrlPath")),
+    lifespan=server.lifespan,
+    on_script_error=server.on_script_error,
+)

@@ -4,7 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_play_click.py
 
-What it measures: with ``streamlit.testing.v1.AppTest`` (``from_file("app.py")``,
+What it measures: with ``streamlit.testing.v1.AppTest`` (``from_file("modules/webapp.py")``,
 in this process, no browser), a signed-in user plays *De taalbarrière* on the
 Play page. Each timed sample is one ``.run()`` after ``.click()`` on a choice
 button: the script run that handles the click (replay the attempt, save it to
@@ -60,7 +60,7 @@ from modules.scenario import Scenario  # noqa: E402
 from modules.store import TinyDBStore, normalise_nickname  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
-PLAY_PAGE = "modules/ui/pages/spelen.py"
+PLAY_PAGE = "ui/pages/spelen.py"
 CLICKS = 30
 WARMUP = 5
 USERS = 2_000
@@ -104,7 +104,7 @@ def bench_app(data_dir: Path, user_id: str, scenario: Scenario) -> tuple[list[fl
     os.environ["SAMENSPEL_DATA_DIR"] = str(data_dir)
     store = TinyDBStore(data_dir)
     rng = random.Random(SEED)
-    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=60)
+    at = AppTest.from_file(str(REPO / "modules" / "webapp.py"), default_timeout=60)
     at.session_state["user_id"] = user_id
     at.run()
     at.switch_page(PLAY_PAGE)

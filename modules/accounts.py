@@ -9,23 +9,34 @@ password verification.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
+from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
+from modules import limits, throttle
 from modules.records import Account
-from modules.store import DuplicateError, Store
+from modules.store import DuplicateError, Store, normalise_nickname
 
 ROLE_LABELS = {"teacher": "Leraar", "coach": "Coach", "facilitator": "Gespreksleider", "admin": "Beheerder"}
 PASSWORD_MIN = 10
-USERNAME_MIN, USERNAME_MAX = 3, 60
-FREE_FAILURES = 5  # failures allowed before waiting
-BASE_WAIT = timedelta(seconds=30)  # doubles with every further failure
-MAX_WAIT = timedelta(minutes=15)
+PASSWORD_MAX = limits.PASSWORD
+USERNAME_MIN, USERNAME_MAX = 3, limits.USERNAME
+FREE_FAILURES = throttle.SIGN_IN.free  # failures allowed before waiting
+BASE_WAIT = throttle.SIGN_IN.base  # doubles with every further failure
+MAX_WAIT = throttle.SIGN_IN.max_wait
 RESET_VALID = timedelta(hours=48)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
+# Words that, with only digits or punctuation added, make a guessable password here.
+GUESSABLE_WORDS = {"wachtwoord", "welkom", "samenspel", "password", "passw0rd", "geheim", "qwerty", "azerty",
+                   "school", "ouders"}
+ADMIN_BY_COMMAND = ("Een beheerder maak je met een opdracht op de server (zie de README). "
+                    "Zo kan niemand via de app beheerder worden.")
 
 WRONG = "Gebruikersnaam of wachtwoord klopt niet."
 
@@ -35,12 +46,11 @@ class AuthError(Exception):
 
 
 class ThrottledError(AuthError):
-    def __init__(self, wait: timedelta):
-        minutes = max(1, round(wait.total_seconds() / 60))
-        super().__init__(
-            f"Te veel mislukte pogingen. Probeer het over {minutes} {'minuut' if minutes == 1 else 'minuten'} opnieuw."
-        )
-        self.wait = wait
+    """Too many failures; the message names the real waiting time."""
+
+    def __init__(self, locked: throttle.Locked):
+        super().__init__(str(locked))
+        self.wait = locked.wait
 
 
 class PermissionDenied(Exception):
@@ -70,6 +80,11 @@ def _verify(hashed: str | None, secret: str) -> bool:
         return False
 
 
+def password_matches(account: Account, password: str) -> bool:
+    """Whether ``password`` is the account's password (no throttling: for operators' tools only)."""
+    return account.password_hash is not None and _verify(account.password_hash, password)
+
+
 def _parse(moment: str | None) -> datetime | None:
     return datetime.fromisoformat(moment) if moment else None
 
@@ -96,40 +111,69 @@ def validate_username(username: str) -> str:
     return cleaned
 
 
+@lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The shipped blocklist (lower case), see modules/data/common-passwords.txt."""
+    lines = COMMON_PASSWORDS.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
 def validate_password(password: str, username: str = "") -> str:
+    """Refuse a password that is too short, too long, common or guessable here; the message says why."""
     if len(password) < PASSWORD_MIN:
         raise AuthError(f"Kies een wachtwoord van minstens {PASSWORD_MIN} tekens. Een korte zin werkt goed.")
-    if username and password.strip().casefold() == username.strip().casefold():
+    if len(password) > PASSWORD_MAX:
+        raise AuthError(f"Een wachtwoord is hoogstens {PASSWORD_MAX} tekens.")
+    folded = password.strip().casefold()
+    if username and folded == username.strip().casefold():
         raise AuthError("Je wachtwoord mag niet gelijk zijn aan je gebruikersnaam.")
+    base = re.sub(r"[\W\d_]+$", "", re.sub(r"^[\W\d_]+", "", folded))
+    user_base = re.sub(r"[\W\d_]+", "", username.casefold())
+    if (folded in common_passwords() or base in GUESSABLE_WORDS
+            or (len(user_base) >= 3 and re.sub(r"[\W\d_]+", "", folded) == user_base)):
+        raise AuthError("Dit wachtwoord wordt veel gebruikt en is makkelijk te raden. "
+                        "Kies iets anders, bijvoorbeeld een korte zin van een paar woorden.")
     return password
 
 
-def _check_throttle(store: Store, username: str, at: datetime) -> dict:
-    throttle = store.get_throttle(username)
-    locked_until = _parse(throttle.get("locked_until"))
-    if locked_until and locked_until > at:
-        raise ThrottledError(locked_until - at)
-    return throttle
+def _bounded(username: str, password: str) -> None:
+    """Refuse over-long input before anything is hashed or stored (no account can have it)."""
+    if limits.too_long(username, USERNAME_MAX + 10):
+        raise AuthError(f"Een gebruikersnaam is hoogstens {USERNAME_MAX} tekens.")
+    if limits.too_long(password, PASSWORD_MAX):
+        raise AuthError(f"Een wachtwoord is hoogstens {PASSWORD_MAX} tekens.")
 
 
-def _fail(store: Store, username: str, at: datetime) -> AuthError:
-    """Count a failure atomically (parallel attempts each count) and lock when over the limit."""
+def _signin_key(username: str) -> str:
+    return f"signin:{normalise_nickname(username)}"
 
-    def count(throttle: dict) -> dict:
-        failures = int(throttle.get("failures", 0)) + 1
-        locked_until = None
-        if failures >= FREE_FAILURES:
-            wait = min(MAX_WAIT, BASE_WAIT * 2 ** (failures - FREE_FAILURES))
-            locked_until = (at + wait).isoformat()
-        return {"failures": failures, "locked_until": locked_until}
 
-    store.update_throttle(username, count)
-    return AuthError(WRONG)
+def _check_throttle(store: Store, username: str, at: datetime, client: str | None = None) -> None:
+    try:
+        if client:
+            throttle.check(store, f"client:{client}", throttle.CLIENT, at)
+        throttle.check(store, _signin_key(username), throttle.SIGN_IN, at)
+    except throttle.Locked as locked:
+        raise ThrottledError(locked) from None
+
+
+def _fail(store: Store, username: str, at: datetime, client: str | None = None) -> None:
+    """Count a failure for the typed username (existing or not) and for the client."""
+    throttle.fail(store, _signin_key(username), throttle.SIGN_IN, at)
+    if client:
+        throttle.fail(store, f"client:{client}", throttle.CLIENT, at)
+
+
+def same_world(actor: Account, other: Account) -> None:
+    """A demo account never acts on a real account, nor the reverse."""
+    if actor.demo != other.demo:
+        raise PermissionDenied("demo and real accounts never meet")
 
 
 # --- sign-up, sign-in, passwords ------------------------------------------------------------
 
 def _create_with_password(store: Store, username: str, password: str, role: str) -> Account:
+    _bounded(username, password)
     username = validate_username(username)
     validate_password(password, username)
     account = Account(username=username, role=role, password_hash=_hasher().hash(password))
@@ -144,15 +188,18 @@ def sign_up(store: Store, username: str, password: str) -> Account:
     return _create_with_password(store, username, password, "teacher")
 
 
-def sign_in(store: Store, username: str, password: str, at: datetime | None = None) -> Account:
+def sign_in(store: Store, username: str, password: str, at: datetime | None = None,
+            client: str | None = None) -> Account:
+    """Check a username and password; throttled per username as typed and per client."""
+    _bounded(username, password)
     at = _now(at)
-    throttle = _check_throttle(store, username, at)
+    _check_throttle(store, username, at, client)
     account = store.find_account(username=username)
     usable = account is not None and account.active and account.password_hash is not None
     if not (_verify(account.password_hash if usable else None, password) and usable):
-        raise _fail(store, username, at)
-    if throttle.get("failures"):
-        store.set_throttle(username, 0, None)
+        _fail(store, username, at, client)
+        raise AuthError(WRONG)
+    throttle.clear(store, _signin_key(username))
     if _hasher().check_needs_rehash(account.password_hash):
         account = store.save_account(account.model_copy(update={"password_hash": _hasher().hash(password)}))
     return account
@@ -160,6 +207,7 @@ def sign_in(store: Store, username: str, password: str, at: datetime | None = No
 
 def claim_migrated(store: Store, username: str, password: str) -> Account:
     """First sign-in of a profile from the nickname era: it has no password yet; set one."""
+    _bounded(username, password)
     account = store.find_account(username=username)
     if account is None or not account.migrated_from_nickname or account.password_hash is not None or not account.active:
         raise AuthError("Voor deze schuilnaam is al een wachtwoord ingesteld, of hij bestaat niet.")
@@ -167,25 +215,43 @@ def claim_migrated(store: Store, username: str, password: str) -> Account:
     return store.save_account(account.model_copy(update={"password_hash": _hasher().hash(password)}))
 
 
-def change_password(store: Store, account: Account, old: str, new: str) -> Account:
+def change_password(store: Store, account: Account, old: str, new: str, at: datetime | None = None,
+                    keep_login: str | None = None) -> Account:
+    """Change the own password; a wrong current password counts as a failed sign-in.
+
+    Every other sign-in of the account ends (``keep_login`` stays: the browser that changed it).
+    """
+    _bounded(account.username, old)
+    _bounded(account.username, new)
+    at = _now(at)
+    _check_throttle(store, account.username, at)
     if not _verify(account.password_hash, old):
+        _fail(store, account.username, at)
         raise AuthError("Je huidige wachtwoord klopt niet.")
     validate_password(new, account.username)
-    return store.save_account(account.model_copy(update={"password_hash": _hasher().hash(new)}))
+    throttle.clear(store, _signin_key(account.username))
+    updated = store.save_account(account.model_copy(update={"password_hash": _hasher().hash(new)}))
+    store.delete_logins(user_id=account.id, keep=keep_login)
+    return updated
 
 
-def reset_password(store: Store, username: str, code: str, new: str, at: datetime | None = None) -> Account:
-    """Set a new password with a one-time code from an admin. Throttled like sign-in."""
+def reset_password(store: Store, username: str, code: str, new: str, at: datetime | None = None,
+                   client: str | None = None) -> Account:
+    """Set a new password with a one-time code from an admin. Throttled like sign-in; ends every sign-in."""
+    _bounded(username, new)
+    if limits.too_long(code, limits.ONE_TIME_CODE):
+        raise AuthError("Gebruikersnaam of code klopt niet, of de code is verlopen.")
     at = _now(at)
-    _check_throttle(store, username, at)
+    _check_throttle(store, username, at, client)
     account = store.find_account(username=username)
     expires = _parse(account.reset_expires) if account else None
     valid = account is not None and account.active and expires is not None and expires > at
     if not (_verify(account.reset_code_hash if valid else None, normalise_code(code)) and valid):
-        _fail(store, username, at)
+        _fail(store, username, at, client)
         raise AuthError("Gebruikersnaam of code klopt niet, of de code is verlopen.")
     validate_password(new, account.username)
-    store.set_throttle(username, 0, None)
+    throttle.clear(store, _signin_key(username))
+    store.delete_logins(user_id=account.id)
     return store.save_account(
         account.model_copy(update={"password_hash": _hasher().hash(new), "reset_code_hash": None, "reset_expires": None})
     )
@@ -209,10 +275,16 @@ def _with_reset_code(account: Account, at: datetime) -> tuple[Account, str]:
 
 def admin_create_account(store: Store, admin: Account, username: str, role: str,
                          at: datetime | None = None) -> tuple[Account, str]:
-    """An admin creates an account; returns it with a one-time code the user sets a password with."""
+    """An admin creates an account; returns it with a one-time code the user sets a password with.
+
+    Not an admin account: every admin is made with the command on the server (``create-admin``),
+    so a stolen admin session cannot make more admins.
+    """
     require_role(admin, "admin")
     if role not in ROLE_LABELS:
         raise AuthError("Onbekende rol.")
+    if role == "admin":
+        raise AuthError(ADMIN_BY_COMMAND)
     account = Account(username=validate_username(username), role=role,
                       invite_code=new_code(2) if role == "coach" else None)
     account, code = _with_reset_code(account, _now(at))
@@ -223,24 +295,33 @@ def admin_create_account(store: Store, admin: Account, username: str, role: str,
     return account, code
 
 
-def admin_reset_code(store: Store, admin: Account, user_id: str, at: datetime | None = None) -> str:
+def _target(store: Store, admin: Account, user_id: str) -> Account:
+    """The account an admin acts on (same kind of data: never a demo admin on a real account)."""
     require_role(admin, "admin")
     account = store.get_account(user_id)
     if account is None:
         raise AuthError("Dit account bestaat niet.")
+    same_world(admin, account)
+    return account
+
+
+def admin_reset_code(store: Store, admin: Account, user_id: str, at: datetime | None = None) -> str:
+    account = _target(store, admin, user_id)
     updated, code = _with_reset_code(account, _now(at))
     store.save_account(updated)
     return code
 
 
 def admin_set_active(store: Store, admin: Account, user_id: str, active: bool) -> Account:
+    """Switch an account off (its sign-ins end at once) or on again."""
     require_role(admin, "admin")
     if user_id == admin.id and not active:
         raise AuthError("Je kunt je eigen account niet uitschakelen.")
-    account = store.get_account(user_id)
-    if account is None:
-        raise AuthError("Dit account bestaat niet.")
-    return store.save_account(account.model_copy(update={"active": active}))
+    account = _target(store, admin, user_id)
+    updated = store.save_account(account.model_copy(update={"active": active}))
+    if not active:
+        store.delete_logins(user_id=user_id)
+    return updated
 
 
 def admin_set_role(store: Store, admin: Account, user_id: str, role: str) -> Account:
@@ -250,9 +331,9 @@ def admin_set_role(store: Store, admin: Account, user_id: str, role: str) -> Acc
         raise AuthError("Onbekende rol.")
     if user_id == admin.id:
         raise AuthError("Je kunt je eigen rol niet wijzigen. Vraag een andere beheerder.")
-    account = store.get_account(user_id)
-    if account is None:
-        raise AuthError("Dit account bestaat niet.")
+    if role == "admin":
+        raise AuthError(ADMIN_BY_COMMAND)
+    account = _target(store, admin, user_id)
     update: dict = {"role": role}
     if role == "coach" and not account.invite_code:
         update["invite_code"] = new_code(2)
@@ -340,46 +421,69 @@ def oidc_account(store: Store, issuer: str, subject: str, email: str | None, nam
         return found
 
 
-# --- command line: the first admin of a deployment ------------------------------------------
+# --- command line: every admin of a deployment ----------------------------------------------
 
 def create_admin(store: Store, username: str, password: str) -> Account:
-    """Create an admin account with a password (the first admin of a new deployment)."""
+    """Create an admin account with a password."""
     return _create_with_password(store, username, password, "admin")
 
 
-USAGE = """usage: python -m modules.accounts create-admin USERNAME
+def create_admin_with_code(store: Store, username: str, at: datetime | None = None) -> tuple[Account, str]:
+    """Create an admin account without a password and a one-time code (48 hours) to set one."""
+    account = Account(username=validate_username(username), role="admin")
+    account, code = _with_reset_code(account, _now(at))
+    try:
+        store.create_account(account)
+    except DuplicateError:
+        raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
+    return account, code
 
-Creates an admin account in the data folder (SAMENSPEL_DATA_DIR or progress/).
-The password is read from SAMENSPEL_ADMIN_PASSWORD or asked for twice."""
+
+USAGE = """usage: python -m modules.accounts create-admin USERNAME [--code]
+
+Creates an admin account in the real data folder (SAMENSPEL_DATA_DIR or progress/),
+never in the demo's. Every admin is made this way; the app itself cannot make admins.
+
+  (default)  the password is read from SAMENSPEL_ADMIN_PASSWORD or asked for twice
+  --code     no password now: prints a one-time code (valid 48 hours, shown once) with
+             which the new admin chooses a password on the welcome page"""
 
 
 def main(argv: list[str] | None = None) -> int:
     import getpass
     import sys
 
+    from modules import settings
     from modules.store import StoreError, open_store
 
     args = sys.argv[1:] if argv is None else argv
+    with_code = "--code" in args
+    args = [a for a in args if a != "--code"]
     if len(args) != 2 or args[0] != "create-admin":
         print(USAGE, file=sys.stderr)
         return 2
     username = args[1]
-    password = os.environ.get("SAMENSPEL_ADMIN_PASSWORD")
-    if not password:
-        password = getpass.getpass(f"Password for {username}: ")
-        if getpass.getpass("Repeat the password: ") != password:
-            print("error: the two passwords differ; nothing was created", file=sys.stderr)
-            return 1
+    password = None
+    if not with_code:
+        password = os.environ.get("SAMENSPEL_ADMIN_PASSWORD")
+        if not password:
+            password = getpass.getpass(f"Password for {username}: ")
+            if getpass.getpass("Repeat the password: ") != password:
+                print("error: the two passwords differ; nothing was created", file=sys.stderr)
+                return 1
     try:
-        store = open_store()
-        account = create_admin(store, username, password)
-    except AuthError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return 1
-    except StoreError as exc:
+        store = open_store(settings.data_root(), demo=False)
+        if with_code:
+            account, code = create_admin_with_code(store, username)
+        else:
+            account, code = create_admin(store, username, password or ""), None
+    except (AuthError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     print(f"admin account {account.username!r} created in {store.root}")
+    if code:
+        print(f"one-time code (valid 48 hours, shown only now): {code}")
+        print("The new admin opens 'Code van de beheerder' on the welcome page and chooses a password.")
     return 0
 
 

@@ -1,35 +1,50 @@
-"""Demo accounts with a filled log, so a first visitor sees every role at work.
+"""The demo: two accounts with public passwords and a filled log, on a data folder of their own.
 
-The app seeds them on start unless ``SAMENSPEL_DEMO=0``; run by hand with
-``python -m modules.demo``. Documented in the README:
+The demo is off unless ``SAMENSPEL_DEMO=1`` (``scripts/app.sh`` switches it on for a first
+look). It then runs on ``<data>/demo/``, a folder marked as demo data: real accounts and
+demo accounts never share a data folder, and a demo account can never reach a real one.
+There is no demo admin: every admin is made with ``python -m modules.accounts create-admin``.
 
 | username     | password            | role    |
 |--------------|---------------------|---------|
 | demo-leraar  | oefenen-met-ouders  | teacher |
 | demo-coach   | coachen-met-zorg    | coach   |
-| demo-beheer  | beheren-met-zorg    | admin   |
 
 The teacher is connected to the coach and has shared one reflection, which the
 coach has answered.
+
+Switching the demo off removes it: a start without the demo deletes the demo folder
+(``remove``), and removes demo accounts that older versions made in the real data folder
+(``purge_legacy``). By hand: ``python -m modules.demo remove``.
 """
 
 from __future__ import annotations
 
-from modules import accounts, engine, reflection, sharing
+import shutil
+import sys
+from pathlib import Path
+
+from modules import accounts, engine, reflection, settings, sharing
 from modules.library import load_library
 from modules.records import Attempt
-from modules.store import Store, open_store
+from modules.store import DEMO_MARKER, DataFolderError, Store, TinyDBStore, open_store
 
 DEMO_ACCOUNTS = {
     "demo-leraar": ("oefenen-met-ouders", "teacher"),
     "demo-coach": ("coachen-met-zorg", "coach"),
-    "demo-beheer": ("beheren-met-zorg", "admin"),
 }
+# Accounts that versions before the demo folder created in the real data folder, with these public passwords.
+LEGACY_DEMO_ACCOUNTS = {**DEMO_ACCOUNTS, "demo-beheer": ("beheren-met-zorg", "admin")}
 DEMO_SCENARIO = "de-taalbarriere"
 
 
 def seed(store: Store) -> bool:
-    """Create the demo accounts and the teacher's log; False if the log was already there."""
+    """Create the demo accounts and the teacher's log; False if the log was already there.
+
+    Only on a demo store: the demo's public passwords never reach a real data folder.
+    """
+    if not getattr(store, "demo", False):
+        raise DataFolderError("the demo accounts are only made in a demo data folder (SAMENSPEL_DEMO=1)")
     made = {name: accounts.ensure_account(store, name, pw, role) for name, (pw, role) in DEMO_ACCOUNTS.items()}
     teacher, coach = made["demo-leraar"], made["demo-coach"]
     if store.list_attempts(teacher.id) or store.list_reflections(teacher.id):
@@ -73,5 +88,51 @@ def seed(store: Store) -> bool:
     return True
 
 
+def remove(root: Path | None = None) -> bool:
+    """Delete the demo folder with all its data; only a folder marked as demo data is ever deleted."""
+    folder = settings.demo_dir(root)
+    if not (folder / DEMO_MARKER).is_file():
+        return False
+    shutil.rmtree(folder)
+    return True
+
+
+def purge_legacy(store: TinyDBStore) -> list[str]:
+    """Remove demo accounts that older versions made in a real data folder (still with their public password).
+
+    An account with a demo name whose password was changed is left alone: it is no longer public.
+    """
+    from modules import export
+
+    removed = []
+    for username, (password, _role) in LEGACY_DEMO_ACCOUNTS.items():
+        account = store.find_account(username=username)
+        if account is None or not accounts.password_matches(account, password):
+            continue
+        export.delete_my_data(store, account.model_copy(update={"active": True}))
+        removed.append(username)
+    return removed
+
+
+USAGE = """usage: python -m modules.demo seed|remove
+
+  seed    create the demo accounts and their log in the demo folder (<data>/demo/)
+  remove  delete the demo folder and everything in it"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args == ["seed"]:
+        store = open_store(settings.demo_dir(), demo=True)
+        print("demo accounts and log created" if seed(store) else "demo log already present (or scenario missing)")
+        print(f"demo data folder: {store.root}")
+        return 0
+    if args == ["remove"]:
+        print("demo folder removed" if remove() else "no demo folder to remove")
+        return 0
+    print(USAGE, file=sys.stderr)
+    return 2
+
+
 if __name__ == "__main__":  # pragma: no cover - thin CLI
-    print("demo accounts and log created" if seed(open_store()) else "demo log already present (or scenario missing)")
+    raise SystemExit(main())

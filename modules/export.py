@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 import markdown
 
 from modules import reflection as reflection_form
-from modules import sharing
+from modules import sharing, team
 from modules.accounts import ROLE_LABELS, PermissionDenied, require_role
 from modules.records import Account, Comment, Reflection, now
 from modules.store import NotFoundError, Store
@@ -183,6 +183,39 @@ def portfolio_html(store: Store, user: Account, reflection_ids: list[str]) -> st
 
 # --- my data (AVG: right of access and erasure) ----------------------------------------------
 
+# How each kind of record in the store (store.RECORD_KINDS) is exported and deleted for a user.
+# A test fails when the store gains a kind without a rule here.
+EXPORT_RULES: dict[str, str] = {
+    "account": "account (without password and reset-code hashes)",
+    "throttle": "not exported: a failure counter under a hash of a typed name, no user id; expires within a day",
+    "login": "logins: when each sign-in started and ends (never the token or its hash)",
+    "cookie_ticket": "not exported: lives one minute, holds no more than a login",
+    "connection": "connections, with the other side's username",
+    "share": "shares",
+    "attempt": "attempts",
+    "reflection": "reflections",
+    "comment": "comments_on_my_reflections and comments_i_wrote_on_other_reflections",
+    "read_marker": "read_markers",
+    "team_session": "team_sessions_led (summaries) and team_sessions_joined (my entry, votes and reasons)",
+    "team_code": "in team_sessions_led (the code of each session)",
+    "nickname_profile": "not exported separately: a migrated profile is the account (same id and name)",
+}
+DELETE_RULES: dict[str, str] = {
+    "account": "removed",
+    "throttle": "the counter of the username is removed",
+    "login": "every sign-in is removed (signed out everywhere)",
+    "cookie_ticket": "removed with the logins",
+    "connection": "removed, both as teacher and as coach",
+    "share": "removed, both as teacher and as coach",
+    "attempt": "removed with the user's file",
+    "reflection": "removed with the user's file",
+    "comment": "comments on the user's reflections go with the file; the user's comments elsewhere are removed",
+    "read_marker": "removed with the user's file",
+    "team_session": "sessions the user led are removed; elsewhere the user's entry, votes and reasons",
+    "team_code": "removed with the sessions the user led",
+    "nickname_profile": "removed",
+}
+
 def _comment_owners(store: Store, user: Account) -> list[str]:
     """Users in whose files this user may have written comments (not the user's own file).
 
@@ -240,12 +273,16 @@ def my_data(store: Store, user: Account) -> dict:
         "read_markers": store.seen(user.id),
         "connections": connections,
         "shares": shares,
+        "logins": [{"started": d["created_at"], "ends": d["expires_at"]} for d in store.logins_of(user.id)],
+        **team.user_data(store, user),
     }
 
 
 def delete_my_data(store: Store, user: Account) -> None:
-    """Erase the user: their comments in other users' files, then the account with its file, links and shares."""
+    """Erase the user: their comments in other users' files, their team-session entries, then the
+    account with its file, links, shares, sign-ins and failure counter."""
     require_role(user, *ROLES)
     for owner_id in _written_elsewhere(store, user):
         store.remove_comments_by(owner_id, user.id)
+    team.forget_user(store, user)
     store.delete_account(user.id)

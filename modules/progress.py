@@ -37,3 +37,18 @@ def status(scenario: Scenario, attempts: list[Attempt]) -> ScenarioStatus:
     else:
         state = "nieuw"
     return ScenarioStatus(state, found, len(scenario.endings), open_attempts[0] if open_attempts else None)
+
+
+class AttemptError(ValueError):
+    """Input for a new attempt that cannot be saved; the message is Dutch."""
+
+
+def new_attempt(user_id: str, scenario: Scenario, anticipation: str | None) -> Attempt:
+    """A new attempt at the start of the scenario, with the answer to the anticipate question (bounded)."""
+    from modules import engine, limits
+
+    text = (anticipation or "").strip()
+    if limits.too_long(text, limits.ANTICIPATION):
+        raise AttemptError(f"Je antwoord is hoogstens {limits.ANTICIPATION} tekens. Maak het wat korter.")
+    return Attempt(user_id=user_id, scenario_id=scenario.id, scenario_title=scenario.title,
+                   state=engine.start(scenario), anticipation=text)

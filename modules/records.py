@@ -75,6 +75,8 @@ class Account(BaseModel):
     reset_expires: str | None = None
     oidc_subject: str | None = Field(default=None, description="issuer|subject of a school sign-in")
     migrated_from_nickname: bool = False
+    demo: bool = Field(default=False, description="A demo account (public password); only in a demo data folder")
+    signed_out_at: str | None = Field(default=None, description="'Sign out everywhere': sign-ins before this end")
 
     @property
     def needs_password(self) -> bool:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from modules import limits
 from modules.records import Reflection
 
 SOURCE = (
@@ -23,7 +24,7 @@ PRIVACY_REMINDER = (
     "Schrijf geen namen van kinderen of ouders op. Schrijf 'de moeder', 'de leerling' of 'de collega'. "
     "Zo blijft je logboek veilig om te delen."
 )
-MAX_LENGTH = 3000
+MAX_LENGTH = limits.REFLECTION_ANSWER
 MIN_INTENTION = 10
 
 

@@ -14,11 +14,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modules.accounts import PermissionDenied, normalise_code, require_role
+from modules import limits
+from modules.accounts import PermissionDenied, normalise_code, require_role, same_world
 from modules.records import Account, Attempt, Comment, Reflection, Share
 from modules.store import NotFoundError, Store
 
-COMMENT_MAX = 2000
+COMMENT_MAX = limits.COMMENT
 
 
 class SharingError(Exception):
@@ -43,8 +44,11 @@ def _signed_in(account: Account | None) -> Account:
 
 def connect_with_code(store: Store, teacher: Account, code: str) -> Account:
     require_role(teacher, "teacher", "coach", "facilitator")
+    if limits.too_long(code, limits.INVITE_CODE):
+        raise SharingError(f"Een code van een coach is hoogstens {limits.INVITE_CODE} tekens.")
     coach = store.find_account(invite_code=normalise_code(code)) if code.strip() else None
-    if coach is None or coach.role != "coach" or not coach.active or coach.id == teacher.id:
+    if (coach is None or coach.role != "coach" or not coach.active or coach.id == teacher.id
+            or coach.demo != teacher.demo):
         raise SharingError("Deze code hoort niet bij een coach. Controleer de code en probeer het opnieuw.")
     store.connect(teacher.id, coach.id)
     return coach
@@ -96,6 +100,7 @@ def _require_connected(store: Store, coach: Account, teacher_id: str) -> Account
     teacher = store.get_account(teacher_id)
     if teacher is None or not teacher.active:
         raise PermissionDenied("no such teacher")
+    same_world(coach, teacher)
     return teacher
 
 

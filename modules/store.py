@@ -2,36 +2,79 @@
 
 Pages use ``Store`` and never touch TinyDB. Layout of the TinyDB backend::
 
-    progress/accounts.json          accounts (id, username, role, Argon2id hash ...) and the sign-in throttle
+    progress/accounts.json          accounts (id, username, role, Argon2id hash ...)
+    progress/throttle.json          failure counters (sign-in, joining): hashed keys, bounded, expiring
+    progress/logins.json            sign-ins that survive a refresh, and one-time cookie tickets
     progress/links.json             teacher-coach connections and shared reflections
     progress/users/<user id>.json   that user's attempts, reflections, the comments on them, read markers
+    progress/sessions/<id>.json     one team session; sessions/index.json maps join codes to sessions
     progress/profiles.json          nickname profiles from before accounts (read once, to migrate)
+    progress/secret.key             the key that signs this folder's cookies (created on first use)
+
+``RECORD_KINDS`` lists every kind of record the store keeps; ``modules.export`` has an
+export and a deletion rule for each (a test enforces both).
+
+A data folder is either real or demo, never both: the demo writes a marker file
+(``DEMO-DATA.txt``) into its folder, and a store refuses a folder of the other kind.
 
 Every write holds a lock that works across threads (``threading.RLock``) and
 across processes (``filelock``), and replaces the file atomically (temp file,
-fsync, ``os.replace``), so a crash never leaves half a file. A file that
-cannot be read raises ``CorruptDataError`` and is left exactly as it was: it is
-never treated as an empty database and overwritten.
+fsync, ``os.replace``), so a crash never leaves half a file; a write that fails
+removes its temporary file, and temporary files left by a killed process are removed
+at start-up (``remove_orphan_temp_files``). A file that cannot be read, or a record
+that no longer fits its model (a hand-edited file), raises ``CorruptDataError`` and is
+left exactly as it was: it is never treated as an empty database and overwritten.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
+import secrets
 import threading
+import time
 from contextlib import contextmanager
+from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Callable, Iterator, Protocol, TypeVar
 
 from filelock import FileLock
+from pydantic import BaseModel, ValidationError
 from tinydb import Query, TinyDB
 from tinydb.storages import Storage
 
+from modules import limits, settings
 from modules.records import Account, Attempt, Comment, Connection, Profile, Reflection, Share, now
 
-DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "progress"
+DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
 NICKNAME_MAX = 40
+DEMO_MARKER = "DEMO-DATA.txt"
+SECRET_FILE = "secret.key"
+THROTTLE_MAX = 10_000  # entries; each expires, so this only matters under attack
+LOGINS_PER_USER = 20  # the oldest sign-in of a user goes when a new one would exceed this
+ORPHAN_AGE = 600  # seconds: a temporary file this old belongs to no running write
+
+# Every kind of record the store keeps: kind -> where it lives (file / TinyDB table).
+# ``modules.export`` must say how each kind is exported and deleted (tests/security checks it).
+RECORD_KINDS: dict[str, str] = {
+    "account": "accounts.json / accounts",
+    "throttle": "throttle.json / throttle",
+    "login": "logins.json / logins",
+    "cookie_ticket": "logins.json / tickets",
+    "connection": "links.json / connections",
+    "share": "links.json / shares",
+    "attempt": "users/<user id>.json / attempts",
+    "reflection": "users/<user id>.json / reflections",
+    "comment": "users/<user id>.json / comments",
+    "read_marker": "users/<user id>.json / seen",
+    "team_session": "sessions/<session id>.json / session",
+    "team_code": "sessions/index.json / codes",
+    "nickname_profile": "profiles.json / profiles",
+}
+
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class StoreError(Exception):
@@ -49,6 +92,10 @@ class CorruptDataError(StoreError):
 
 class NotFoundError(StoreError):
     pass
+
+
+class DataFolderError(StoreError):
+    """The data folder is of the wrong kind (demo data for a real deployment, or the reverse)."""
 
 
 class InvalidInputError(StoreError, ValueError):
@@ -74,10 +121,26 @@ class Store(Protocol):
     def create_account(self, account: Account) -> Account: ...
     def save_account(self, account: Account) -> Account: ...
     def delete_account(self, user_id: str) -> None: ...
-    def get_throttle(self, username: str) -> dict: ...
-    def set_throttle(self, username: str, failures: int, locked_until: str | None) -> None: ...
-    def update_throttle(self, username: str, change: Callable[[dict], dict]) -> dict: ...
     def list_profiles(self) -> list[Profile]: ...
+
+    # failure counters (sign-in, joining a team session): keys are hashed, entries expire
+    def get_throttle(self, key: str, at: str | None = None) -> dict: ...
+    def update_throttle(self, key: str, change: Callable[[dict], dict], at: str | None = None) -> dict: ...
+    def clear_throttle(self, key: str) -> None: ...
+
+    # sign-ins that survive a refresh, and one-time tickets that set a cookie
+    def secret(self) -> bytes: ...
+    def add_login(self, login: dict) -> None: ...
+    def logins_of(self, user_id: str) -> list[dict]:
+        return sorted((dict(d) for d in self._cached_table(self._logins_path, "logins", "_logins_cache").values()
+                       if d.get("user_id") == user_id), key=lambda d: d["created_at"])
+
+    def get_login(self, login_id: str) -> dict | None: ...
+    def logins_of(self, user_id: str) -> list[dict]: ...
+    def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None,
+                      keep: str | None = None) -> int: ...
+    def add_ticket(self, ticket: dict) -> None: ...
+    def take_ticket(self, ticket_id: str) -> dict | None: ...
 
     # a user's own records
     def create_attempt(self, attempt: Attempt) -> Attempt: ...
@@ -108,6 +171,7 @@ class Store(Protocol):
     def update_team_session(self, session_id: str, change: Callable[[dict], dict]) -> dict: ...
     def find_team_session(self, code: str) -> dict | None: ...
     def list_team_sessions(self, facilitator_id: str | None = None) -> list[dict]: ...
+    def delete_team_session(self, session_id: str) -> None: ...
 
 
 # --- TinyDB backend ---------------------------------------------------------------------------
@@ -134,11 +198,15 @@ class AtomicJSONStorage(Storage):
     def write(self, data: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        with open(tmp, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, self.path)
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # never leave a copy of user data behind
+            raise
         _fsync_dir(self.path.parent)
 
     def close(self) -> None:
@@ -156,6 +224,70 @@ def _fsync_dir(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<tid>\d+)\.tmp$")
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def remove_orphan_temp_files(root: Path, now_ts: float | None = None) -> int:
+    """Remove temporary files of writes that never finished (a killed process); returns how many.
+
+    A temporary file is an orphan when the process that wrote it is gone, or when it is
+    older than ``ORPHAN_AGE`` seconds (no write takes that long). The real files are
+    never touched: a write only replaces them when it has finished.
+    """
+    now_ts = time.time() if now_ts is None else now_ts
+    removed = 0
+    for path in Path(root).rglob(".*.tmp"):
+        match = _TEMP_NAME.match(path.name)
+        if match is None:
+            continue
+        try:
+            old = now_ts - path.stat().st_mtime > ORPHAN_AGE
+        except FileNotFoundError:
+            continue
+        if old or not _pid_alive(int(match["pid"])):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+def _validated(model: type[Model], doc: dict, path: Path) -> Model:
+    """A stored document as its model; a hand-edited record that no longer fits is reported, not crashed on."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        raise CorruptDataError(path, f"a {model.__name__} record does not fit ({where}: {first['msg']})") from None
+
+
+def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
+    try:
+        limits.check_record(record)
+    except limits.TooLong as exc:
+        raise InvalidInputError(str(exc)) from None
+
+
+def _hashed(key: str) -> str:
+    """Keys typed by users (usernames, codes) are stored as a fixed-size hash, never as typed."""
+    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _expired(doc: dict, at: str) -> bool:
+    return bool(doc.get("expires_at")) and doc["expires_at"] <= at
 
 
 _THREAD_LOCKS: dict[Path, threading.RLock] = {}
@@ -258,15 +390,47 @@ class _TeamSessions:
                 if facilitator_id is None or e["facilitator_id"] == facilitator_id]
         return sorted((d for d in docs if d), key=lambda d: d["created_at"], reverse=True)
 
+    def delete_team_session(self, session_id: str) -> None:
+        """Remove a session document and its entry in the code index."""
+        path = self._session_path(session_id)
+        with self._write(self._session_index_path) as index:
+            index.table("codes").remove(Query().session_id == session_id)
+            with locked(path):
+                path.unlink(missing_ok=True)
+
 
 class TinyDBStore(_TeamSessions):
-    """One TinyDB file per user, plus one small index of nicknames."""
+    """One TinyDB file per user, plus small shared files (accounts, links, throttle, logins).
 
-    def __init__(self, root: str | Path = DEFAULT_ROOT):
+    ``demo`` says what kind of data folder this is: a demo store only opens a folder marked
+    as demo data (or a new, empty one, which it marks); a real store refuses a marked folder.
+    Every account created in a demo store is a demo account.
+    """
+
+    def __init__(self, root: str | Path = DEFAULT_ROOT, *, demo: bool = False):
         self.root = Path(root)
+        self.demo = demo
+        self._check_kind()
         self.root.mkdir(parents=True, exist_ok=True)
+        if demo and not (self.root / DEMO_MARKER).exists():
+            (self.root / DEMO_MARKER).write_text(
+                "This folder holds Samenspel demo data: accounts with public passwords.\n"
+                "Never use it for real accounts. Starting Samenspel without the demo removes it.\n",
+                encoding="utf-8",
+            )
         (self.root / "users").mkdir(exist_ok=True)
         self._index_cache: tuple[tuple, dict[str, dict]] | None = None
+        self._logins_cache: tuple[tuple, dict[str, dict]] | None = None
+
+    def _check_kind(self) -> None:
+        marked = (self.root / DEMO_MARKER).exists()
+        if marked and not self.demo:
+            raise DataFolderError(f"{self.root} holds demo data (it has {DEMO_MARKER}); "
+                                  "refusing to use it for a real deployment")
+        if self.demo and not marked and self.root.exists() and any(
+            (self.root / name).exists() for name in ("accounts.json", "links.json", "profiles.json", "sessions")
+        ):
+            raise DataFolderError(f"{self.root} holds real data; refusing to use it for the demo")
 
     # -- files --
     @property
@@ -289,6 +453,36 @@ class TinyDBStore(_TeamSessions):
             db.storage.read()  # raises CorruptDataError before any write is attempted
             yield db
 
+    def _cached_table(self, path: Path, table: str, cache_attr: str) -> dict[str, dict]:
+        """Documents of a small shared table by id, re-read only when the file was replaced."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return {}
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = getattr(self, cache_attr)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index = {d["id"]: d for d in self._db(path).table(table).all() if "id" in d}
+        setattr(self, cache_attr, (version, index))
+        return index
+
+    def secret(self) -> bytes:
+        """This data folder's signing key for cookies (created once, readable by the owner only)."""
+        path = self.root / SECRET_FILE
+        try:
+            return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except FileNotFoundError:
+            pass
+        except ValueError as exc:
+            raise CorruptDataError(path, "not a hex key") from exc
+        with locked(path):
+            if not path.exists():
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(secrets.token_hex(32))
+        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+
     # -- legacy nickname profiles (before accounts) --
     def profile_for(self, nickname: str, create: bool = True) -> Profile | None:
         """The nickname profile (case and spacing ignored); only kept to migrate old data and for tests."""
@@ -296,18 +490,18 @@ class TinyDBStore(_TeamSessions):
         key = normalise_nickname(cleaned)
         found = self._db(self._profiles_path).table("profiles").get(Query().key == key)
         if found is not None or not create:
-            return Profile.model_validate(found) if found else None
+            return _validated(Profile, found, self._profiles_path) if found else None
         with self._write(self._profiles_path) as db:
             table = db.table("profiles")
             found = table.get(Query().key == key)  # another thread may have won the race
             if found is not None:
-                return Profile.model_validate(found)
+                return _validated(Profile, found, self._profiles_path)
             profile = Profile(nickname=cleaned)
             table.insert({**profile.model_dump(), "key": key})
             return profile
 
     def list_profiles(self) -> list[Profile]:
-        return [Profile.model_validate(d) for d in self._db(self._profiles_path).table("profiles").all()]
+        return [_validated(Profile, d, self._profiles_path) for d in self._db(self._profiles_path).table("profiles").all()]
 
     # -- accounts --
     @property
@@ -316,38 +510,36 @@ class TinyDBStore(_TeamSessions):
 
     def _account_index(self) -> dict[str, dict]:
         """Account documents by id, re-read only when the file was replaced (cheap per page run)."""
-        path = self._accounts_path
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            return {}
-        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        cached = self._index_cache
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        index = {d["id"]: d for d in self._db(path).table("accounts").all()}
-        self._index_cache = (version, index)
-        return index
+        return self._cached_table(self._accounts_path, "accounts", "_index_cache")
+
+    def _account(self, doc: dict) -> Account:
+        return _validated(Account, doc, self._accounts_path)
 
     def get_account(self, user_id: str) -> Account | None:
         found = self._account_index().get(user_id)
-        return Account.model_validate(found) if found else None
+        return self._account(found) if found else None
 
     def find_account(self, *, username: str | None = None, invite_code: str | None = None,
                      oidc_subject: str | None = None) -> Account | None:
         key = normalise_nickname(username) if username is not None else None
         for doc in self._account_index().values():
-            if (key is not None and doc["key"] == key) or (
+            if (key is not None and doc.get("key") == key) or (
                 invite_code is not None and doc.get("invite_code") == invite_code
             ) or (oidc_subject is not None and doc.get("oidc_subject") == oidc_subject):
-                return Account.model_validate(doc)
+                return self._account(doc)
         return None
 
     def list_accounts(self) -> list[Account]:
-        return sorted((Account.model_validate(d) for d in self._account_index().values()), key=lambda a: a.username.lower())
+        return sorted((self._account(d) for d in self._account_index().values()), key=lambda a: a.username.lower())
 
     def create_account(self, account: Account) -> Account:
-        """Insert a new account; raises ``DuplicateError`` when the username is taken."""
+        """Insert a new account; raises ``DuplicateError`` when the username is taken.
+
+        In a demo store every account is a demo account.
+        """
+        if account.demo != self.demo:
+            account = account.model_copy(update={"demo": self.demo})
+        _check_limits(account)
         key = normalise_nickname(account.username)
         with self._write(self._accounts_path) as db:
             table = db.table("accounts")
@@ -359,6 +551,7 @@ class TinyDBStore(_TeamSessions):
         return account
 
     def save_account(self, account: Account) -> Account:
+        _check_limits(account)
         key = normalise_nickname(account.username)
         with self._write(self._accounts_path) as db:
             if not db.table("accounts").update({**account.model_dump(mode="json"), "key": key}, Query().id == account.id):
@@ -366,12 +559,13 @@ class TinyDBStore(_TeamSessions):
         return account
 
     def delete_account(self, user_id: str) -> None:
-        """Remove the account, its data file, its links and shares."""
+        """Remove the account, its data file, its links, shares, sign-ins and failure counter."""
         account = self.get_account(user_id)
         with self._write(self._accounts_path) as db:
             db.table("accounts").remove(Query().id == user_id)
-            if account is not None:
-                db.table("throttle").remove(Query().key == normalise_nickname(account.username))
+        if account is not None:
+            self.clear_throttle(f"signin:{normalise_nickname(account.username)}")
+        self.delete_logins(user_id=user_id)
         with self._write(self._links_path) as db:
             db.table("connections").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
             db.table("shares").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
@@ -382,27 +576,115 @@ class TinyDBStore(_TeamSessions):
         with locked(path):
             path.unlink(missing_ok=True)
 
-    # -- sign-in throttle, keyed by the username as typed (existing or not) --
-    def get_throttle(self, username: str) -> dict:
-        found = self._db(self._accounts_path).table("throttle").get(Query().key == normalise_nickname(username))
-        return dict(found) if found else {"failures": 0, "locked_until": None}
+    def drop_legacy_throttle(self) -> bool:
+        """Remove the sign-in throttle that older versions kept inside accounts.json (raw names, unbounded)."""
+        path = self._accounts_path
+        if not path.exists():
+            return False
+        with self._write(path) as db:
+            if "throttle" not in db.tables():
+                return False
+            db.drop_table("throttle")
+        return True
 
-    def set_throttle(self, username: str, failures: int, locked_until: str | None) -> None:
-        key = normalise_nickname(username)
-        with self._write(self._accounts_path) as db:
-            db.table("throttle").upsert({"key": key, "failures": failures, "locked_until": locked_until}, Query().key == key)
+    # -- failure counters, keyed by a hash of what was typed (existing or not) --
+    @property
+    def _throttle_path(self) -> Path:
+        return self.root / "throttle.json"
 
-    def update_throttle(self, username: str, change: Callable[[dict], dict]) -> dict:
-        """Atomic read-modify-write of one throttle entry (``change`` gets failures and locked_until)."""
-        key = normalise_nickname(username)
-        with self._write(self._accounts_path) as db:
+    def get_throttle(self, key: str, at: str | None = None) -> dict:
+        """The counter of ``key`` as of ``at`` (ISO time, default now): failures, locked_until, expires_at."""
+        found = self._db(self._throttle_path).table("throttle").get(Query().key == _hashed(key))
+        if found is None or _expired(found, at or now()):
+            return {"failures": 0, "locked_until": None, "expires_at": None}
+        return {"failures": found["failures"], "locked_until": found["locked_until"],
+                "expires_at": found.get("expires_at")}
+
+    def update_throttle(self, key: str, change: Callable[[dict], dict], at: str | None = None) -> dict:
+        """Atomic read-modify-write of one counter; ``change`` returns failures, locked_until, expires_at.
+
+        Expired counters are dropped on every write, and the table never holds more than
+        ``THROTTLE_MAX`` entries (the ones closest to expiry go first), so a flood of
+        made-up names costs a bounded amount of disk.
+        """
+        hashed, at = _hashed(key), at or now()
+        with self._write(self._throttle_path) as db:
             table = db.table("throttle")
-            found = table.get(Query().key == key)
-            current = {"failures": found["failures"], "locked_until": found["locked_until"]} if found else {
-                "failures": 0, "locked_until": None}
-            new = change(current)
-            table.upsert({"key": key, **new}, Query().key == key)
+            table.remove(Query().expires_at.test(lambda v: bool(v) and v <= at))
+            found = table.get(Query().key == hashed)
+            current = {"failures": found["failures"], "locked_until": found["locked_until"],
+                       "expires_at": found.get("expires_at")} if found else {
+                "failures": 0, "locked_until": None, "expires_at": None}
+            new = change(dict(current))
+            table.upsert({"key": hashed, **new}, Query().key == hashed)
+            if len(table) > THROTTLE_MAX:
+                docs = sorted(table.all(), key=lambda d: d.get("expires_at") or "")
+                table.remove(doc_ids=[d.doc_id for d in docs[: len(docs) - THROTTLE_MAX] if d["key"] != hashed])
         return new
+
+    def clear_throttle(self, key: str) -> None:
+        if not self._throttle_path.exists():
+            return
+        with self._write(self._throttle_path) as db:
+            db.table("throttle").remove(Query().key == _hashed(key))
+
+    # -- sign-ins (a hash of the browser's token, never the token) and cookie tickets --
+    @property
+    def _logins_path(self) -> Path:
+        return self.root / "logins.json"
+
+    def add_login(self, login: dict) -> None:
+        """Store a sign-in; expired ones are dropped, and a user keeps at most ``LOGINS_PER_USER``."""
+        at = now()
+        with self._write(self._logins_path) as db:
+            table = db.table("logins")
+            table.remove(Query().expires_at.test(lambda v: v <= at))
+            mine = sorted(table.search(Query().user_id == login["user_id"]), key=lambda d: d["created_at"])
+            if len(mine) >= LOGINS_PER_USER:
+                table.remove(doc_ids=[d.doc_id for d in mine[: len(mine) - LOGINS_PER_USER + 1]])
+            table.insert(login)
+
+    def logins_of(self, user_id: str) -> list[dict]:
+        return sorted((dict(d) for d in self._cached_table(self._logins_path, "logins", "_logins_cache").values()
+                       if d.get("user_id") == user_id), key=lambda d: d["created_at"])
+
+    def get_login(self, login_id: str) -> dict | None:
+        found = self._cached_table(self._logins_path, "logins", "_logins_cache").get(login_id)
+        return dict(found) if found else None
+
+    def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None,
+                      keep: str | None = None) -> int:
+        """End sign-ins: one (``login_id``) or all of a user (``user_id``), except ``keep``."""
+        if not self._logins_path.exists() or (user_id is None and login_id is None):
+            return 0
+        with self._write(self._logins_path) as db:
+            def match(doc: dict) -> bool:
+                return (doc["id"] != keep and (login_id is None or doc["id"] == login_id)
+                        and (user_id is None or doc["user_id"] == user_id))
+
+            removed = db.table("logins").remove(match)
+            if user_id is not None:
+                db.table("tickets").remove(Query().user_id == user_id)
+        return len(removed)
+
+    def add_ticket(self, ticket: dict) -> None:
+        at = now()
+        with self._write(self._logins_path) as db:
+            table = db.table("tickets")
+            table.remove(Query().expires_at.test(lambda v: v <= at))
+            table.insert(ticket)
+
+    def take_ticket(self, ticket_id: str) -> dict | None:
+        """Redeem a ticket once: it is removed whether or not it is still valid."""
+        if not self._logins_path.exists():
+            return None
+        with self._write(self._logins_path) as db:
+            table = db.table("tickets")
+            found = table.get(Query().id == ticket_id)
+            if found is None:
+                return None
+            table.remove(doc_ids=[found.doc_id])
+        return None if _expired(found, now()) else dict(found)
 
     # -- connections and shares --
     @property
@@ -415,7 +697,7 @@ class TinyDBStore(_TeamSessions):
             q = (Query().teacher_id == teacher_id) & (Query().coach_id == coach_id)
             found = table.get(q)
             if found is not None:
-                return Connection.model_validate(found)
+                return _validated(Connection, found, self._links_path)
             connection = Connection(teacher_id=teacher_id, coach_id=coach_id)
             table.insert(connection.model_dump(mode="json"))
             return connection
@@ -429,7 +711,7 @@ class TinyDBStore(_TeamSessions):
     def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]:
         docs = self._db(self._links_path).table("connections").all()
         return [
-            Connection.model_validate(d) for d in docs
+            _validated(Connection, d, self._links_path) for d in docs
             if (teacher_id is None or d["teacher_id"] == teacher_id) and (coach_id is None or d["coach_id"] == coach_id)
         ]
 
@@ -449,7 +731,7 @@ class TinyDBStore(_TeamSessions):
                reflection_id: str | None = None) -> list[Share]:
         docs = self._db(self._links_path).table("shares").all()
         return [
-            Share.model_validate(d) for d in docs
+            _validated(Share, d, self._links_path) for d in docs
             if (teacher_id is None or d["teacher_id"] == teacher_id)
             and (coach_id is None or d["coach_id"] == coach_id)
             and (reflection_id is None or d["reflection_id"] == reflection_id)
@@ -457,12 +739,14 @@ class TinyDBStore(_TeamSessions):
 
     # -- attempts --
     def create_attempt(self, attempt: Attempt) -> Attempt:
+        _check_limits(attempt)
         with self._write(self._user_path(attempt.user_id)) as db:
             db.table("attempts").insert(attempt.model_dump(mode="json"))
         return attempt
 
     def save_attempt(self, attempt: Attempt) -> Attempt:
         """Save the attempt's current state (called after every choice)."""
+        _check_limits(attempt)
         updated = attempt.model_copy(update={"updated_at": now()})
         if updated.finished and not updated.finished_at:
             updated = updated.model_copy(update={"finished_at": updated.updated_at})
@@ -477,32 +761,35 @@ class TinyDBStore(_TeamSessions):
         found = self._db(self._user_path(user_id)).table("attempts").get(Query().id == attempt_id)
         if found is None:
             raise NotFoundError(f"attempt {attempt_id} of user {user_id} not found")
-        return Attempt.model_validate(found)
+        return _validated(Attempt, found, self._user_path(user_id))
 
     def list_attempts(self, user_id: str, scenario_id: str | None = None) -> list[Attempt]:
         table = self._db(self._user_path(user_id)).table("attempts")
         docs = table.all() if scenario_id is None else table.search(Query().scenario_id == scenario_id)
-        attempts = [Attempt.model_validate(d) for d in docs]
+        attempts = [_validated(Attempt, d, self._user_path(user_id)) for d in docs]
         return sorted(attempts, key=lambda a: a.updated_at, reverse=True)
 
     # -- reflections --
     def add_reflection(self, reflection: Reflection) -> Reflection:
+        _check_limits(reflection)
         with self._write(self._user_path(reflection.user_id)) as db:
             db.table("reflections").insert(reflection.model_dump(mode="json"))
         return reflection
 
     def list_reflections(self, user_id: str) -> list[Reflection]:
         docs = self._db(self._user_path(user_id)).table("reflections").all()
-        return sorted((Reflection.model_validate(d) for d in docs), key=lambda r: r.created_at, reverse=True)
+        path = self._user_path(user_id)
+        return sorted((_validated(Reflection, d, path) for d in docs), key=lambda r: r.created_at, reverse=True)
 
     def get_reflection(self, user_id: str, reflection_id: str) -> Reflection:
         found = self._db(self._user_path(user_id)).table("reflections").get(Query().id == reflection_id)
         if found is None:
             raise NotFoundError(f"reflection {reflection_id} of user {user_id} not found")
-        return Reflection.model_validate(found)
+        return _validated(Reflection, found, self._user_path(user_id))
 
     # -- comments (stored with the reflection's owner) and read markers --
     def add_comment(self, comment: Comment) -> Comment:
+        _check_limits(comment)
         with self._write(self._user_path(comment.owner_id)) as db:
             db.table("comments").insert(comment.model_dump(mode="json"))
         return comment
@@ -510,7 +797,8 @@ class TinyDBStore(_TeamSessions):
     def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]:
         table = self._db(self._user_path(owner_id)).table("comments")
         docs = table.all() if reflection_id is None else table.search(Query().reflection_id == reflection_id)
-        return sorted((Comment.model_validate(d) for d in docs), key=lambda c: (c.created_at, c.id))
+        path = self._user_path(owner_id)
+        return sorted((_validated(Comment, d, path) for d in docs), key=lambda c: (c.created_at, c.id))
 
     def remove_comments_by(self, owner_id: str, author_id: str) -> None:
         with self._write(self._user_path(owner_id)) as db:
@@ -522,9 +810,18 @@ class TinyDBStore(_TeamSessions):
 
     def seen(self, user_id: str) -> dict[str, str]:
         """Per reflection: the time up to which this user has read its comments."""
-        return {d["reflection_id"]: d["at"] for d in self._db(self._user_path(user_id)).table("seen").all()}
+        path = self._user_path(user_id)
+        try:
+            return {str(d["reflection_id"]): str(d["at"]) for d in self._db(path).table("seen").all()}
+        except (KeyError, TypeError) as exc:
+            raise CorruptDataError(path, "a read marker does not fit") from exc
 
 
-def open_store(root: str | Path | None = None) -> TinyDBStore:
-    """The configured store: ``SAMENSPEL_DATA_DIR`` or ``progress/``."""
-    return TinyDBStore(root or os.environ.get("SAMENSPEL_DATA_DIR") or DEFAULT_ROOT)
+def open_store(root: str | Path | None = None, *, demo: bool | None = None) -> TinyDBStore:
+    """The configured store: the demo folder in demo mode, else ``SAMENSPEL_DATA_DIR`` or ``progress/``.
+
+    Raises ``DataFolderError`` when the folder is of the other kind (demo data for a real
+    deployment, or real data for the demo).
+    """
+    demo = settings.demo_enabled() if demo is None else demo
+    return TinyDBStore(root if root is not None else settings.active_data_dir(), demo=demo)

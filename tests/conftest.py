@@ -53,3 +53,20 @@ def app_env(tmp_path, monkeypatch):
     monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(data))
     monkeypatch.setenv("SAMENSPEL_DEMO", "0")
     return data
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "expected_failures: the test provokes errors that the app reports with a "
+                                       "reference code (otherwise any such report fails the test)")
+
+
+@pytest.fixture(autouse=True)
+def no_hidden_errors(request, caplog):
+    """The app turns every unexpected error into a Dutch message with a reference code, so AppTest sees
+    no exception. Such a report (logged by modules.startup.log_failure) fails the test, unless expected."""
+    yield
+    if request.node.get_closest_marker("expected_failures"):
+        return
+    reports = [r for r in caplog.records if r.name == "samenspel" and r.levelname == "ERROR"]
+    assert not reports, "the app reported an error: " + "; ".join(
+        f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in reports)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from contextlib import contextmanager
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
 TIMEOUT = 30
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(Path(__file__).resolve().parent.parent / "modules" / "webapp.py")
 PASSWORD = "een-lang-wachtwoord"
 
 
@@ -35,6 +37,17 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
     return at
 
 
+def signed_in(at: AppTest, account) -> AppTest:
+    """Put a signed-in browser session into ``at`` (a valid login for ``account``), as the welcome page does."""
+    from modules import logins
+    from modules.store import open_store
+
+    login = logins.start(open_store(), account)
+    at.session_state["user_id"] = account.id
+    at.session_state["login_id"] = login.id
+    return at
+
+
 def as_user(username: str, password: str = PASSWORD) -> AppTest:
     """A fresh browser session signed in as an existing account."""
     return sign_in(open_app(), username, password)
@@ -43,7 +56,8 @@ def as_user(username: str, password: str = PASSWORD) -> AppTest:
 def texts(at: AppTest) -> str:
     """All visible text of the page, for assertions on what a user sees."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "caption", "info", "success", "warning", "error", "code"):
+    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "info", "success", "warning", "error",
+                 "code"):
         parts.extend(str(el.value) for el in getattr(at, kind))
     for expander in at.expander:
         parts.append(expander.label)
@@ -51,7 +65,7 @@ def texts(at: AppTest) -> str:
 
 
 def goto(at: AppTest, page: str) -> AppTest:
-    """Open a page file directly, as a URL would (e.g. 'modules/ui/pages/logboek.py')."""
+    """Open a page file directly, as a URL would (e.g. 'ui/pages/logboek.py')."""
     at.switch_page(page)
     at.run()
     assert not at.exception, at.exception
@@ -84,3 +98,40 @@ def play_to_end(at: AppTest, pick=lambda keys: keys[0], limit: int = 40) -> AppT
             return at
         click(at, pick(keys))
     raise AssertionError("no ending reached")
+
+
+# --- cookies, as a browser would keep them --------------------------------------------------------
+# AppTest has no browser: the app asks for a cookie by showing the image of a one-time ticket
+# (``![](_samenspel/cookie?t=...)``). ``collect_cookies`` redeems those tickets, as the browser's
+# request to the cookie route would, and ``with_cookies`` lets a fresh AppTest (a refresh) send them.
+
+_TICKET = re.compile(r"_samenspel/cookie\?t=([A-Za-z0-9_\-]+)")
+
+
+def collect_cookies(at: AppTest, jar: dict[str, str]) -> dict[str, str]:
+    from modules import logins
+    from modules.store import open_store
+
+    for element in at.markdown:
+        for ticket in _TICKET.findall(str(element.value)):
+            found = logins.redeem(open_store(), ticket)
+            if found is None:
+                continue
+            if found["value"]:
+                jar[found["cookie"]] = found["value"]
+            else:
+                jar.pop(found["cookie"], None)
+    return jar
+
+
+@contextmanager
+def with_cookies(jar: dict[str, str]):
+    """AppTest runs inside this block see ``jar`` as the browser's cookies."""
+    from modules.ui import common
+
+    original = common._cookie
+    common._cookie = lambda name: jar.get(name)
+    try:
+        yield
+    finally:
+        common._cookie = original

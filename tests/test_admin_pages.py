@@ -12,7 +12,7 @@ from modules import accounts
 from modules.store import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.conftest import ROOT
-from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, open_app, sign_in, texts
+from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, open_app, sign_in, signed_in, texts
 
 CODE = re.compile(r"^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$")
 GOOGLE = {"iss": "https://accounts.google.com", "sub": "1098765", "email": "juf.jansen@school.nl", "name": "Juf Jansen"}
@@ -150,10 +150,10 @@ def test_only_admins_reach_the_admin_page(data, role):
     user = accounts.ensure_account(data, "gebruiker", PASSWORD, role)
     at = as_user("gebruiker")
     with pytest.raises(ValueError, match="Could not find a navigation page"):  # not registered, so no URL
-        at.switch_page("modules/ui/pages/beheer.py")
+        at.switch_page("ui/pages/beheer.py")
 
-    direct = AppTest.from_file(str(ROOT / "modules/ui/pages/beheer.py"), default_timeout=TIMEOUT)  # the page's own check
-    direct.session_state["user_id"] = user.id
+    direct = AppTest.from_file(str(ROOT / "modules/ui/pages/beheer.py"), default_timeout=TIMEOUT)  # its own check
+    signed_in(direct, user)
     direct.run()
     assert "Deze pagina is niet beschikbaar" in texts(direct)
     assert "Accounts beheren" not in [t.value for t in direct.title] and not direct.dataframe

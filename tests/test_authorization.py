@@ -27,7 +27,7 @@ from modules.library import load_library
 from modules.records import Account, Attempt, Comment, Reflection
 from modules.store import TinyDBStore
 from modules.ui import common, shell
-from tests.pages import APP, PASSWORD, TIMEOUT, as_user, open_app, texts
+from tests.pages import APP, PASSWORD, TIMEOUT, as_user, open_app, signed_in, texts
 
 # --- A. service operations ---------------------------------------------------------------------
 
@@ -503,8 +503,7 @@ def test_navigation_lists_exactly_the_pages_of_the_role(role_accounts, navigatio
         assert [section for section, _, _ in shown] == [
             section for section, keys in shell.pages_for(role).items() for _ in keys
         ]
-        sidebar = "\n".join(str(m.value) for m in at.sidebar.markdown)
-        assert common.escape_markdown(USERNAMES[role]) in sidebar
+        assert USERNAMES[role] in [str(t.value) for t in at.sidebar.text]  # as plain text
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -560,8 +559,7 @@ def test_a_page_file_refuses_a_session_without_account(app_env, key):
 def test_a_protected_page_file_refuses_other_roles(role_accounts, key):
     for role, account in role_accounts.items():
         at = AppTest.from_file(str(Path(APP).parent / common.PAGES[key]), default_timeout=TIMEOUT)
-        at.session_state[common.USER] = account.id
-        at.run()
+        signed_in(at, account).run()
         assert not at.exception, (role, at.exception)
         refused = "niet beschikbaar" in texts(at)
         assert refused == (role not in PROTECTED[key]), f"{key} as {role}: refused={refused}"

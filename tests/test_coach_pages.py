@@ -14,8 +14,8 @@ from modules.store import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
 
-COACH = "modules/ui/pages/coach.py"
-TEAM = "modules/ui/pages/team_overzicht.py"
+COACH = "ui/pages/coach.py"
+TEAM = "ui/pages/team_overzicht.py"
 TAAL = "de-taalbarriere"
 SHARED = "Ik laat de moeder navertellen wat we hebben afgesproken."
 PRIVATE = "Deze gedachte houd ik voor mezelf."
@@ -70,14 +70,14 @@ def test_coach_sees_teacher_timeline_and_only_the_shared_reflection(world, libra
 
     open_reflection(at, shared.id)
     page = texts(at)
-    assert escape_markdown(SHARED) in page
+    assert SHARED in page
     assert PRIVATE not in page and escape_markdown(PRIVATE) not in page
     assert len([e for e in at.expander if "De taalbarrière" in e.label]) == 1
 
     at.text_area(key=f"comment-text-{shared.id}").input("Welke vraag stel je de volgende keer als eerste?")
     at.button(key=f"FormSubmitter:comment-{shared.id}-Plaats reactie").click().run()
     assert not at.exception, at.exception
-    assert escape_markdown("Welke vraag stel je de volgende keer als eerste?") in texts(at)
+    assert "Welke vraag stel je de volgende keer als eerste?" in texts(at)
     assert sharing.unread(store, teacher, teacher.id) == {shared.id: 1}
 
 
@@ -89,23 +89,23 @@ def test_a_teacher_reply_is_marked_new_until_the_coach_reads_it(world):
     assert any(e.label.endswith("· nieuw") for e in at.expander)
 
     open_reflection(at, shared.id)
-    assert escape_markdown("Ik heb een vraag over mijn voornemen.") in texts(at)
+    assert "Ik heb een vraag over mijn voornemen." in texts(at)
     at.run()
     assert "nieuw: 1 reactie" not in texts(at) and not any("nieuw" in e.label for e in at.expander)
     # the label lost its 'nieuw', but the reflection stays open
-    assert escape_markdown("Ik heb een vraag over mijn voornemen.") in texts(at)
+    assert "Ik heb een vraag over mijn voornemen." in texts(at)
     assert sharing.unread(store, coach, teacher.id) == {}
 
 
 def test_a_withdrawn_reflection_is_gone_at_once(world):
     store, coach, teacher, shared, _ = world
     at = open_reflection(goto(as_user("coach anna"), COACH), shared.id)
-    assert escape_markdown(SHARED) in texts(at)
+    assert SHARED in texts(at)
 
     sharing.withdraw_reflection(store, teacher, shared.id, coach.id)
     at.run()
     page = texts(at)
-    assert escape_markdown(SHARED) not in page and "Reflectie gedeeld" not in page
+    assert SHARED not in page and "Reflectie gedeeld" not in page
     assert "nog geen reflectie met je gedeeld" in page
     assert "Gesprek: De taalbarrière" in page  # the play-through stays visible while connected
 
@@ -209,4 +209,4 @@ def test_teachers_cannot_open_the_coach_pages(world):
     for page in (COACH, TEAM):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)  # not in a teacher's navigation, so no URL leads there
-    assert "Leraar:" not in texts(at) and escape_markdown(SHARED) not in texts(at)
+    assert "Leraar:" not in texts(at) and SHARED not in texts(at)

@@ -37,7 +37,9 @@ def _session(store, facilitator, scenario, **options) -> team.TeamSession:
 
 
 def _guests(store, session, n: int, prefix: str = "gast") -> list[team.Participant]:
-    return [team.join(store, session.code, guest_name=f"{prefix} {i}")[1] for i in range(n)]
+    """n guests, each from a browser of its own."""
+    return [team.join(store, session.code, guest_name=f"{prefix} {i}", device=f"apparaat-{prefix}-{i}")[1]
+            for i in range(n)]
 
 
 def _choices(scenario, session) -> list[str]:
@@ -46,23 +48,24 @@ def _choices(scenario, session) -> list[str]:
 
 # --- join codes -------------------------------------------------------------------------------
 
-def test_join_code_is_six_unambiguous_characters(store, facilitator, scenario):
+def test_join_code_is_eight_unambiguous_characters(store, facilitator, scenario):
     codes = [_session(store, facilitator, scenario).code for _ in range(25)]
     for code in codes:
-        assert len(code) == team.CODE_LENGTH == 6
+        assert len(code) == team.CODE_LENGTH == 8
+        assert team.display_code(code) == f"{code[:4]}-{code[4:]}"
         assert set(code) <= set(CODE_ALPHABET)
         assert not set(code) & set("01OI")
     assert len(set(codes)) == len(codes)
 
 
 def test_join_code_is_unique_among_open_sessions(store, facilitator, scenario, monkeypatch):
-    letters = iter("AAAAAA" + "AAAAAA" + "BBBBBB")
+    letters = iter("AAAAAAAA" + "AAAAAAAA" + "BBBBBBBB")
     monkeypatch.setattr(team.secrets, "choice", lambda alphabet: next(letters))
     first = _session(store, facilitator, scenario)
-    second = _session(store, facilitator, scenario)  # AAAAAA is taken: a new code is drawn
-    assert (first.code, second.code) == ("AAAAAA", "BBBBBB")
-    assert team.join(store, "AAAAAA", account=facilitator)[0].id == first.id
-    assert team.join(store, "BBBBBB", account=facilitator)[0].id == second.id
+    second = _session(store, facilitator, scenario)  # AAAAAAAA is taken: a new code is drawn
+    assert (first.code, second.code) == ("AAAAAAAA", "BBBBBBBB")
+    assert team.join(store, "AAAA-AAAA", account=facilitator)[0].id == first.id
+    assert team.join(store, "BBBBBBBB", account=facilitator)[0].id == second.id
 
 
 def test_a_finished_sessions_code_may_be_used_again(store, facilitator, scenario, monkeypatch):
@@ -81,30 +84,34 @@ def test_a_finished_sessions_code_may_be_used_again(store, facilitator, scenario
 
 def test_join_code_is_typed_forgivingly(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
-    sloppy = f" {session.code[:3].lower()}-{session.code[3:].lower()} "
+    sloppy = f" {session.code[:3].lower()}-{session.code[3:].lower()} "[:team.limits.JOIN_CODE]
     joined, _ = team.join(store, sloppy, guest_name="Sam")
     assert joined.id == session.id
 
 
 def test_unknown_code_is_refused(store, facilitator, scenario):
     _session(store, facilitator, scenario, allow_guests=True)
-    with pytest.raises(team.TeamError, match="code kennen we niet"):
-        team.join(store, "ZZZZZZ", guest_name="Sam")
+    with pytest.raises(team.TeamError) as unknown:
+        team.join(store, "ZZZZZZZZ", guest_name="Sam")
+    assert str(unknown.value) == team.UNKNOWN_CODE
 
 
 def test_join_code_expires_but_a_known_participant_may_rejoin(store, facilitator, scenario):
     start = datetime(2025, 3, 1, 13, 0, tzinfo=timezone.utc)
     session = _session(store, facilitator, scenario, allow_guests=True, at=start)
-    _, early = team.join(store, session.code, guest_name="Vroeg", at=start + timedelta(hours=1))
+    _, early = team.join(store, session.code, guest_name="Vroeg", device="vroeg", at=start + timedelta(hours=1))
+    for hour in range(3, 12, 2):  # a long, busy session: someone joins every two hours, so it never idles
+        team.join(store, session.code, guest_name=f"Om {hour} uur", at=start + timedelta(hours=hour))
     just_before = start + team.SESSION_VALID - timedelta(minutes=1)
     team.join(store, session.code, guest_name="Op tijd", at=just_before)
 
     too_late = start + team.SESSION_VALID + timedelta(minutes=1)
-    with pytest.raises(team.TeamError, match="afgelopen"):
+    with pytest.raises(team.TeamError) as late:
         team.join(store, session.code, guest_name="Te laat", at=too_late)
-    again, rejoined = team.join(store, session.code, token=early.token, at=too_late)
+    assert str(late.value) == team.UNKNOWN_CODE  # the same message as for a code that never existed
+    again, rejoined = team.join(store, session.code, device="vroeg", at=too_late)
     assert rejoined.id == early.id
-    assert again.participant_count == 2
+    assert again.participant_count == 7
 
 
 # --- who may join -------------------------------------------------------------------------------
@@ -150,25 +157,25 @@ def test_only_facilitators_and_coaches_start_a_session(store, scenario):
 
 # --- rejoin keeps the participant and the vote ------------------------------------------------------
 
-def test_rejoin_by_account_or_token_keeps_participant_and_vote(store, facilitator, scenario):
+def test_rejoin_by_account_or_browser_keeps_participant_and_vote(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
     teacher = accounts.ensure_account(store, "leraar-twee", PASSWORD, "teacher")
     _, member = team.join(store, session.code, account=teacher)
-    _, guest = team.join(store, session.code, guest_name="Gast")
+    _, guest = team.join(store, session.code, guest_name="Gast", device="browser-van-gast")
     first, second = _choices(scenario, session)[:2]
     team.vote(store, session.id, member.id, 0, first, "Past bij de ouder", scenario)
     team.vote(store, session.id, guest.id, 0, second, scenario=scenario)
 
     again, member_again = team.join(store, session.code, account=teacher)
-    again, guest_again = team.join(store, session.code, token=guest.token)
+    again, guest_again = team.join(store, session.code, device="browser-van-gast")
     assert (member_again.id, guest_again.id) == (member.id, guest.id)
     assert again.participant_count == 2 and len(again.participants) == 2
     assert again.vote_of(member.id).choice_id == first
     assert again.vote_of(member.id).reason == "Past bij de ouder"
     assert again.vote_of(guest.id).choice_id == second
 
-    # a new device without the token is a new participant, not a stolen identity
-    _, stranger = team.join(store, session.code, guest_name="Gast")
+    # another browser (a copied link) is a new participant, not a stolen identity
+    _, stranger = team.join(store, session.code, guest_name="Gast", device="andere-browser")
     assert stranger.id != guest.id
     assert team.load(store, session.id).vote_of(stranger.id) is None
 
@@ -369,8 +376,9 @@ def test_a_finished_session_refuses_votes_and_decisions(store, facilitator, scen
         team.vote(store, session.id, p.id, finished.step, "portaal")
     with pytest.raises(team.TeamError, match="al afgelopen"):
         team.decide(store, session.id, facilitator, scenario, "portaal")
-    with pytest.raises(team.TeamError, match="afgelopen"):
+    with pytest.raises(team.TeamError) as closed:
         team.join(store, session.code, guest_name="Te laat")
+    assert str(closed.value) == team.UNKNOWN_CODE
 
 
 # --- a whole session -------------------------------------------------------------------------------------

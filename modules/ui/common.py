@@ -2,34 +2,37 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
+import re
 from pathlib import Path
 
 import streamlit as st
 
-from modules import export, sharing
+from modules import export, logins, settings, sharing, startup
 from modules.library import SCENARIO_DIR, Library, load_library
 from modules.principles import Catalogue, Principle, load_catalogue
 from modules.records import Account
 from modules.scenario import Scenario, Speaker
-from modules.store import DEFAULT_ROOT, CorruptDataError, StoreError, TinyDBStore, open_store
+from modules.store import CorruptDataError, StoreError, TinyDBStore, open_store
 
+# Page scripts, relative to the main script (modules/webapp.py).
 PAGES = {
-    "welkom": "modules/ui/pages/welkom.py",
-    "scenarios": "modules/ui/pages/scenarios.py",
-    "spelen": "modules/ui/pages/spelen.py",
-    "nabespreking": "modules/ui/pages/nabespreking.py",
-    "reflectie": "modules/ui/pages/reflectie.py",
-    "logboek": "modules/ui/pages/logboek.py",
-    "principes": "modules/ui/pages/principes.py",
-    "mijn_coach": "modules/ui/pages/mijn_coach.py",
-    "portfolio": "modules/ui/pages/portfolio.py",
-    "mijn_gegevens": "modules/ui/pages/mijn_gegevens.py",
-    "coach": "modules/ui/pages/coach.py",
-    "team_overzicht": "modules/ui/pages/team_overzicht.py",
-    "beheer": "modules/ui/pages/beheer.py",
-    "meedoen": "modules/ui/pages/meedoen.py",
-    "sessie_leiden": "modules/ui/pages/sessie_leiden.py",
+    "welkom": "ui/pages/welkom.py",
+    "scenarios": "ui/pages/scenarios.py",
+    "spelen": "ui/pages/spelen.py",
+    "nabespreking": "ui/pages/nabespreking.py",
+    "reflectie": "ui/pages/reflectie.py",
+    "logboek": "ui/pages/logboek.py",
+    "principes": "ui/pages/principes.py",
+    "mijn_coach": "ui/pages/mijn_coach.py",
+    "portfolio": "ui/pages/portfolio.py",
+    "mijn_gegevens": "ui/pages/mijn_gegevens.py",
+    "coach": "ui/pages/coach.py",
+    "team_overzicht": "ui/pages/team_overzicht.py",
+    "beheer": "ui/pages/beheer.py",
+    "meedoen": "ui/pages/meedoen.py",
+    "sessie_leiden": "ui/pages/sessie_leiden.py",
 }
 
 AVATARS = {
@@ -44,17 +47,22 @@ SCHOOL_TYPES = {"po": "Basisonderwijs", "vo": "Voortgezet onderwijs", "so": "Spe
 
 # Session keys used across pages.
 USER = "user_id"
+LOGIN = "login_id"  # the hash of this browser's login (modules.logins)
 SCENARIO = "scenario_id"
 ATTEMPT = "attempt_id"
+PENDING_COOKIES = "pending-cookie-tickets"  # tickets for the cookie route, loaded by the next run
+DEVICE = "device-token"  # this browser's anonymous device token (team sessions)
+SIGNED_OUT = "signed-out-notice"
 
 
 @st.cache_resource(show_spinner=False)
-def _store_for(root: str) -> TinyDBStore:
-    return open_store(root)
+def _store_for(root: str, demo: bool) -> TinyDBStore:
+    return open_store(root, demo=demo)
 
 
 def store() -> TinyDBStore:
-    return _store_for(os.environ.get("SAMENSPEL_DATA_DIR") or str(DEFAULT_ROOT))
+    """The store of this deployment: the demo folder in demo mode, else the real data folder."""
+    return _store_for(str(settings.active_data_dir()), settings.demo_enabled())
 
 
 def library() -> Library:
@@ -66,12 +74,100 @@ def catalogue() -> Catalogue:
 
 
 def current_user() -> Account | None:
-    """The signed-in, active account of this browser session."""
+    """The signed-in, active account of this browser session, while its login is valid.
+
+    A login ends when it expires, when the user signs out (in any browser) or when an
+    admin switches the account off; the next run of any page then finds nobody.
+    """
     user_id = st.session_state.get(USER)
     if not user_id:
         return None
-    account = store().get_account(user_id)
-    return account if account is not None and account.active else None
+    account = logins.check(store(), st.session_state.get(LOGIN))
+    if account is None or account.id != user_id:
+        for key in (USER, LOGIN):
+            st.session_state.pop(key, None)
+        st.session_state[SIGNED_OUT] = True
+        return None
+    return account
+
+
+def sign_in_as(account: Account) -> None:
+    """Bind this browser session to the account, and ask the browser to keep the sign-in (a cookie)."""
+    login = logins.start(store(), account)
+    st.session_state[USER] = account.id
+    st.session_state[LOGIN] = login.id
+    st.session_state.pop(SIGNED_OUT, None)
+    queue_cookie(logins.LOGIN_COOKIE, login.cookie, int(logins.login_lifetime().total_seconds()), account.id)
+
+
+def resume_from_cookie() -> None:
+    """After a refresh: sign in again with this browser's login cookie, if it is still valid."""
+    if st.session_state.get(USER):
+        return
+    found = logins.from_cookie(store(), _cookie(logins.LOGIN_COOKIE))
+    if found is not None:
+        st.session_state[LOGIN], account = found
+        st.session_state[USER] = account.id
+
+
+def sign_out() -> None:
+    """Sign out in every browser: all logins of the user end, this browser's cookie is deleted."""
+    user = current_user()
+    if user is not None:
+        logins.end_everywhere(store(), user)
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    queue_cookie(logins.LOGIN_COOKIE, "", 0)
+
+
+def _cookie(name: str) -> str | None:
+    try:
+        return st.context.cookies.get(name)
+    except Exception:  # noqa: BLE001 - no browser (AppTest): no cookies
+        return None
+
+
+def queue_cookie(name: str, value: str, max_age: int, user_id: str | None = None) -> None:
+    """Have the browser set (or, with an empty value, delete) a cookie on the next run of the page."""
+    ticket = logins.ticket(store(), name, value, max_age, user_id)
+    st.session_state.setdefault(PENDING_COOKIES, []).append(ticket)
+
+
+def deliver_cookies() -> None:
+    """Load the cookie route for each queued ticket, as an invisible 1x1 image (no script needed)."""
+    from modules.ui.server import COOKIE_ROUTE
+
+    for ticket in st.session_state.pop(PENDING_COOKIES, []):
+        st.markdown(f"![]({COOKIE_ROUTE}?t={ticket})")
+
+
+def device_token() -> str:
+    """This browser's anonymous token for team sessions: from its cookie, else a new one (and a cookie)."""
+    token = st.session_state.get(DEVICE) or logins.device_from_cookie(store(), _cookie(logins.DEVICE_COOKIE))
+    if token is None:
+        token, value = logins.new_device(store())
+        queue_cookie(logins.DEVICE_COOKIE, value, logins.DEVICE_HOURS * 3600)
+    st.session_state[DEVICE] = token
+    return token
+
+
+def client_key() -> str:
+    """Who is asking, for throttling: the client's address, else this browser's device token.
+
+    Behind a proxy the address is the proxy's: set SAMENSPEL_TRUSTED_PROXY=1 when the proxy
+    sets X-Forwarded-For (the last address in it is the one the proxy saw).
+    """
+    address = None
+    try:
+        if settings.trusted_proxy():
+            forwarded = st.context.headers.get("X-Forwarded-For") or ""
+            address = forwarded.split(",")[-1].strip() or None
+        address = address or st.context.ip_address
+    except Exception:  # noqa: BLE001 - no browser (AppTest)
+        address = None
+    if isinstance(address, str) and address:  # AppTest has no client: a stand-in object, not an address
+        return "ip:" + address
+    return "device:" + hashlib.sha256(device_token().encode()).hexdigest()[:32]
 
 
 def new_comment_count(user: Account) -> int:
@@ -105,14 +201,30 @@ def go(page: str, **state: str) -> None:
     st.switch_page(PAGES[page])
 
 
+WORD_JOINER = "\u2060"  # invisible; splits what Markdown would turn into a link
+_AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")
+
+
 def escape_markdown(text: str) -> str:
-    """Make user text inert for st.markdown: every Markdown/HTML character escaped, line breaks kept."""
-    return export.escape_markdown(text)
+    """Make user text inert inside Markdown: every Markdown/HTML character escaped, line breaks kept,
+    and no bare address (https://…, www.…, name@…) turned into a clickable link."""
+    unlinked = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), str(text))
+    return export.escape_markdown(unlinked.replace("@", WORD_JOINER + "@"))
 
 
 def user_text(text: str) -> None:
-    """Render text a user wrote: never as HTML, never as Markdown."""
-    st.markdown(escape_markdown(text))
+    """Render text a user wrote as plain text (``st.text``): never HTML, Markdown or a link."""
+    st.text(str(text))
+
+
+def show_failure(exc: BaseException) -> str:
+    """An unexpected error: a short Dutch message with a reference code; the detail goes to the server log."""
+    code = startup.log_failure("a page", exc)
+    st.error(
+        "Er ging iets mis. Wat je al had opgeslagen, blijft bewaard. Probeer het opnieuw of kies een andere "
+        f"pagina. Blijft het misgaan? Geef de beheerder deze code: **{code}**."
+    )
+    return code
 
 
 def store_error(exc: StoreError) -> None:
@@ -123,7 +235,9 @@ def store_error(exc: StoreError) -> None:
             f"Vraag de beheerder om het bestand te controleren: `{exc.path.name}`."
         )
     else:
-        st.error("Opslaan of lezen lukte niet. Probeer het opnieuw. Wat je al had opgeslagen, blijft bewaard.")
+        code = startup.log_failure("storage", exc)
+        st.error("Opslaan of lezen lukte niet. Probeer het opnieuw. Wat je al had opgeslagen, blijft bewaard. "
+                 f"Blijft het misgaan? Geef de beheerder deze code: **{code}**.")
 
 
 def principle_popover(principle: Principle, key: str, label: str | None = None) -> None:
@@ -225,4 +339,9 @@ def adopt_oidc_user() -> None:
     except StoreError as exc:
         store_error(exc)
         return
+    if not logins.oidc_still_valid(account, info.get("iat")):
+        st.logout()  # signed out everywhere after this school sign-in: sign in at school again
+        return
+    login = logins.start(store(), account)
     st.session_state[USER] = account.id
+    st.session_state[LOGIN] = login.id

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
-from modules import accounts
+from modules import accounts, startup
 from modules.records import Account
 from modules.ui import common
 
@@ -46,15 +44,10 @@ def pages_for(role: str) -> dict[str, list[str]]:
     return NAVIGATION[role]
 
 
-@st.cache_resource(show_spinner=False)
-def _prepare_data(root: str, demo: bool) -> None:
-    """Once per data folder and process: migrate nickname profiles, seed demo accounts."""
-    store = common.store()
-    accounts.migrate_profiles(store)
-    if demo:
-        from modules.demo import seed
-
-        seed(store)
+DEMO_BANNER = ("**Demo: wachtwoorden zijn openbaar.** Dit is een demonstratie met openbare accounts. "
+               "Schrijf hier niets wat niet openbaar mag zijn.")
+DEMO_ACCOUNTS_HINT = ("Probeer de demo: log in als **demo-leraar** (wachtwoord *oefenen-met-ouders*) of als "
+                      "**demo-coach** (wachtwoord *coachen-met-zorg*).")
 
 
 def _sidebar(user: Account) -> None:
@@ -65,22 +58,44 @@ def _sidebar(user: Account) -> None:
             new = common.new_comment_count(user)
             if new and st.button(f"🔵 {common.comments_label(new)} in je logboek", key="sidebar-unread"):
                 common.go("logboek")
-        if st.button("Uitloggen", key="sign-out"):
-            for key in list(st.session_state.keys()):
-                del st.session_state[key]
-            if common.oidc_signed_in():
+        if st.button("Uitloggen", key="sign-out", help="Je wordt uitgelogd op al je apparaten."):
+            oidc = common.oidc_signed_in()
+            common.sign_out()
+            if oidc:
                 st.logout()
             st.rerun()
 
 
+def _banners(report: startup.Report) -> None:
+    if report.demo:
+        st.warning(DEMO_BANNER, icon="⚠️")
+    if report.problems:
+        codes = ", ".join(code for _, code in report.problems)
+        st.warning(f"Bij het opstarten ging iets mis. Samenspel werkt verder en wat al was opgeslagen, is bewaard. "
+                   f"Geef de beheerder deze code: **{codes}**.")
+
+
 def main() -> None:
     st.set_page_config(page_title="Samenspel", page_icon="🤝", layout="centered")
-    _prepare_data(str(common.store().root), os.environ.get("SAMENSPEL_DEMO", "1") != "0")
+    try:
+        _main()
+    except Exception as exc:  # noqa: BLE001 - never a traceback for a visitor: a Dutch message and a code
+        common.show_failure(exc)
+
+
+def _main() -> None:
+    report = startup.prepare()
+    _banners(report)
+    common.resume_from_cookie()
     user = common.current_user()
     if user is None:
         common.adopt_oidc_user()
         user = common.current_user()
     if user is None:
+        if st.session_state.pop(common.SIGNED_OUT, False):
+            st.info("Je bent uitgelogd. Log opnieuw in om verder te gaan.")
+        if report.demo:
+            st.info(DEMO_ACCOUNTS_HINT)
         pages = [st.Page(common.PAGES["welkom"], title="Welkom", icon="👋", default=True),
                  st.Page(common.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1])]
     else:
@@ -95,4 +110,5 @@ def main() -> None:
     navigation = st.navigation(pages)
     if user is not None:
         _sidebar(user)
+    common.deliver_cookies()
     navigation.run()

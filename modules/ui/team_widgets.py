@@ -63,7 +63,7 @@ def join_panel(session: team.TeamSession, show_qr: bool = True) -> None:
     url = join_url(session.code)
     left, right = st.columns([3, 1], vertical_alignment="center") if show_qr else (st.container(), None)
     with left:
-        st.title(f"Code: {session.code}")
+        st.title(f"Code: {team.display_code(session.code)}")
         st.markdown("Doe mee op je eigen laptop of telefoon: scan de QR-code of ga naar")
         st.code(url, language=None)
         if session.allow_guests:
@@ -187,6 +187,14 @@ def _decision_note(session: team.TeamSession, decision: team.Decision) -> str:
 def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Catalogue, full: bool) -> None:
     """The debrief of a finished session; ``full`` adds the profile chart, tallies and reasons."""
     state = team.state(session, scenario)
+    if not state.finished:  # closed by the facilitator, or by itself after a long pause
+        st.info("Deze sessie is gesloten voordat het gesprek een einde had. Dit zijn de keuzes van de groep tot "
+                "dat moment.")
+        for number, (decision, text) in enumerate(team.debrief_path(session, scenario), start=1):
+            st.markdown(f"**{number}. {text}**  \n_{_decision_note(session, decision)}_")
+        if not session.decisions:
+            st.caption("De groep had nog geen keuze gemaakt.")
+        return
     view = engine.view(scenario, state)
     show_story(scenario, state)
     show_scene(scenario, view)

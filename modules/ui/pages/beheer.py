@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from modules import accounts
+from modules import accounts, limits
 from modules.records import Account
 from modules.store import StoreError
 from modules.ui import common
@@ -24,7 +24,7 @@ METHOD_LABELS = {
     "school+password": "Schoolaccount en wachtwoord",
     "none": "Nog geen wachtwoord",
 }
-ROLE_ORDER = ["coach", "facilitator", "teacher", "admin"]
+ROLE_ORDER = ["coach", "facilitator", "teacher"]  # an admin is made with a command on the server, never here
 
 
 def role_label(role: str) -> str:
@@ -95,6 +95,8 @@ with st.form("create-account", clear_on_submit=True):
                              help="Een echte naam is niet nodig. Spreek de gebruikersnaam af met de gebruiker.")
     new_role = st.selectbox("Rol", ROLE_ORDER, format_func=role_label, key="create-role")
     create = st.form_submit_button("Account maken", type="primary")
+st.caption("Een beheerder maak je niet hier, maar met een opdracht op de server (zie de README). "
+           "Zo kan niemand via de app beheerder worden.")
 if create:
     try:
         created, code = accounts.admin_create_account(store, admin, new_name, new_role)
@@ -114,7 +116,7 @@ except StoreError as exc:
 
 now = datetime.now(timezone.utc)
 st.subheader(f"Alle accounts ({len(everyone)})")
-query = st.text_input("Zoek op gebruikersnaam", key="search").strip().casefold()
+query = st.text_input("Zoek op gebruikersnaam", key="search", max_chars=limits.SEARCH).strip().casefold()
 shown = [a for a in everyone if query in a.username.casefold()]
 if not shown:
     st.info("Geen accounts gevonden." if query else "Er zijn nog geen accounts.")
@@ -181,7 +183,8 @@ if shown:
 
             st.markdown("**Rol**")
             role_cols = st.columns([2, 1], vertical_alignment="bottom")
-            new_role = role_cols[0].selectbox("Nieuwe rol", ROLE_ORDER, index=ROLE_ORDER.index(chosen.role),
+            options = ROLE_ORDER if chosen.role in ROLE_ORDER else [chosen.role, *ROLE_ORDER]
+            new_role = role_cols[0].selectbox("Nieuwe rol", options, index=options.index(chosen.role),
                                               format_func=role_label, key=f"role-{chosen.id}")
             if role_cols[1].button("Rol opslaan", key=f"set-role-{chosen.id}", disabled=new_role == chosen.role):
                 try:

@@ -1,13 +1,14 @@
 """Join a team session: the join code, the current scene, your vote, and the group debrief.
 
 Open to everyone: signed-in users join as themselves, guests (when the session allows it)
-with a name they choose. The participant's token is kept in the URL (``?sessie=…&deelnemer=…``)
-and in the session state, so a refresh or a rejoin keeps the participant and their vote.
+with a name they choose. Who you are in a session is your account, or, for a guest, this
+browser (its device cookie): the URL only names the session (``?sessie=…``), so a copied
+link or QR code is never a pass. Opened elsewhere it leads to the join form.
 """
 
 import streamlit as st
 
-from modules import engine, team
+from modules import engine, limits, team
 from modules.store import InvalidInputError, StoreError
 from modules.ui import common
 from modules.ui import team_widgets as tw
@@ -15,18 +16,18 @@ from modules.ui import team_widgets as tw
 user = common.current_user()
 store = common.store()
 catalogue = common.catalogue()
-JOINED = "team-joined"  # (session id, participant token) of this browser session
+JOINED = "team-joined"  # (session id, participant id) of this browser session
 CODE = "team-code"  # the code typed or scanned, kept while a guest goes to sign in
 MESSAGE = "team-vote-message"  # (kind, text, step) from the last vote
 
 
-def remember(session_id: str, token: str) -> None:
-    st.session_state[JOINED] = (session_id, token)
-    if st.query_params.get("sessie") != session_id or st.query_params.get("deelnemer") != token:
+def remember(session_id: str, participant_id: str) -> None:
+    st.session_state[JOINED] = (session_id, participant_id)
+    if st.query_params.get("sessie") != session_id:
         st.query_params["sessie"] = session_id
-        st.query_params["deelnemer"] = token
-    if "code" in st.query_params:
-        del st.query_params["code"]
+    for stale in ("code", "deelnemer"):
+        if stale in st.query_params:
+            del st.query_params[stale]
 
 
 def forget() -> None:
@@ -37,29 +38,32 @@ def forget() -> None:
             del st.query_params[key]
 
 
-def remembered() -> tuple[str, str] | None:
-    """From the URL first (a refresh or a shared device), else from this browser session."""
-    session_id, token = st.query_params.get("sessie"), st.query_params.get("deelnemer")
-    if session_id and token:
-        return session_id, token
-    return st.session_state.get(JOINED)
+def _is_me(participant: team.Participant) -> bool:
+    """A participant of an account belongs to that account only (not to whoever used this browser before)."""
+    return participant.guest or (user is not None and participant.user_id == user.id)
 
 
 def find_participation() -> tuple[team.TeamSession, team.Participant] | None:
-    joined = remembered()
-    if not joined:
+    """This browser's place in a session: from this browser session, or after a refresh from its account or cookie."""
+    joined = st.session_state.get(JOINED)
+    session_id = joined[0] if joined else st.query_params.get("sessie")
+    if not session_id:
         return None
-    session_id, token = joined
     try:
         session = team.load(store, session_id)
     except (team.TeamError, InvalidInputError):
-        session = None
-    participant = next((p for p in session.participants if p.token == token), None) if session else None
-    if session is None or participant is None:
         forget()
-        st.warning("We vinden je deelname aan deze sessie niet. Doe opnieuw mee met de code.")
+        st.warning("We vinden deze sessie niet. Doe opnieuw mee met de code.")
         return None
-    remember(session.id, token)
+    participant = session.participant(joined[1]) if joined and joined[0] == session.id else None
+    if participant is None:
+        participant = team.find_participant(session, user, common.device_token() if user is None else None)
+    if participant is None or not _is_me(participant):
+        forget()
+        if session.status == "open":
+            st.info("Doe mee met de code die de gespreksleider laat zien.")
+        return None
+    remember(session.id, participant.id)
     return session, participant
 
 
@@ -67,33 +71,34 @@ def join_form() -> None:
     st.title("Meedoen met een sessie")
     st.markdown("Doe mee met een teamsessie. Vul de code in die de gespreksleider laat zien, of scan de QR-code.")
     if "join-code" not in st.session_state:
-        st.session_state["join-code"] = st.query_params.get("code") or st.session_state.get(CODE, "")
+        prefilled = st.query_params.get("code") or st.session_state.get(CODE, "")
+        st.session_state["join-code"] = prefilled[:limits.JOIN_CODE]
     name = None
     with st.form("join"):
-        code = st.text_input("Code", key="join-code", max_chars=12, placeholder="ABC234")
+        code = st.text_input("Code", key="join-code", max_chars=limits.JOIN_CODE, placeholder="ABCD-EFGH")
         if user is None:
-            name = st.text_input("Je naam in deze sessie", key="join-name", max_chars=team.NAME_MAX,
-                                 help="Je echte naam is niet nodig.")
+            name = st.text_input(f"Je naam in deze sessie (hoogstens {team.NAME_MAX} tekens)", key="join-name",
+                                 max_chars=team.NAME_MAX, help="Je echte naam is niet nodig.")
             st.caption("Je echte naam is niet nodig. Een voornaam of een bijnaam is genoeg.")
         else:
             st.markdown(f"Je doet mee als **{common.escape_markdown(user.username)}**.")
         submitted = st.form_submit_button("Meedoen", type="primary")
     if submitted:
         st.session_state[CODE] = code
-        earlier = st.session_state.get(JOINED)
         if not team.normalise_join_code(code):
             st.error("Vul de code in.")
         else:
             try:
-                session, participant = team.join(store, code, account=user, guest_name=name,
-                                                 token=earlier[1] if earlier else None)
+                session, participant = team.join(
+                    store, code, account=user, guest_name=name,
+                    device=common.device_token() if user is None else None, client=common.client_key())
             except team.TeamError as exc:
                 st.error(str(exc))
             except StoreError as exc:
                 common.store_error(exc)
             else:
                 st.session_state.pop(MESSAGE, None)
-                remember(session.id, participant.token)
+                remember(session.id, participant.id)
                 st.rerun()
     if user is None:
         st.caption("Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "

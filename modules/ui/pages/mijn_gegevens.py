@@ -4,7 +4,7 @@ import json
 
 import streamlit as st
 
-from modules import accounts, export
+from modules import accounts, export, logins
 from modules.store import StoreError, normalise_nickname
 from modules.ui import common
 
@@ -35,17 +35,22 @@ if user.password_hash is None:
     st.caption("Je logt in met je schoolaccount. Je wachtwoord wijzig je bij je school.")
 else:
     with st.form("change-password", clear_on_submit=True):
-        old = st.text_input("Huidig wachtwoord", type="password", key="pw-old")
-        new = st.text_input(f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
-                            key="pw-new")
-        again = st.text_input("Herhaal het nieuwe wachtwoord", type="password", key="pw-again")
+        old = st.text_input("Huidig wachtwoord", type="password", key="pw-old", max_chars=accounts.PASSWORD_MAX)
+        new = st.text_input(f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN}, hoogstens "
+                            f"{accounts.PASSWORD_MAX} tekens)", type="password", key="pw-new",
+                            max_chars=accounts.PASSWORD_MAX,
+                            help="Een korte zin van een paar woorden is sterk. Veelgebruikte wachtwoorden worden "
+                                 "geweigerd.")
+        again = st.text_input("Herhaal het nieuwe wachtwoord", type="password", key="pw-again",
+                              max_chars=accounts.PASSWORD_MAX)
         change = st.form_submit_button("Wachtwoord wijzigen")
+    st.caption("Na het wijzigen word je op je andere apparaten uitgelogd.")
     if change:
         if new != again:
             st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
         else:
             try:
-                accounts.change_password(store, user, old, new)
+                accounts.change_password(store, user, old, new, keep_login=st.session_state.get(common.LOGIN))
             except accounts.AuthError as exc:
                 st.error(str(exc))
             except StoreError as exc:
@@ -64,7 +69,8 @@ st.markdown(
     "**Dit kun je niet ongedaan maken.** Wil je iets bewaren? Download dan eerst je gegevens of je portfolio."
 )
 with st.form("delete-account"):
-    typed = st.text_input("Typ je gebruikersnaam om te bevestigen", key="delete-username")
+    typed = st.text_input("Typ je gebruikersnaam om te bevestigen", key="delete-username",
+                          max_chars=accounts.USERNAME_MAX)
     sure = st.checkbox("Ik begrijp dat al mijn gegevens definitief worden verwijderd.", key="delete-sure")
     delete = st.form_submit_button("Verwijder mijn account", type="secondary")
 if delete:
@@ -83,6 +89,7 @@ if delete:
         else:
             for key in list(st.session_state.keys()):
                 del st.session_state[key]
+            common.queue_cookie(logins.LOGIN_COOKIE, "", 0)
             st.session_state["account-deleted"] = True
             if common.oidc_signed_in():
                 st.logout()

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from modules import limits
 from modules.ui import common
 
 common.require_user()
@@ -12,7 +13,7 @@ st.markdown(
     "Dit zijn de principes van partnerschap tussen school en ouders waarop de feedback in Samenspel is gebaseerd. "
     "Bij elk principe staat de bron en in welke scenario's je het oefent."
 )
-query = st.text_input("Zoek een principe", placeholder="bijvoorbeeld: vertrouwen").strip().lower()
+query = st.text_input("Zoek een principe", placeholder="bijvoorbeeld: vertrouwen", max_chars=limits.SEARCH).strip().lower()
 focus = st.query_params.get("principe")
 
 shown = 0

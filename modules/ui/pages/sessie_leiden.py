@@ -11,6 +11,12 @@ user = common.require_user(*team.FACILITATOR_ROLES)
 store = common.store()
 catalogue = common.catalogue()
 LEAD = "team-lead-session"  # the id of the session this browser session leads
+CONFIRM_CLOSE = "team-confirm-close"
+CLOSED_LABELS = {
+    "ended": "Afgerond",
+    "closed": "Gesloten door jou",
+    "idle": f"Vanzelf gesloten (geen activiteit in {int(team.IDLE_CLOSE.total_seconds() // 3600)} uur)",
+}
 
 
 def open_session(session_id: str) -> None:
@@ -59,13 +65,15 @@ def overview() -> None:
     if not mine:
         st.caption("Je hebt nog geen sessies geleid.")
     for item in mine:
+        if team.is_idle(item):  # closes itself when opened; show it as closed already
+            item = item.model_copy(update={"status": "finished", "closed_reason": "idle"})
         with st.container(border=True):
             if item.status == "open":
-                status = f"Bezig · keuze {item.step + 1} · code {item.code}"
+                status = f"Bezig · keuze {item.step + 1} · code {team.display_code(item.code)}"
                 if team.is_expired(item):
                     status += " (verlopen: nieuwe deelnemers kunnen niet meer meedoen)"
             else:
-                status = "Afgerond"
+                status = CLOSED_LABELS.get(item.closed_reason or "ended", "Afgerond")
             people = "alleen projector" if item.projector_only else f"{item.participant_count} deelnemers"
             st.markdown(f"**{item.scenario_title or item.scenario_id}** — {status}")
             st.caption(f"Gestart {common.short_date(item.created_at)} · {people}")
@@ -170,6 +178,24 @@ def revealed_panel(session: team.TeamSession, scenario, state, view) -> None:
             act(lambda: team.decide(store, session.id, user, scenario, choice_id=chosen))
 
 
+def close_control(session: team.TeamSession) -> None:
+    """End the session now: nobody can join or vote any more; votes and guest names are removed."""
+    if st.session_state.get(CONFIRM_CLOSE) != session.id:
+        if st.button("Sessie sluiten", key="lead-close"):
+            st.session_state[CONFIRM_CLOSE] = session.id
+            st.rerun()
+        return
+    st.warning("Weet je het zeker? Niemand kan daarna nog meedoen of stemmen. De stemmen en de namen van gasten "
+               "worden verwijderd; de route en de uitslag per keuze blijven bewaard.")
+    cols = st.columns(2)
+    if cols[0].button("Ja, sluit de sessie", key="lead-close-yes", type="primary"):
+        st.session_state.pop(CONFIRM_CLOSE, None)
+        act(lambda: team.close(store, session.id, user))
+    if cols[1].button("Annuleren", key="lead-close-no"):
+        st.session_state.pop(CONFIRM_CLOSE, None)
+        st.rerun()
+
+
 def session_screen(session: team.TeamSession) -> None:
     if st.button("← Mijn sessies", key="lead-back"):
         st.session_state.pop(LEAD, None)
@@ -225,6 +251,8 @@ def session_screen(session: team.TeamSession) -> None:
                 act(lambda cid=choice.id: team.decide(store, session.id, user, scenario, choice_id=cid))
     elif session.phase != "voting":
         revealed_panel(session, scenario, state, view)
+    st.divider()
+    close_control(session)
 
 
 try:

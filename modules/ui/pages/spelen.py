@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from modules import engine
+from modules import engine, limits, progress
 from modules.records import Attempt
 from modules.scenario import Scenario
 from modules.store import NotFoundError, StoreError
@@ -52,20 +52,17 @@ if attempt is None:
         st.markdown("### Voor je begint")
         anticipation = st.text_area(
             scenario.anticipate,
-            max_chars=1000,
+            max_chars=limits.ANTICIPATION,
             help="Je antwoord komt in je logboek. Schrijf geen namen van kinderen of ouders.",
         )
         start = st.form_submit_button("Start het gesprek", type="primary")
     if start:
-        attempt = Attempt(
-            user_id=user.id,
-            scenario_id=scenario.id,
-            scenario_title=scenario.title,
-            state=engine.start(scenario),
-            anticipation=(anticipation or "").strip(),
-        )
         try:
+            attempt = progress.new_attempt(user.id, scenario, anticipation)
             store.create_attempt(attempt)
+        except progress.AttemptError as exc:
+            st.error(str(exc))
+            st.stop()
         except StoreError as exc:
             common.store_error(exc)
             st.stop()

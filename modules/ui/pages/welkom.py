@@ -3,7 +3,7 @@
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from modules import accounts
+from modules import accounts, limits, logins
 from modules.store import StoreError
 from modules.ui import common
 
@@ -17,17 +17,21 @@ st.markdown(
 )
 
 
-def sign_in_with(action, *args) -> None:
+def sign_in_with(action, *args, **kwargs) -> None:
     """Run an accounts action that returns an account; on success sign in, else show why in Dutch."""
     try:
-        account = action(common.store(), *args)
+        account = action(common.store(), *args, **kwargs)
+        common.sign_in_as(account)
     except accounts.AuthError as exc:
         st.error(str(exc))
     except StoreError as exc:
         common.store_error(exc)
     else:
-        st.session_state[common.USER] = account.id
         st.rerun()
+
+
+USERNAME_HELP = f"{accounts.USERNAME_MIN} tot {accounts.USERNAME_MAX} tekens."
+PASSWORD_LABEL = f"minstens {accounts.PASSWORD_MIN}, hoogstens {accounts.PASSWORD_MAX} tekens"
 
 
 providers = common.oidc_providers()
@@ -50,14 +54,17 @@ tab_in, tab_up, tab_code, tab_old = st.tabs(["Inloggen", "Account maken", "Code 
 
 with tab_in:
     with st.form("sign-in"):
-        username = st.text_input("Gebruikersnaam", key="in-user")
-        password = st.text_input("Wachtwoord", type="password", key="in-pass")
+        username = st.text_input("Gebruikersnaam", key="in-user", max_chars=accounts.USERNAME_MAX)
+        password = st.text_input("Wachtwoord", type="password", key="in-pass", max_chars=accounts.PASSWORD_MAX)
         submitted = st.form_submit_button("Inloggen", type="primary")
+    st.caption("Je blijft ingelogd als je de pagina vernieuwt, tot je uitlogt (hoogstens "
+               f"{round(logins.login_lifetime().total_seconds() / 3600)} uur). Gebruik je een computer van "
+               "iemand anders? Log dan uit als je klaar bent.")
     if submitted:
         if not username.strip() or not password:
             st.error("Vul je gebruikersnaam en je wachtwoord in.")
         else:
-            sign_in_with(accounts.sign_in, username, password)
+            sign_in_with(accounts.sign_in, username, password, client=common.client_key())
 
 with tab_up:
     st.caption(
@@ -65,10 +72,14 @@ with tab_up:
         "Je echte naam is niet nodig."
     )
     with st.form("sign-up"):
-        new_user = st.text_input("Kies een gebruikersnaam", key="up-user", max_chars=accounts.USERNAME_MAX)
-        new_pass = st.text_input(f"Kies een wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
-                                 key="up-pass")
-        again = st.text_input("Herhaal het wachtwoord", type="password", key="up-again")
+        new_user = st.text_input("Kies een gebruikersnaam", key="up-user", max_chars=accounts.USERNAME_MAX,
+                                 help=USERNAME_HELP)
+        new_pass = st.text_input(f"Kies een wachtwoord ({PASSWORD_LABEL})", type="password",
+                                 key="up-pass", max_chars=accounts.PASSWORD_MAX,
+                                 help="Een korte zin van een paar woorden is sterk en makkelijk te onthouden. "
+                                      "Veelgebruikte wachtwoorden worden geweigerd.")
+        again = st.text_input("Herhaal het wachtwoord", type="password", key="up-again",
+                              max_chars=accounts.PASSWORD_MAX)
         created = st.form_submit_button("Account maken", type="primary")
     if created:
         if new_pass != again:
@@ -80,13 +91,13 @@ with tab_code:
     st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
                "De code werkt één keer en is 48 uur geldig.")
     with st.form("reset"):
-        reset_user = st.text_input("Gebruikersnaam", key="reset-user")
-        code = st.text_input("Code", key="reset-code", placeholder="ABCD-EFGH-JKLM")
-        reset_pass = st.text_input(f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
-                                   key="reset-pass")
+        reset_user = st.text_input("Gebruikersnaam", key="reset-user", max_chars=accounts.USERNAME_MAX)
+        code = st.text_input("Code", key="reset-code", placeholder="ABCD-EFGH-JKLM", max_chars=limits.ONE_TIME_CODE)
+        reset_pass = st.text_input(f"Nieuw wachtwoord ({PASSWORD_LABEL})", type="password",
+                                   key="reset-pass", max_chars=accounts.PASSWORD_MAX)
         reset = st.form_submit_button("Wachtwoord instellen", type="primary")
     if reset:
-        sign_in_with(accounts.reset_password, reset_user, code, reset_pass)
+        sign_in_with(accounts.reset_password, reset_user, code, reset_pass, client=common.client_key())
 
 with tab_old:
     st.caption(
@@ -94,9 +105,9 @@ with tab_old:
         "Je gesprekken en reflecties blijven bewaard."
     )
     with st.form("claim"):
-        nickname = st.text_input("Je schuilnaam", key="claim-user")
-        claim_pass = st.text_input(f"Kies een wachtwoord (minstens {accounts.PASSWORD_MIN} tekens)", type="password",
-                                   key="claim-pass")
+        nickname = st.text_input("Je schuilnaam", key="claim-user", max_chars=accounts.USERNAME_MAX)
+        claim_pass = st.text_input(f"Kies een wachtwoord ({PASSWORD_LABEL})", type="password",
+                                   key="claim-pass", max_chars=accounts.PASSWORD_MAX)
         claim = st.form_submit_button("Wachtwoord instellen", type="primary")
     if claim:
         sign_in_with(accounts.claim_migrated, nickname, claim_pass)

@@ -1,10 +1,11 @@
-"""XSS and Markdown injection: what users write stays inert text on every page and in the HTML export.
+"""XSS, Markdown injection and bare links: what users write stays inert text on every page and in exports.
 
 A username, a reflection and a comment carry the same payload. Every page that shows them is
 rendered with AppTest, and every element that Streamlit renders as Markdown (bodies, labels,
 help texts) is inspected in its proto: the payload only appears in its escaped form
-(``common.escape_markdown``), never raw, and no element may carry HTML (``st.html``,
-components, ``unsafe_allow_html``).
+(``common.escape_markdown``) or as plain text (``st.text``), never raw in Markdown; no element
+may carry HTML (``st.html``, components, ``unsafe_allow_html``); and no bare address a user
+wrote (https://…, www.…, name@…) can become a link, because Markdown turns those into links.
 """
 
 from __future__ import annotations
@@ -26,14 +27,18 @@ PAYLOADS = [
     "<img src=x onerror=alert(1)>",
     "[klik](javascript:alert(1))",
     "**vet**",
+    "zie https://evil.example/x of www.evil.example",
+    "mail jan@evil.example",
 ]
-LOGBOOK = "modules/ui/pages/logboek.py"
-MY_COACH = "modules/ui/pages/mijn_coach.py"
-PORTFOLIO = "modules/ui/pages/portfolio.py"
-MY_DATA = "modules/ui/pages/mijn_gegevens.py"
-COACH = "modules/ui/pages/coach.py"
-TEAM = "modules/ui/pages/team_overzicht.py"
-ADMIN = "modules/ui/pages/beheer.py"
+# What Markdown (GitHub flavour, as Streamlit renders it) turns into a link without any markup.
+AUTOLINK = re.compile(r"(?i)(\bhttps?://|\bwww\.|[\w.+-]@[\w-]+\.)")
+LOGBOOK = "ui/pages/logboek.py"
+MY_COACH = "ui/pages/mijn_coach.py"
+PORTFOLIO = "ui/pages/portfolio.py"
+MY_DATA = "ui/pages/mijn_gegevens.py"
+COACH = "ui/pages/coach.py"
+TEAM = "ui/pages/team_overzicht.py"
+ADMIN = "ui/pages/beheer.py"
 # Fields of element protos that the browser renders as Markdown.
 MARKDOWN_FIELDS = ("body", "label", "help", "placeholder", "caption")
 HTML_ELEMENTS = {"html", "iframe", "bidi_component", "component_instance"}
@@ -48,9 +53,11 @@ def _nodes(node):
 
 
 def rendered_markdown(at: AppTest) -> list[str]:
-    """Every string of the last run that the browser renders as Markdown."""
+    """Every string of the last run that the browser renders as Markdown (``st.text`` is plain text: not these)."""
     found = []
     for node in _nodes(at._tree):
+        if getattr(node, "type", None) == "text":
+            continue
         proto = getattr(node, "proto", None)
         if proto is None or not hasattr(proto, "DESCRIPTOR"):
             continue
@@ -69,8 +76,12 @@ def assert_safe(at: AppTest, payload: str, *, shown: bool = True, where: str = "
     strings = rendered_markdown(at)
     raw = [s for s in strings if payload in s]
     assert not raw, f"{where}: user text rendered as Markdown without escaping: {raw}"
+    links = [s for s in strings if "evil" in s and AUTOLINK.search(s.replace("\\", ""))]
+    assert not links, f"{where}: a bare address a user wrote would become a link: {links}"
     if shown:
-        assert any(escape_markdown(payload) in s for s in strings), f"{where}: the text is not shown (escaped)"
+        plain = [str(t.value) for t in at.text]
+        assert any(escape_markdown(payload) in s for s in strings) or any(payload in t for t in plain), (
+            f"{where}: the text is not shown (escaped, or as plain text)")
     for node in _nodes(at._tree):
         assert getattr(node, "type", None) not in HTML_ELEMENTS, f"{where}: an HTML element ({node.type})"
         proto = getattr(node, "proto", None)
@@ -80,7 +91,7 @@ def assert_safe(at: AppTest, payload: str, *, shown: bool = True, where: str = "
 
 # --- the world: a teacher, a coach and an admin with the payload everywhere -------------------
 
-@pytest.fixture(params=PAYLOADS, ids=["script", "img-onerror", "javascript-link", "bold"])
+@pytest.fixture(params=PAYLOADS, ids=["script", "img-onerror", "javascript-link", "bold", "bare-url", "email"])
 def world(request, app_env, library):
     payload = request.param
     store = TinyDBStore(app_env)
@@ -107,16 +118,15 @@ def test_teacher_pages_show_the_payload_as_text(world):
     store, teacher, coach, item, payload = world
     at = as_user(payload)
     assert_safe(at, payload, where="start page (sidebar username)")
-    sidebar = [str(m.value) for m in at.sidebar.markdown]
-    assert escape_markdown(payload) in sidebar
+    assert payload in [str(t.value) for t in at.sidebar.text]  # the username, as plain text
 
     goto(at, LOGBOOK)
     assert_safe(at, payload, where="Logboek")
     at.toggle(key=f"thread-{item.id}").set_value(True).run()
     assert_safe(at, payload, where="Logboek with comments")
-    page = texts(at)
+    plain = [str(t.value) for t in at.text]
     for text in (f"Ik wilde {payload}", f"Mijn voornemen {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
-        assert escape_markdown(text) in page, text
+        assert text in plain, text  # reflections and comments are plain text (st.text)
     assert any(escape_markdown(coach.username) in b.label for b in at.button), "the coach's name on the buttons"
     click(at, f"withdraw-{item.id}-{coach.id}")  # the confirmation names the coach
     assert_safe(at, payload, where="Logboek after withdrawing")
@@ -124,7 +134,7 @@ def test_teacher_pages_show_the_payload_as_text(world):
 
     goto(at, MY_COACH)
     assert_safe(at, payload, where="Mijn coach")
-    assert escape_markdown(coach.username) in texts(at)
+    assert coach.username in [str(t.value) for t in at.text]
 
     goto(at, PORTFOLIO)
     click(at, "portfolio-all")
@@ -141,9 +151,10 @@ def test_coach_pages_show_the_payload_as_text(world):
     at.session_state[f"coach-refl-{item.id}"] = True  # what a click on the expander does
     at.run()
     assert_safe(at, payload, where="Mijn leraren with the reflection open")
-    page = texts(at)
-    for text in (teacher.username, f"Ik wilde {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
-        assert escape_markdown(text) in page, text
+    page, plain = texts(at), [str(t.value) for t in at.text]
+    assert escape_markdown(teacher.username) in page
+    for text in (f"Ik wilde {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
+        assert text in plain, text
 
     goto(at, TEAM)
     assert_safe(at, payload, shown=False, where="Teamoverzicht")

@@ -1,0 +1,61 @@
+"""Deployment settings from the environment, read in one place.
+
+| variable                   | default     | meaning                                                        |
+|----------------------------|-------------|----------------------------------------------------------------|
+| ``SAMENSPEL_DATA_DIR``     | progress/   | the data folder of the real deployment                         |
+| ``SAMENSPEL_DEMO``         | off         | ``1`` runs the demo: public demo accounts, on ``<data>/demo/`` |
+| ``SAMENSPEL_LOGIN_HOURS``  | 12          | how long a sign-in survives a refresh (F5)                     |
+| ``SAMENSPEL_TRUSTED_PROXY``| off         | ``1``: take the client address from ``X-Forwarded-For``        |
+
+The demo is **off** unless switched on explicitly: ``streamlit run app.py`` without
+settings never creates an account with a public password. The demo never uses the
+real data folder: its data lives in ``<data>/demo/``, a folder marked as demo data
+(see ``modules.store``), so real and demo accounts never share a data folder.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_DATA_DIR = REPO / "progress"
+DEMO_FOLDER = "demo"
+TRUE = {"1", "true", "yes", "ja", "on"}
+
+
+def _flag(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in TRUE
+
+
+def data_root() -> Path:
+    """The real deployment's data folder (``SAMENSPEL_DATA_DIR`` or ``progress/``)."""
+    return Path(os.environ.get("SAMENSPEL_DATA_DIR") or DEFAULT_DATA_DIR)
+
+
+def demo_enabled() -> bool:
+    """True only when ``SAMENSPEL_DEMO`` says so (1/true/yes/ja/on)."""
+    return _flag("SAMENSPEL_DEMO")
+
+
+def demo_dir(root: Path | None = None) -> Path:
+    """Where the demo keeps its data: a folder of its own inside the data folder."""
+    return (root or data_root()) / DEMO_FOLDER
+
+
+def active_data_dir() -> Path:
+    """The folder the app works on now: the demo folder in demo mode, else the real one."""
+    return demo_dir() if demo_enabled() else data_root()
+
+
+def login_hours() -> float:
+    """How long a sign-in lasts (hours); a bad value falls back to 12."""
+    try:
+        hours = float(os.environ.get("SAMENSPEL_LOGIN_HOURS", "12"))
+    except ValueError:
+        return 12.0
+    return hours if 0 < hours <= 24 * 30 else 12.0
+
+
+def trusted_proxy() -> bool:
+    return _flag("SAMENSPEL_TRUSTED_PROXY")
