@@ -93,6 +93,7 @@ def _run(root: Path, demo_on: bool) -> Report:
     if _step(report, "drop the old sign-in throttle", store.drop_legacy_throttle):
         report.notes.append("dropped the old sign-in throttle from accounts.json")
     _step(report, "migrate nickname profiles", lambda: accounts.migrate_profiles(store))
+    report.notes.append(f"data folder {store.root}" + (" (DEMO: public passwords)" if demo_on else ""))
     if demo_on:
         _step(report, "create the demo accounts", lambda: demo.seed(store))
     else:

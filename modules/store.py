@@ -307,6 +307,13 @@ def locked(path: Path) -> Iterator[None]:
         yield
 
 
+def _remove_with_lock(path: Path) -> None:
+    """Delete a file of a user or a session, and then its lock file (whose name carries the same id)."""
+    with locked(path):
+        path.unlink(missing_ok=True)
+    Path(str(path) + ".lock").unlink(missing_ok=True)
+
+
 def normalise_nickname(nickname: str) -> str:
     return " ".join(nickname.split()).casefold()
 
@@ -392,11 +399,9 @@ class _TeamSessions:
 
     def delete_team_session(self, session_id: str) -> None:
         """Remove a session document and its entry in the code index."""
-        path = self._session_path(session_id)
         with self._write(self._session_index_path) as index:
             index.table("codes").remove(Query().session_id == session_id)
-            with locked(path):
-                path.unlink(missing_ok=True)
+            _remove_with_lock(self._session_path(session_id))
 
 
 class TinyDBStore(_TeamSessions):
@@ -572,9 +577,7 @@ class TinyDBStore(_TeamSessions):
         if self._profiles_path.exists():  # a migrated nickname profile must not come back on the next start
             with self._write(self._profiles_path) as db:
                 db.table("profiles").remove(Query().id == user_id)
-        path = self._user_path(user_id)
-        with locked(path):
-            path.unlink(missing_ok=True)
+        _remove_with_lock(self._user_path(user_id))
 
     def drop_legacy_throttle(self) -> bool:
         """Remove the sign-in throttle that older versions kept inside accounts.json (raw names, unbounded)."""

@@ -39,7 +39,7 @@ JOIN = Policy(free=10, base=timedelta(minutes=1), max_wait=timedelta(minutes=15)
 def wait_text(wait: timedelta) -> str:
     """'30 seconden', '1 minuut', '4 minuten': the real wait, rounded up."""
     seconds = max(1, math.ceil(wait.total_seconds()))
-    if seconds < 90:
+    if seconds < 60:
         return f"{seconds} {'seconde' if seconds == 1 else 'seconden'}"
     minutes = math.ceil(seconds / 60)
     return f"{minutes} {'minuut' if minutes == 1 else 'minuten'}"

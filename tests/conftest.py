@@ -67,6 +67,7 @@ def no_hidden_errors(request, caplog):
     yield
     if request.node.get_closest_marker("expected_failures"):
         return
-    reports = [r for r in caplog.records if r.name == "samenspel" and r.levelname == "ERROR"]
+    records = caplog.get_records("setup") + caplog.get_records("call")  # caplog.records is teardown's by now
+    reports = [r for r in records if r.name == "samenspel" and r.levelname == "ERROR"]
     assert not reports, "the app reported an error: " + "; ".join(
         f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in reports)

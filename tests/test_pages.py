@@ -128,6 +128,7 @@ def test_log_lists_attempts_with_resume_and_debrief(app_env):
     assert choice_keys(at)[0].startswith("choice-1-")
 
 
+@pytest.mark.expected_failures
 def test_unreadable_data_file_gives_a_dutch_message_and_is_kept(app_env):
     at = sign_up(open_app(), "pechvogel")
     store = TinyDBStore(app_env)
@@ -135,7 +136,8 @@ def test_unreadable_data_file_gives_a_dutch_message_and_is_kept(app_env):
     path = app_env / "users" / f"{user.id}.json"
     path.write_text("{kapot", encoding="utf-8")
     goto(at, LOGBOOK)
-    assert "kunnen niet worden gelezen" in texts(at)
+    assert "kunnen niet worden gelezen" in texts(at) and "geef deze code" in texts(at)
+    assert ".json" not in texts(at), "the file name is in the server log, not on the page"
     assert path.read_text(encoding="utf-8") == "{kapot"
 
 

@@ -229,10 +229,11 @@ def show_failure(exc: BaseException) -> str:
 
 def store_error(exc: StoreError) -> None:
     """A clear Dutch message for storage problems; nothing is overwritten."""
-    if isinstance(exc, CorruptDataError):
+    if isinstance(exc, CorruptDataError):  # the file and the cause go to the server log, under the code
+        code = startup.log_failure(f"reading {exc.path}", exc)
         st.error(
             "Je opgeslagen gegevens kunnen niet worden gelezen. Er is niets overschreven: het bestand is bewaard. "
-            f"Vraag de beheerder om het bestand te controleren: `{exc.path.name}`."
+            f"Vraag de beheerder om het te controleren en geef deze code: **{code}**."
         )
     else:
         code = startup.log_failure("storage", exc)

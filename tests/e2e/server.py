@@ -92,25 +92,35 @@ def _signal_group(process: subprocess.Popen, sig: int) -> None:
         pass
 
 
-def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: float = STARTUP_TIMEOUT) -> AppServer:
-    """Start the app on a free port and wait until it is healthy; raises AppStartError with the log."""
+def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: float = STARTUP_TIMEOUT,
+              demo: bool = False, via_app_sh: bool = False) -> AppServer:
+    """Start the app on a free port and wait until it is healthy; raises AppStartError with the log.
+
+    ``via_app_sh`` starts it with the README's first command (``bash scripts/app.sh``), which
+    switches the demo on unless SAMENSPEL_DEMO says otherwise.
+    """
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
-    env = dict(os.environ, SAMENSPEL_DATA_DIR=str(data_dir), SAMENSPEL_DEMO="0", SAMENSPEL_ARGON2_PROFILE="test",
-               PYTHONUNBUFFERED="1")
+    env = dict(os.environ, SAMENSPEL_DATA_DIR=str(data_dir), SAMENSPEL_DEMO="1" if demo else "0",
+               SAMENSPEL_ARGON2_PROFILE="test", PYTHONUNBUFFERED="1")
+    if via_app_sh:
+        env.pop("SAMENSPEL_DEMO")
     env.pop("SAMENSPEL_SCENARIO_DIR", None)  # the bundled scenarios/ folder, unless asked otherwise
     if scenario_dir is not None:
         env["SAMENSPEL_SCENARIO_DIR"] = str(scenario_dir)
     port = free_port()
-    command = [
-        _python(), "-m", "streamlit", "run", "app.py",
+    options = [
         "--server.headless", "true",
         "--server.address", "127.0.0.1",
         "--server.port", str(port),
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",
     ]
+    if via_app_sh:
+        command = ["bash", "scripts/app.sh", *options]
+    else:
+        command = [_python(), "-m", "streamlit", "run", "app.py", *options]
     log_handle = open(log_path, "w", encoding="utf-8")
     process = subprocess.Popen(
         command, cwd=REPO, env=env, stdout=log_handle, stderr=subprocess.STDOUT,

@@ -1,0 +1,186 @@
+"""'Download my data' and 'delete my account' are complete (issue 8, part 6).
+
+Today's leak: export and deletion missed team-session entries (user id, username, vote
+reasons), and interrupted writes left temporary files with user data (13 files, 17 MB after
+20 crashes). Now every record kind the store knows has an export and a deletion rule, a
+deleted user leaves no trace in any file, and orphaned temporary files go at start-up.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import signal
+from pathlib import Path
+
+import pytest
+
+from modules import accounts, engine, export, logins, reflection, sharing, startup, store as store_module, team
+from modules.library import load_library
+from modules.records import Attempt
+from modules.store import TinyDBStore, remove_orphan_temp_files
+
+PASSWORD = "een-lang-wachtwoord"
+
+
+def test_every_record_kind_has_an_export_and_a_deletion_rule():
+    assert set(store_module.RECORD_KINDS) == set(export.EXPORT_RULES) == set(export.DELETE_RULES)
+
+
+def _use_everything(store: TinyDBStore, username: str = "juf <b>anna</b>"):
+    """A teacher who does everything the app allows, next to a coach and a colleague."""
+    scenario = load_library().get("de-taalbarriere")
+    teacher = accounts.sign_up(store, username, PASSWORD)
+    coach = accounts.ensure_account(store, "coach-bert", PASSWORD, "coach")
+    colleague = accounts.sign_up(store, "collega-carla", PASSWORD)
+    sharing.connect_with_code(store, teacher, coach.invite_code)
+    sharing.connect_with_code(store, colleague, coach.invite_code)
+    state = engine.start(scenario)
+    while not state.finished:
+        state, _ = engine.choose(scenario, state, engine.available_choices(scenario, state)[0].id)
+    store.save_attempt(Attempt(user_id=teacher.id, scenario_id=scenario.id, state=state, anticipation="Spannend"))
+    mine = store.add_reflection(reflection.build(teacher.id, {"ik_wilde": "Luisteren"}, "Eerst vragen, dan vertellen."))
+    theirs = store.add_reflection(reflection.build(colleague.id, {"ik_wilde": "Iets"}, "Een ander voornemen."))
+    for owner, item in ((teacher, mine), (colleague, theirs)):
+        sharing.share_reflection(store, owner, item.id, coach.id)
+        sharing.add_comment(store, coach, owner.id, item.id, "Wat ging goed?")
+    sharing.add_comment(store, teacher, teacher.id, mine.id, "Dat ik doorvroeg.")
+    sharing.mark_read(store, teacher, teacher.id, mine.id)
+    logins.start(store, teacher)
+    logins.ticket(store, logins.LOGIN_COOKIE, "waarde", 60, teacher.id)
+    with pytest.raises(accounts.AuthError):
+        accounts.sign_in(store, username, "verkeerd-wachtwoord")  # a failure counter for the username
+
+    led = team.create(store, coach, scenario, allow_guests=True, show_names=True)
+    _, me = team.join(store, led.code, account=teacher)
+    _, other = team.join(store, led.code, account=colleague)
+    choice = engine.available_choices(scenario, team.state(led, scenario))[0].id
+    team.vote(store, led.id, me.id, 0, choice, "Mijn eigen reden", scenario)
+    team.vote(store, led.id, other.id, 0, choice, "Reden van een collega", scenario)
+    team.reveal(store, led.id, coach)
+    team.decide(store, led.id, coach, scenario)
+    team.vote(store, led.id, me.id, 1, engine.available_choices(
+        scenario, team.state(team.load(store, led.id), scenario))[0].id, "Nog een reden", scenario)
+    store.add_reflection(reflection.build(teacher.id, {"ik_wilde": "Samen"}, "Samen beslissen.").model_copy(
+        update={"team_session_id": led.id}))
+    return teacher, coach, colleague, led
+
+
+def _tables(root: Path) -> set[str]:
+    """Every (file pattern, table) that holds data in the folder, named as in RECORD_KINDS."""
+    found = set()
+    for path in root.rglob("*.json"):
+        relative = path.relative_to(root).as_posix()
+        pattern = {"users": "users/<user id>.json", "sessions": "sessions/<session id>.json"}.get(
+            path.parent.name if path.parent != root and path.name != "index.json" else "", relative)
+        for table, rows in json.loads(path.read_text()).items():
+            if rows:
+                found.add(f"{pattern} / {table}")
+    return found
+
+
+def test_the_data_folder_holds_no_kind_of_record_the_store_does_not_declare(store):
+    _use_everything(store)
+    store.profile_for("oude schuilnaam")
+    undeclared = _tables(store.root) - set(store_module.RECORD_KINDS.values())
+    assert not undeclared, f"new record kinds need an export and a deletion rule: {undeclared}"
+    files = {p.name for p in store.root.iterdir() if p.is_file() and not p.name.endswith(".lock")}
+    assert files <= {"accounts.json", "throttle.json", "logins.json", "links.json", "profiles.json",
+                     store_module.SECRET_FILE}
+
+
+def test_the_export_holds_every_kind_of_record_of_the_user(store):
+    teacher, coach, colleague, led = _use_everything(store)
+    data = export.my_data(store, teacher)
+    text = json.dumps(data, ensure_ascii=False)
+    assert data["attempts"] and data["reflections"] and data["comments_on_my_reflections"]
+    assert data["read_markers"] and data["connections"] and data["shares"] and data["logins"]
+    (joined,) = data["team_sessions_joined"]
+    assert joined["session_id"] == led.id and [r["text"] for r in joined["reasons"]] == ["Mijn eigen reden"]
+    assert [v["reason"] for v in joined["votes"]] == ["Mijn eigen reden", "Nog een reden"]
+    assert "Reden van een collega" not in text and "collega-carla" not in text, "nobody else's data"
+    assert "password_hash" not in text and "$argon2" not in text
+
+    led_by_coach = export.my_data(store, coach)["team_sessions_led"]
+    assert [s["id"] for s in led_by_coach] == [led.id]
+
+
+def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
+    teacher, coach, colleague, led = _use_everything(store)
+    export.delete_my_data(store, teacher)
+    for path in store.root.rglob("*"):
+        if path.is_file() and path.name != store_module.SECRET_FILE:
+            raw = path.read_bytes()
+            for trace in (teacher.id, teacher.username, "juf \\u003cb\\u003eanna", "Mijn eigen reden",
+                          "Nog een reden", "Dat ik doorvroeg"):
+                assert trace.encode() not in raw, f"{trace!r} is still in {path.relative_to(store.root)}"
+    assert not [p for p in store.root.rglob(f"*{teacher.id}*")]
+    session = team.load(store, led.id)
+    assert len(session.participants) == 1 and session.decisions[0].voters == 2  # the count stays, the person goes
+    assert "Reden van een collega" in json.dumps(store.get_team_session(led.id)), "others' data stays"
+
+
+def test_a_facilitator_who_leaves_takes_the_sessions_they_led(store):
+    teacher, coach, colleague, led = _use_everything(store)
+    export.delete_my_data(store, coach)
+    assert store.get_team_session(led.id) is None
+    assert led.code not in (store.root / "sessions" / "index.json").read_text()
+    assert coach.id not in "".join(p.read_text() for p in store.root.rglob("*.json"))
+
+
+# --- temporary files of interrupted writes ------------------------------------------------------
+
+def _killed_during_a_write(root: str, user_id: str) -> None:
+    """A process that dies (SIGKILL) after writing its temporary file, before replacing the real one."""
+    os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # noqa: ARG005
+    store = TinyDBStore(root)
+    store.add_reflection(reflection.build(user_id, {"ik_wilde": "Geheim " * 400}, "Een voornemen hier."))
+
+
+def test_temporary_files_of_a_killed_write_are_removed_at_start_up(tmp_path, monkeypatch):
+    root = tmp_path / "progress"
+    store = TinyDBStore(root)
+    teacher = accounts.sign_up(store, "leraar", PASSWORD)
+    store.add_reflection(reflection.build(teacher.id, {"ik_wilde": "Bewaard"}, "Dit blijft staan."))
+    before = (root / "users" / f"{teacher.id}.json").read_bytes()
+    for _ in range(3):
+        process = multiprocessing.get_context("spawn").Process(target=_killed_during_a_write,
+                                                                args=(str(root), teacher.id))
+        process.start()
+        process.join(30)
+        assert process.exitcode == -signal.SIGKILL
+    orphans = list(root.rglob(".*.tmp"))
+    assert len(orphans) == 3 and all(b"Geheim" in p.read_bytes() for p in orphans)
+
+    monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(root))
+    startup.forget()
+    report = startup.prepare()
+    assert not list(root.rglob(".*.tmp")), "orphaned temporary files are removed at start-up"
+    assert any("temporary" in note for note in report.notes)
+    assert (root / "users" / f"{teacher.id}.json").read_bytes() == before, "the real file is untouched"
+    startup.forget()
+
+
+def test_a_write_that_fails_leaves_no_temporary_file(store, monkeypatch):
+    teacher = accounts.sign_up(store, "leraar", PASSWORD)
+    path = store.root / "accounts.json"
+    before = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    with pytest.raises(OSError):
+        store.save_account(teacher.model_copy(update={"username": "nieuwe naam"}))
+    assert not list(store.root.rglob(".*.tmp"))
+    assert path.read_bytes() == before
+
+
+def test_a_running_writer_keeps_its_temporary_file(tmp_path):
+    young = tmp_path / f".accounts.json.{os.getpid()}.1.tmp"
+    young.write_text("bezig")
+    assert remove_orphan_temp_files(tmp_path) == 0 and young.exists(), "a write in progress is left alone"
+    old = os.path.getmtime(young) - store_module.ORPHAN_AGE - 1
+    os.utime(young, (old, old))
+    assert remove_orphan_temp_files(tmp_path) == 1 and not young.exists()
