@@ -285,9 +285,14 @@ def admin_create_account(store: Store, admin: Account, username: str, role: str,
         raise AuthError("Onbekende rol.")
     if role == "admin":
         raise AuthError(ADMIN_BY_COMMAND)
+    return _create_with_code(store, username, role, _now(at))
+
+
+def _create_with_code(store: Store, username: str, role: str, at: datetime) -> tuple[Account, str]:
+    """A new account without a password, and the one-time code (48 hours) with which its owner sets one."""
     account = Account(username=validate_username(username), role=role,
                       invite_code=new_code(2) if role == "coach" else None)
-    account, code = _with_reset_code(account, _now(at))
+    account, code = _with_reset_code(account, at)
     try:
         store.create_account(account)
     except DuplicateError:
@@ -430,13 +435,7 @@ def create_admin(store: Store, username: str, password: str) -> Account:
 
 def create_admin_with_code(store: Store, username: str, at: datetime | None = None) -> tuple[Account, str]:
     """Create an admin account without a password and a one-time code (48 hours) to set one."""
-    account = Account(username=validate_username(username), role="admin")
-    account, code = _with_reset_code(account, _now(at))
-    try:
-        store.create_account(account)
-    except DuplicateError:
-        raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
-    return account, code
+    return _create_with_code(store, username, "admin", _now(at))
 
 
 USAGE = """usage: python -m modules.accounts create-admin USERNAME [--code]

@@ -36,7 +36,6 @@ import secrets
 import threading
 import time
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterator, Protocol, TypeVar
 
@@ -131,10 +130,6 @@ class Store(Protocol):
     # sign-ins that survive a refresh, and one-time tickets that set a cookie
     def secret(self) -> bytes: ...
     def add_login(self, login: dict) -> None: ...
-    def logins_of(self, user_id: str) -> list[dict]:
-        return sorted((dict(d) for d in self._cached_table(self._logins_path, "logins", "_logins_cache").values()
-                       if d.get("user_id") == user_id), key=lambda d: d["created_at"])
-
     def get_login(self, login_id: str) -> dict | None: ...
     def logins_of(self, user_id: str) -> list[dict]: ...
     def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None,
@@ -426,6 +421,7 @@ class TinyDBStore(_TeamSessions):
         (self.root / "users").mkdir(exist_ok=True)
         self._index_cache: tuple[tuple, dict[str, dict]] | None = None
         self._logins_cache: tuple[tuple, dict[str, dict]] | None = None
+        self._secret: bytes | None = None
 
     def _check_kind(self) -> None:
         marked = (self.root / DEMO_MARKER).exists()
@@ -474,19 +470,19 @@ class TinyDBStore(_TeamSessions):
 
     def secret(self) -> bytes:
         """This data folder's signing key for cookies (created once, readable by the owner only)."""
+        if self._secret is not None:
+            return self._secret
         path = self.root / SECRET_FILE
-        try:
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
-        except FileNotFoundError:
-            pass
-        except ValueError as exc:
-            raise CorruptDataError(path, "not a hex key") from exc
         with locked(path):
             if not path.exists():
                 fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
                 with os.fdopen(fd, "w", encoding="ascii") as handle:
                     handle.write(secrets.token_hex(32))
-        return bytes.fromhex(path.read_text(encoding="ascii").strip())
+        try:
+            self._secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except ValueError as exc:
+            raise CorruptDataError(path, "not a hex key") from exc
+        return self._secret
 
     # -- legacy nickname profiles (before accounts) --
     def profile_for(self, nickname: str, create: bool = True) -> Profile | None:

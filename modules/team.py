@@ -247,13 +247,16 @@ def _update(store: Store, session_id: str, change) -> TeamSession:
 
 
 def _finish(s: TeamSession, reason: str, at: datetime | None = None) -> TeamSession:
-    """End the session: only the anonymous record stays (votes, guest names, devices and names at reasons go)."""
+    """End the session: only the anonymous record stays (votes, guest names, client hashes, names at reasons go).
+
+    A guest's device hash stays until the retention ends, so a guest who refreshes still sees the debrief.
+    """
     s.phase, s.status, s.closed_reason = "ended", "finished", reason
     s.finished_at = (at or datetime.now(timezone.utc)).isoformat()
     s.votes = []
     for p in s.participants:
         p.name = "" if p.guest else p.name
-        p.device = p.client = None
+        p.client = None
     for decision in s.decisions:  # names shown during the session are not kept
         for kept in decision.reasons:
             kept.name = None

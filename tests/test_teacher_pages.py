@@ -9,7 +9,6 @@ from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from modules import accounts, reflection, sharing
 from modules.store import TinyDBStore
-from modules.ui.common import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, open_app, sign_in, sign_up, texts
 
 MY_COACH = "ui/pages/mijn_coach.py"

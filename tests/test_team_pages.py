@@ -235,6 +235,11 @@ def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(wor
     ok(guest.run())
     assert "Een logboek kan alleen met een account" in texts(guest)
     assert not [b for b in guest.button if b.key == "team-reflect"]
+    after_the_end = AppTest.from_file(APP, default_timeout=TIMEOUT)  # the guest refreshes after the ending
+    after_the_end.query_params["sessie"] = session.id
+    with with_cookies(jar):
+        goto(ok(after_the_end.run()), JOIN)
+    assert "Nabespreking met de groep" in texts(after_the_end)
 
     fac = as_user(FACILITATOR)  # the finished session is kept
     assert "Afgerond" in texts(fac)

@@ -137,8 +137,11 @@ def deliver_cookies() -> None:
     """Load the cookie route for each queued ticket, as an invisible 1x1 image (no script needed)."""
     from modules.ui.server import COOKIE_ROUTE
 
-    for ticket in st.session_state.pop(PENDING_COOKIES, []):
-        st.markdown(f"![]({COOKIE_ROUTE}?t={ticket})")
+    tickets = st.session_state.pop(PENDING_COOKIES, [])
+    if tickets:
+        with st.container(height=1, border=False):  # as little space as an element can take
+            for ticket in tickets:
+                st.markdown(f"![]({COOKIE_ROUTE}?t={ticket})")
 
 
 def device_token() -> str:

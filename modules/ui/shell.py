@@ -46,8 +46,6 @@ def pages_for(role: str) -> dict[str, list[str]]:
 
 DEMO_BANNER = ("**Demo: wachtwoorden zijn openbaar.** Dit is een demonstratie met openbare accounts. "
                "Schrijf hier niets wat niet openbaar mag zijn.")
-DEMO_ACCOUNTS_HINT = ("Probeer de demo: log in als **demo-leraar** (wachtwoord *oefenen-met-ouders*) of als "
-                      "**demo-coach** (wachtwoord *coachen-met-zorg*).")
 
 
 def _sidebar(user: Account) -> None:
@@ -94,8 +92,6 @@ def _main() -> None:
     if user is None:
         if st.session_state.pop(common.SIGNED_OUT, False):
             st.info("Je bent uitgelogd. Log opnieuw in om verder te gaan.")
-        if report.demo:
-            st.info(DEMO_ACCOUNTS_HINT)
         pages = [st.Page(common.PAGES["welkom"], title="Welkom", icon="👋", default=True),
                  st.Page(common.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1])]
     else:

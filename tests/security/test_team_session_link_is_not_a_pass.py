@@ -224,7 +224,7 @@ def test_idle_sessions_close_themselves_and_guest_data_goes_after_the_retention(
     assert team.sweep(store, last + team.IDLE_CLOSE + timedelta(minutes=1))["closed"] == 1
     idle = team.load(store, session.id)
     assert idle.status == "finished" and idle.closed_reason == "idle" and idle.votes == []
-    assert all(p.name == "" and p.device is None for p in idle.participants if p.guest)
+    assert all(p.name == "" and p.client is None for p in idle.participants if p.guest)
     assert idle.decisions[0].reasons and all(r.name is None for r in idle.decisions[0].reasons)
 
     closed_at = datetime.fromisoformat(idle.finished_at)

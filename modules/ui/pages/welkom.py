@@ -3,11 +3,15 @@
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from modules import accounts, limits, logins
+from modules import accounts, limits, logins, settings
 from modules.store import StoreError
 from modules.ui import common
 
 st.title("Welkom bij Samenspel")
+if settings.demo_enabled():
+    st.info("Probeer de demo: log in als **demo-leraar** (wachtwoord *oefenen-met-ouders*) of als **demo-coach** "
+            "(wachtwoord *coachen-met-zorg*). Of maak zelf een account: ook dat hoort bij de demo en verdwijnt "
+            "als de demo stopt.")
 if st.session_state.pop("account-deleted", False):
     st.success("Je account en al je gegevens zijn verwijderd.")
 st.markdown(
