@@ -183,8 +183,17 @@ def _create_with_password(store: Store, username: str, password: str, role: str)
         raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
 
 
-def sign_up(store: Store, username: str, password: str) -> Account:
-    """Public sign-up: always a teacher account."""
+def sign_up(store: Store, username: str, password: str, client: str | None = None,
+            at: datetime | None = None) -> Account:
+    """Public sign-up: always a teacher account. Every attempt counts for the client (50 an hour are free)."""
+    _bounded(username, password)
+    if client:
+        at = _now(at)
+        try:
+            throttle.check(store, f"signup:{client}", throttle.SIGN_UP, at)
+        except throttle.Locked as locked:
+            raise ThrottledError(locked) from None
+        throttle.fail(store, f"signup:{client}", throttle.SIGN_UP, at)
     return _create_with_password(store, username, password, "teacher")
 
 
@@ -300,13 +309,19 @@ def _create_with_code(store: Store, username: str, role: str, at: datetime) -> t
     return account, code
 
 
+ADMINS_BY_COMMAND = ("Een beheerder beheer je met een opdracht op de server (zie de README), niet in de app. "
+                     "Zo kan niemand via de app een andere beheerder overnemen of uitschakelen.")
+
+
 def _target(store: Store, admin: Account, user_id: str) -> Account:
-    """The account an admin acts on (same kind of data: never a demo admin on a real account)."""
+    """The account an admin acts on: never another admin (that is the command's), never across demo and real."""
     require_role(admin, "admin")
     account = store.get_account(user_id)
     if account is None:
         raise AuthError("Dit account bestaat niet.")
     same_world(admin, account)
+    if account.role == "admin":
+        raise AuthError(ADMINS_BY_COMMAND)
     return account
 
 
@@ -438,51 +453,87 @@ def create_admin_with_code(store: Store, username: str, at: datetime | None = No
     return _create_with_code(store, username, "admin", _now(at))
 
 
-USAGE = """usage: python -m modules.accounts create-admin USERNAME [--code]
+def command_reset_code(store: Store, username: str, at: datetime | None = None) -> str:
+    """A new one-time code for any account (an admin who forgot the password, say); ends its sign-ins."""
+    account = store.find_account(username=username)
+    if account is None:
+        raise AuthError("Dit account bestaat niet.")
+    updated, code = _with_reset_code(account, _now(at))
+    store.save_account(updated)
+    store.delete_logins(user_id=account.id)
+    return code
 
-Creates an admin account in the real data folder (SAMENSPEL_DATA_DIR or progress/),
-never in the demo's. Every admin is made this way; the app itself cannot make admins.
 
-  (default)  the password is read from SAMENSPEL_ADMIN_PASSWORD or asked for twice
-  --code     no password now: prints a one-time code (valid 48 hours, shown once) with
-             which the new admin chooses a password on the welcome page"""
+def command_set_active(store: Store, username: str, active: bool) -> Account:
+    """Switch any account off (its sign-ins end) or on, admins included."""
+    account = store.find_account(username=username)
+    if account is None:
+        raise AuthError("Dit account bestaat niet.")
+    updated = store.save_account(account.model_copy(update={"active": active}))
+    if not active:
+        store.delete_logins(user_id=account.id)
+    return updated
+
+
+DESCRIPTION = """Manage admins on the server. Every admin is made here: the app itself can neither make
+admins nor reset, switch off or demote them. Works on the real data folder
+(SAMENSPEL_DATA_DIR or progress/), never on the demo's."""
 
 
 def main(argv: list[str] | None = None) -> int:
+    import argparse
     import getpass
     import sys
 
     from modules import settings
     from modules.store import StoreError, open_store
 
-    args = sys.argv[1:] if argv is None else argv
-    with_code = "--code" in args
-    args = [a for a in args if a != "--code"]
-    if len(args) != 2 or args[0] != "create-admin":
-        print(USAGE, file=sys.stderr)
-        return 2
-    username = args[1]
+    parser = argparse.ArgumentParser(prog="python -m modules.accounts", description=DESCRIPTION)
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create-admin", help="make an admin account")
+    create.add_argument("username")
+    create.add_argument("--code", action="store_true",
+                        help="no password now: print a one-time code (valid 48 hours, shown once) with which the "
+                             "new admin chooses a password on the welcome page; without --code the password is "
+                             "read from SAMENSPEL_ADMIN_PASSWORD or asked for twice")
+    reset = commands.add_parser("reset-code", help="print a new one-time code for an account (any role); "
+                                                   "its sign-ins end")
+    reset.add_argument("username")
+    for name, text in (("switch-off", "switch an account off (any role); its sign-ins end"),
+                       ("switch-on", "switch an account on again")):
+        commands.add_parser(name, help=text).add_argument("username")
+    args = parser.parse_args(sys.argv[1:] if argv is None else argv)
+
     password = None
-    if not with_code:
+    if args.command == "create-admin" and not args.code:
         password = os.environ.get("SAMENSPEL_ADMIN_PASSWORD")
         if not password:
-            password = getpass.getpass(f"Password for {username}: ")
+            password = getpass.getpass(f"Password for {args.username}: ")
             if getpass.getpass("Repeat the password: ") != password:
                 print("error: the two passwords differ; nothing was created", file=sys.stderr)
                 return 1
+    code = None
     try:
         store = open_store(settings.data_root(), demo=False)
-        if with_code:
-            account, code = create_admin_with_code(store, username)
+        if args.command == "create-admin" and args.code:
+            account, code = create_admin_with_code(store, args.username)
+            done = f"admin account {account.username!r} created in {store.root}"
+        elif args.command == "create-admin":
+            account = create_admin(store, args.username, password or "")
+            done = f"admin account {account.username!r} created in {store.root}"
+        elif args.command == "reset-code":
+            code = command_reset_code(store, args.username)
+            done = f"new one-time code for {args.username!r}; its sign-ins have ended"
         else:
-            account, code = create_admin(store, username, password or ""), None
+            account = command_set_active(store, args.username, args.command == "switch-on")
+            done = f"account {account.username!r} is now {'on' if account.active else 'off'}"
     except (AuthError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    print(f"admin account {account.username!r} created in {store.root}")
+    print(done)
     if code:
         print(f"one-time code (valid 48 hours, shown only now): {code}")
-        print("The new admin opens 'Code van de beheerder' on the welcome page and chooses a password.")
+        print("The user opens 'Code van de beheerder' on the welcome page and chooses a password.")
     return 0
 
 

@@ -219,14 +219,11 @@ DELETE_RULES: dict[str, str] = {
 def _comment_owners(store: Store, user: Account) -> list[str]:
     """Users in whose files this user may have written comments (not the user's own file).
 
-    A coach writes in the files of the teachers that shared with them; comments stay there
-    after a teacher disconnects, so for coaches every other account is checked as well.
+    A coach writes in the files of the teachers that shared with them, and comments stay
+    there after a teacher disconnects or the coach gets another role; so every other
+    account is checked, whatever the user's role now.
     """
-    owners = {c.teacher_id for c in store.connections(coach_id=user.id)}
-    if user.role == "coach":
-        owners |= {a.id for a in store.list_accounts()}
-    owners.discard(user.id)
-    return sorted(owners)
+    return sorted(a.id for a in store.list_accounts() if a.id != user.id)
 
 
 def _written_elsewhere(store: Store, user: Account) -> dict[str, list[Comment]]:

@@ -13,21 +13,27 @@ Cookies are set by the app's own HTTP route (``/_samenspel/cookie``, see
 ``itsdangerous`` (a Pallets library that Streamlit itself depends on) using this data
 folder's key, so a cookie from another deployment or an edited cookie is worthless.
 Because a Streamlit script cannot write a response header, the app hands the browser
-a one-time *ticket* (a random token, valid for a minute, stored as a hash) in the URL
-of a 1x1 image; the route redeems the ticket once and sets the cookie. The cookie is
-only ever set after a successful sign-in, to a fresh token, so it cannot be planted
-beforehand (no session fixation).
+a one-time *ticket* (a random token, valid for a minute) in the URL of a 1x1 image; the
+route redeems the ticket once and sets the cookie. The store keeps only a hash of the
+ticket and the cookie value sealed with a key derived from the ticket (Fernet, from
+``cryptography``), so the data folder never holds a usable cookie. The route only
+accepts a ticket from an image request of the app's own pages (Fetch Metadata, or a
+same-origin Referer), so nobody can hand a ticket to another browser: the cookie is
+only ever set in the browser that signed in, to a fresh token (no session fixation, no
+login CSRF).
 
 No Streamlit here: pages and the HTTP route call these functions.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from modules import settings
@@ -42,7 +48,16 @@ COOKIES = {LOGIN_COOKIE, DEVICE_COOKIE}  # the only cookies the route will set
 
 
 def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode("ascii")).hexdigest()
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def _ticket_id(token: str) -> str:
+    return _hash("ticket-id:" + token)
+
+
+def _ticket_box(token: str) -> Fernet:
+    """The key that seals a ticket's cookie value: derived from the ticket, which the store never keeps."""
+    return Fernet(base64.urlsafe_b64encode(hashlib.sha256(("ticket-key:" + token).encode()).digest()))
 
 
 def _signer(store: Store, cookie: str) -> URLSafeTimedSerializer:
@@ -161,16 +176,24 @@ def ticket(store: Store, cookie: str, value: str, max_age: int, user_id: str | N
     if cookie not in COOKIES:
         raise ValueError(f"unknown cookie {cookie!r}")
     token = secrets.token_urlsafe(24)
-    store.add_ticket({"id": _hash(token), "user_id": user_id, "cookie": cookie, "value": value,
+    sealed = _ticket_box(token).encrypt(value.encode()).decode() if value else ""
+    store.add_ticket({"id": _ticket_id(token), "user_id": user_id, "cookie": cookie, "sealed": sealed,
                       "max_age": int(max_age), "expires_at": (_now(at) + TICKET_VALID).isoformat()})
     return token
 
 
+TICKET_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_")
+
+
 def redeem(store: Store, token: str | None) -> dict | None:
     """The cookie a ticket stands for (name, value, max_age); a ticket works once, within a minute."""
-    if not token or len(token) > 100:
+    if not token or len(token) > 100 or not set(token) <= TICKET_CHARS:
         return None
-    found = store.take_ticket(_hash(token))
+    found = store.take_ticket(_ticket_id(token))
     if found is None or found.get("cookie") not in COOKIES:
         return None
-    return {"cookie": found["cookie"], "value": found["value"], "max_age": found["max_age"]}
+    try:
+        value = _ticket_box(token).decrypt(found["sealed"].encode()).decode() if found.get("sealed") else ""
+    except (InvalidToken, ValueError):
+        return None
+    return {"cookie": found["cookie"], "value": value, "max_age": found["max_age"]}

@@ -29,6 +29,7 @@ left exactly as it was: it is never treated as an empty database and overwritten
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import re
@@ -128,7 +129,13 @@ class Store(Protocol):
     def clear_throttle(self, key: str) -> None: ...
 
     # sign-ins that survive a refresh, and one-time tickets that set a cookie
+    def pseudonym(self, value: str) -> str:
+        """A fixed-size keyed hash (HMAC-SHA256 with this folder's key) of something a user typed or is
+        (a username, an address): stored instead of the value, and not reversible by trying values."""
+        return hmac.new(self.secret(), value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
     def secret(self) -> bytes: ...
+    def pseudonym(self, value: str) -> str: ...
     def add_login(self, login: dict) -> None: ...
     def get_login(self, login_id: str) -> dict | None: ...
     def logins_of(self, user_id: str) -> list[dict]: ...
@@ -224,9 +231,12 @@ def _fsync_dir(directory: Path) -> None:
 _TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<tid>\d+)\.tmp$")
 
 
-def _pid_alive(pid: int) -> bool:
+_PROCESS_START = time.time()  # a temporary file of this pid from before this moment is a dead process's
+
+
+def _pid_alive(pid: int, written: float) -> bool:
     if pid == os.getpid():
-        return True
+        return written >= _PROCESS_START - 1  # a restarted container often gets the same pid again
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -250,10 +260,10 @@ def remove_orphan_temp_files(root: Path, now_ts: float | None = None) -> int:
         if match is None:
             continue
         try:
-            old = now_ts - path.stat().st_mtime > ORPHAN_AGE
+            written = path.stat().st_mtime
         except FileNotFoundError:
             continue
-        if old or not _pid_alive(int(match["pid"])):
+        if now_ts - written > ORPHAN_AGE or not _pid_alive(int(match["pid"]), written):
             path.unlink(missing_ok=True)
             removed += 1
     return removed
@@ -274,11 +284,6 @@ def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
         limits.check_record(record)
     except limits.TooLong as exc:
         raise InvalidInputError(str(exc)) from None
-
-
-def _hashed(key: str) -> str:
-    """Keys typed by users (usernames, codes) are stored as a fixed-size hash, never as typed."""
-    return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
 def _expired(doc: dict, at: str) -> bool:
@@ -468,6 +473,11 @@ class TinyDBStore(_TeamSessions):
         setattr(self, cache_attr, (version, index))
         return index
 
+    def pseudonym(self, value: str) -> str:
+        """A fixed-size keyed hash (HMAC-SHA256 with this folder's key) of something a user typed or is
+        (a username, an address): stored instead of the value, and not reversible by trying values."""
+        return hmac.new(self.secret(), value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
     def secret(self) -> bytes:
         """This data folder's signing key for cookies (created once, readable by the owner only)."""
         if self._secret is not None:
@@ -593,7 +603,7 @@ class TinyDBStore(_TeamSessions):
 
     def get_throttle(self, key: str, at: str | None = None) -> dict:
         """The counter of ``key`` as of ``at`` (ISO time, default now): failures, locked_until, expires_at."""
-        found = self._db(self._throttle_path).table("throttle").get(Query().key == _hashed(key))
+        found = self._db(self._throttle_path).table("throttle").get(Query().key == self.pseudonym(key))
         if found is None or _expired(found, at or now()):
             return {"failures": 0, "locked_until": None, "expires_at": None}
         return {"failures": found["failures"], "locked_until": found["locked_until"],
@@ -603,10 +613,11 @@ class TinyDBStore(_TeamSessions):
         """Atomic read-modify-write of one counter; ``change`` returns failures, locked_until, expires_at.
 
         Expired counters are dropped on every write, and the table never holds more than
-        ``THROTTLE_MAX`` entries (the ones closest to expiry go first), so a flood of
-        made-up names costs a bounded amount of disk.
+        ``THROTTLE_MAX`` entries, so a flood of made-up names costs a bounded amount of disk.
+        When it is full, unlocked counters with the fewest failures go first: a flood cannot
+        free a username that is locked.
         """
-        hashed, at = _hashed(key), at or now()
+        hashed, at = self.pseudonym(key), at or now()
         with self._write(self._throttle_path) as db:
             table = db.table("throttle")
             table.remove(Query().expires_at.test(lambda v: bool(v) and v <= at))
@@ -617,7 +628,11 @@ class TinyDBStore(_TeamSessions):
             new = change(dict(current))
             table.upsert({"key": hashed, **new}, Query().key == hashed)
             if len(table) > THROTTLE_MAX:
-                docs = sorted(table.all(), key=lambda d: d.get("expires_at") or "")
+                def keep_first(d: dict) -> tuple:
+                    locked = bool(d.get("locked_until")) and d["locked_until"] > at
+                    return locked, int(d.get("failures") or 0), d.get("expires_at") or ""
+
+                docs = sorted(table.all(), key=keep_first)
                 table.remove(doc_ids=[d.doc_id for d in docs[: len(docs) - THROTTLE_MAX] if d["key"] != hashed])
         return new
 
@@ -625,7 +640,7 @@ class TinyDBStore(_TeamSessions):
         if not self._throttle_path.exists():
             return
         with self._write(self._throttle_path) as db:
-            db.table("throttle").remove(Query().key == _hashed(key))
+            db.table("throttle").remove(Query().key == self.pseudonym(key))
 
     # -- sign-ins (a hash of the browser's token, never the token) and cookie tickets --
     @property

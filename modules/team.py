@@ -201,6 +201,13 @@ def is_expired(session: TeamSession, at: datetime | None = None) -> bool:
     return bool(session.expires_at) and datetime.fromisoformat(session.expires_at) <= at
 
 
+def past_retention(session: TeamSession, at: datetime | None = None) -> bool:
+    """A closed session whose reasons and participant list are due to go."""
+    at = at or datetime.now(timezone.utc)
+    return (session.status == "finished" and not session.purged and bool(session.finished_at)
+            and datetime.fromisoformat(session.finished_at) + RETENTION <= at)
+
+
 def is_idle(session: TeamSession, at: datetime | None = None) -> bool:
     at = at or datetime.now(timezone.utc)
     last = session.last_activity or session.created_at
@@ -230,10 +237,12 @@ def _load(store: Store, session_id: str) -> TeamSession:
 
 
 def load(store: Store, session_id: str, at: datetime | None = None) -> TeamSession:
-    """The session; an open session that has been idle too long is closed first."""
+    """The session; an idle session is closed first, and a session past its retention purged first."""
     session = _load(store, session_id)
     if is_idle(session, at):
         session = _update(store, session_id, lambda s: _finish(s, "idle", at) if is_idle(s, at) else s)
+    elif past_retention(session, at):
+        session = _update(store, session_id, lambda s: _purge(s) if past_retention(s, at) else s)
     return session
 
 
@@ -348,7 +357,7 @@ def join(store: Store, code: str, *, account: Account | None = None, guest_name:
             name = " ".join((guest_name or "").split())
             if not 1 <= len(name) <= NAME_MAX:
                 raise TeamError(f"Kies een naam van 1 tot {NAME_MAX} tekens. Je echte naam is niet nodig.")
-            client_hash = _hash(client) if client else None
+            client_hash = store.pseudonym(client) if client else None
             if client_hash and sum(p.guest and p.client == client_hash for p in s.participants) >= GUESTS_PER_CLIENT:
                 raise TeamError("Vanaf dit apparaat of netwerk doen al heel veel gasten mee. "
                                 "Vraag de gespreksleider om hulp.")
@@ -397,8 +406,13 @@ def vote(store: Store, session_id: str, participant_id: str, step: int, choice_i
         raise TeamError(f"Een reden is hoogstens {REASON_MAX} tekens.")
 
     def change(s: TeamSession) -> TeamSession:
-        if s.participant(participant_id) is None:
+        who = s.participant(participant_id)
+        if who is None:
             raise TeamError("Je doet niet mee aan deze sessie. Meld je opnieuw aan met de code.")
+        if who.user_id:
+            account = store.get_account(who.user_id)
+            if account is None or not account.active:
+                raise TeamError("Dit account kan niet meer stemmen. Vraag de beheerder om hulp.")
         if s.status != "open" or s.phase != "voting" or step != s.step:
             raise TeamError("De stemming voor deze keuze is al gesloten.")
         s.last_activity = now()
@@ -413,14 +427,16 @@ def vote(store: Store, session_id: str, participant_id: str, step: int, choice_i
     return _update(store, session_id, change)
 
 
-def _require_facilitator(session: TeamSession, actor: Account) -> None:
+def _require_facilitator(store: Store, session: TeamSession, actor: Account) -> None:
+    """The session's own facilitator, as the store knows the account now (still active, still in the role)."""
     if actor.id != session.facilitator_id:
         raise TeamError("Alleen de gespreksleider van deze sessie kan dit doen.")
+    require_role(store.get_account(actor.id), *FACILITATOR_ROLES)
 
 
 def reveal(store: Store, session_id: str, actor: Account) -> TeamSession:
     def change(s: TeamSession) -> TeamSession:
-        _require_facilitator(s, actor)
+        _require_facilitator(store, s, actor)
         if s.phase == "voting" and s.status == "open":
             s.phase = "revealed"
             s.last_activity = now()
@@ -434,7 +450,7 @@ def decide(store: Store, session_id: str, actor: Account, scenario: Scenario,
     """Set the group's choice (the majority unless the facilitator picks another) and move on."""
 
     def change(s: TeamSession) -> TeamSession:
-        _require_facilitator(s, actor)
+        _require_facilitator(store, s, actor)
         if s.status != "open":
             raise TeamError("Deze sessie is al afgelopen.")
         if s.phase != "revealed" and not s.projector_only:
@@ -463,7 +479,7 @@ def close(store: Store, session_id: str, actor: Account, at: datetime | None = N
     """The facilitator ends a session before its ending: nobody can join or vote any more."""
 
     def change(s: TeamSession) -> TeamSession:
-        _require_facilitator(s, actor)
+        _require_facilitator(store, s, actor)
         return _finish(s, "closed", at) if s.status == "open" else s
 
     return _update(store, session_id, change)
@@ -486,8 +502,7 @@ def sweep(store: Store, at: datetime | None = None) -> dict[str, int]:
         if is_idle(session, at):
             _update(store, session.id, lambda s: _finish(s, "idle", at) if is_idle(s, at) else s)
             closed += 1
-        elif (session.status == "finished" and not session.purged and session.finished_at
-              and datetime.fromisoformat(session.finished_at) + RETENTION <= at):
+        elif past_retention(session, at):
             _update(store, session.id, _purge)
             purged += 1
     return {"closed": closed, "purged": purged}

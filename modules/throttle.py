@@ -1,4 +1,4 @@
-"""Failure counters that slow down guessing: passwords, reset codes, join codes.
+"""Counters that slow down guessing and flooding: passwords, reset codes, join codes, sign-ups.
 
 A counter is kept per key (``signin:<username as typed>``, ``client:<client>``,
 ``join:<client>``); the store keeps only a hash of the key, drops a counter once it has
@@ -25,6 +25,7 @@ class Policy:
     max_wait: timedelta
     memory: timedelta  # a counter is forgotten this long after its last failure (or its lock)
     who: str = ""  # how the message names what is locked ("" for a username)
+    what: str = "mislukte pogingen"  # what there were too many of
 
 
 SIGN_IN = Policy(free=5, base=timedelta(seconds=30), max_wait=timedelta(minutes=15), memory=timedelta(hours=24))
@@ -34,6 +35,9 @@ CLIENT = Policy(free=30, base=timedelta(minutes=1), max_wait=timedelta(minutes=1
                 who="vanaf dit apparaat of netwerk")
 JOIN = Policy(free=10, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
               who="vanaf dit apparaat of netwerk")
+# New accounts per client, successful or not: a staff room signs up together, a script does not.
+SIGN_UP = Policy(free=50, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
+                 who="vanaf dit apparaat of netwerk", what="nieuwe accounts")
 
 
 def wait_text(wait: timedelta) -> str:
@@ -48,9 +52,9 @@ def wait_text(wait: timedelta) -> str:
 class Locked(Exception):
     """Too many failures: wait. The message is Dutch and names the real wait."""
 
-    def __init__(self, wait: timedelta, who: str = ""):
-        where = f" {who}" if who else ""
-        super().__init__(f"Te veel mislukte pogingen{where}. Probeer het over {wait_text(wait)} opnieuw.")
+    def __init__(self, wait: timedelta, policy: Policy):
+        where = f" {policy.who}" if policy.who else ""
+        super().__init__(f"Te veel {policy.what}{where}. Probeer het over {wait_text(wait)} opnieuw.")
         self.wait = wait
 
 
@@ -63,7 +67,7 @@ def check(store: Store, key: str, policy: Policy, at: datetime | None = None) ->
     at = _now(at)
     locked_until = store.get_throttle(key, at.isoformat()).get("locked_until")
     if locked_until and datetime.fromisoformat(locked_until) > at:
-        raise Locked(datetime.fromisoformat(locked_until) - at, policy.who)
+        raise Locked(datetime.fromisoformat(locked_until) - at, policy)
 
 
 def fail(store: Store, key: str, policy: Policy, at: datetime | None = None) -> dict:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -91,6 +90,17 @@ def current_user() -> Account | None:
     return account
 
 
+def still_signed_in(user: Account | None) -> bool:
+    """For fragments and callbacks, which do not run the page from the top: is ``user`` still signed in here?
+
+    True for a guest (``None``); False once the user signed out (anywhere) or was switched off.
+    """
+    if user is None:
+        return True
+    current = current_user()
+    return current is not None and current.id == user.id
+
+
 def sign_in_as(account: Account) -> None:
     """Bind this browser session to the account, and ask the browser to keep the sign-in (a cookie)."""
     login = logins.start(store(), account)
@@ -154,11 +164,16 @@ def device_token() -> str:
     return token
 
 
-def client_key() -> str:
-    """Who is asking, for throttling: the client's address, else this browser's device token.
+_UNKNOWN_CLIENT_WARNED: list[bool] = []
 
-    Behind a proxy the address is the proxy's: set SAMENSPEL_TRUSTED_PROXY=1 when the proxy
-    sets X-Forwarded-For (the last address in it is the one the proxy saw).
+
+def client_key() -> str:
+    """Who is asking, for throttling: the client's address.
+
+    Behind a proxy the address is the proxy's (a local one counts as unknown): set
+    SAMENSPEL_TRUSTED_PROXY=1 when the proxy sets X-Forwarded-For (the last address in it is
+    the one the proxy saw). Without an address all clients share one key: stricter, never
+    looser, because nothing the client holds (a cookie) may reset its counter.
     """
     address = None
     try:
@@ -170,7 +185,12 @@ def client_key() -> str:
         address = None
     if isinstance(address, str) and address:  # AppTest has no client: a stand-in object, not an address
         return "ip:" + address
-    return "device:" + hashlib.sha256(device_token().encode()).hexdigest()[:32]
+    if not _UNKNOWN_CLIENT_WARNED:
+        _UNKNOWN_CLIENT_WARNED.append(True)
+        startup.log.warning("client address unknown (a local connection or a proxy): throttling per client uses "
+                            "one shared counter; behind a proxy that sets X-Forwarded-For, set "
+                            "SAMENSPEL_TRUSTED_PROXY=1")
+    return "ip:unknown"
 
 
 def new_comment_count(user: Account) -> int:

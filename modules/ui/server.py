@@ -7,22 +7,25 @@
   that reaches Streamlit (a page, a widget callback, a fragment); the detail with its
   traceback goes to the server log only (``client.showErrorDetails = "none"`` in
   ``.streamlit/config.toml`` keeps Streamlit's own error box empty as well).
-- ``lifespan`` runs the start-up steps (``modules.startup``) before the first visitor.
+- ``lifespan`` runs the start-up steps (``modules.startup``) before the first visitor, and
+  every ten minutes closes idle team sessions and applies their retention.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import sys
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
+from urllib.parse import urlsplit
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from modules import logins, startup
-from modules.store import StoreError, open_store
+from modules import logins, startup, team
+from modules.store import open_store
 
 COOKIE_ROUTE = "_samenspel/cookie"  # relative: pages load it as an image next to their own address
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -43,11 +46,26 @@ def _is_https(request: Request) -> bool:
     return request.url.scheme == "https" or request.headers.get("x-forwarded-proto", "").lower() == "https"
 
 
+def from_own_page(request: Request) -> bool:
+    """Whether the request is an image that one of the app's own pages loads (never a link or another site).
+
+    Browsers say so in Fetch Metadata (``Sec-Fetch-Site``, ``Sec-Fetch-Dest``); a browser too old
+    for those must send a Referer of this host. Without either, the ticket is refused.
+    """
+    site, dest = request.headers.get("sec-fetch-site"), request.headers.get("sec-fetch-dest")
+    if site is not None or dest is not None:
+        return site == "same-origin" and dest == "image"
+    referer = request.headers.get("referer", "")
+    return bool(referer) and urlsplit(referer).netloc == request.headers.get("host", "")
+
+
 def _cookie_response(request: Request) -> Response:
     response = Response(PIXEL, media_type="image/gif", headers={"Cache-Control": "no-store"})
+    if not from_own_page(request):
+        return response
     try:
         found = logins.redeem(open_store(), request.query_params.get("t"))
-    except StoreError as exc:
+    except Exception as exc:  # noqa: BLE001 - a broken request gets the image, the detail goes to the log
         startup.log_failure("setting a cookie", exc)
         return response
     if found is None:
@@ -78,8 +96,24 @@ def on_script_error(exc: Exception) -> bool:
     return True
 
 
+SWEEP_EVERY = 600  # seconds between closing idle team sessions and applying the retention
+
+
+async def _sweep_forever() -> None:
+    while True:
+        await asyncio.sleep(SWEEP_EVERY)
+        try:
+            await run_in_threadpool(lambda: team.sweep(open_store()))
+        except Exception as exc:  # noqa: BLE001 - logged with a reference; the next round tries again
+            startup.log_failure("closing idle team sessions", exc)
+
+
 @asynccontextmanager
 async def lifespan(_app):
     configure_logging()
     await run_in_threadpool(startup.prepare)
+    sweeper = asyncio.create_task(_sweep_forever())
     yield
+    sweeper.cancel()
+    with suppress(asyncio.CancelledError):
+        await sweeper

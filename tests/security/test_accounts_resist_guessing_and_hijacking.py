@@ -162,10 +162,15 @@ def test_a_forged_or_foreign_cookie_signs_nobody_in(app_env, tmp_path):
     assert expired is None
 
 
-def _request(path: str) -> Request:
+AN_IMAGE_OF_OUR_PAGE = {"sec-fetch-site": "same-origin", "sec-fetch-dest": "image"}
+
+
+def _request(path: str, headers: dict[str, str] | None = None) -> Request:
     query = path.split("?", 1)[1].encode() if "?" in path else b""
+    sent = {"host": "localhost", **(AN_IMAGE_OF_OUR_PAGE if headers is None else headers)}
     return Request({"type": "http", "method": "GET", "scheme": "http", "path": path.split("?")[0],
-                    "query_string": query, "headers": [(b"host", b"localhost")], "server": ("localhost", 80)})
+                    "query_string": query, "headers": [(k.encode(), v.encode()) for k, v in sent.items()],
+                    "server": ("localhost", 80)})
 
 
 def test_the_cookie_route_sets_an_httponly_samesite_cookie_once(app_env):
@@ -184,3 +189,104 @@ def test_the_cookie_route_sets_an_httponly_samesite_cookie_once(app_env):
     assert "set-cookie" not in server._cookie_response(_request("/_samenspel/cookie?t=verzonnen")).headers
     stored = (app_env / "logins.json").read_text()
     assert login.id in stored and login.cookie not in stored, "a redeemed ticket is gone; the store keeps a hash"
+
+
+@pytest.mark.parametrize("headers", [
+    {"sec-fetch-site": "none", "sec-fetch-dest": "document"},  # the ticket's URL opened as a link (login CSRF)
+    {"sec-fetch-site": "cross-site", "sec-fetch-dest": "image"},  # an image on another site
+    {"sec-fetch-site": "same-origin", "sec-fetch-dest": "document"},
+    {"referer": "https://evil.example/page"},  # an old browser, sent from another site
+    {},  # nothing says where it comes from
+], ids=["link", "other-site-image", "navigation", "foreign-referer", "no-metadata"])
+def test_a_ticket_handed_to_another_browser_sets_no_cookie(app_env, headers):
+    """The reviewer's attack: block your own image, send the ticket's URL to a victim, who would then be
+    signed in as you (login CSRF) or take part as your guest. Only the app's own image request counts."""
+    store = TinyDBStore(app_env)
+    attacker = accounts.sign_up(store, "aanvaller", PASSWORD)
+    login = logins.start(store, attacker)
+    ticket = logins.ticket(store, logins.LOGIN_COOKIE, login.cookie, 3600, attacker.id)
+    refused = server._cookie_response(_request(f"/_samenspel/cookie?t={ticket}", headers))
+    assert "set-cookie" not in refused.headers
+    same_origin = {"referer": "http://localhost/logboek"}  # an old browser on our own page still works
+    assert "set-cookie" in server._cookie_response(_request(f"/_samenspel/cookie?t={ticket}", same_origin)).headers
+
+
+@pytest.mark.parametrize("ticket", ["%C3%A9", "é" * 10, "x" * 5000, "../../etc", ""])
+def test_an_odd_ticket_gets_the_image_and_no_error(app_env, ticket):
+    response = server._cookie_response(_request(f"/_samenspel/cookie?t={ticket}"))
+    assert response.status_code == 200 and response.media_type == "image/gif"
+    assert "set-cookie" not in response.headers
+
+
+def test_the_data_folder_never_holds_a_usable_cookie(app_env):
+    store = TinyDBStore(app_env)
+    teacher = accounts.sign_up(store, "leraar", PASSWORD)
+    login = logins.start(store, teacher)
+    logins.ticket(store, logins.LOGIN_COOKIE, login.cookie, 3600, teacher.id)  # never redeemed (image blocked)
+    assert login.cookie not in "".join(p.read_text(errors="replace") for p in app_env.rglob("*.json"))
+
+
+def test_sign_ups_from_one_client_are_limited(store):
+    for i in range(throttle.SIGN_UP.free):
+        accounts.sign_up(store, f"leraar-{i}", PASSWORD, client="ip:7.7.7.7", at=T0)
+    with pytest.raises(ThrottledError, match="Te veel nieuwe accounts vanaf dit apparaat of netwerk"):
+        accounts.sign_up(store, "nog-een-leraar", PASSWORD, client="ip:7.7.7.7", at=T0)
+    assert accounts.sign_up(store, "elders", PASSWORD, client="ip:8.8.8.8", at=T0).username == "elders"
+
+
+def test_an_admin_cannot_take_over_or_lock_out_another_admin_in_the_app(store, tmp_path):
+    admin = accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
+    other = accounts.ensure_account(store, "tweede-beheerder", PASSWORD, "admin")
+    for act in (lambda: accounts.admin_reset_code(store, admin, other.id),
+                lambda: accounts.admin_set_active(store, admin, other.id, False),
+                lambda: accounts.admin_set_role(store, admin, other.id, "teacher")):
+        with pytest.raises(AuthError, match="opdracht op de server"):
+            act()
+    assert store.get_account(other.id) == other
+    # on the server, the command can
+    code = accounts.command_reset_code(store, "tweede-beheerder")
+    assert accounts.reset_password(store, "tweede-beheerder", code, "een-nieuwe-lange-zin").id == other.id
+    assert accounts.command_set_active(store, "tweede-beheerder", False).active is False
+
+
+def test_an_admin_sees_no_controls_for_another_admin(app_env):
+    store = TinyDBStore(app_env)
+    accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
+    other = accounts.ensure_account(store, "tweede-beheerder", PASSWORD, "admin")
+    at = sign_in(open_app(), "beheerder")
+    at.selectbox(key="chosen").set_value(other.id).run()
+    keys = {b.key for b in at.button}
+    assert not keys & {f"reset-{other.id}", f"active-{other.id}", f"set-role-{other.id}"}
+    assert accounts.ADMINS_BY_COMMAND in texts(at)
+
+
+def test_a_flood_of_made_up_names_cannot_reset_a_username_s_counter(store, monkeypatch):
+    """The reviewer's attack: after a lock has run out, fill the table with junk so that the
+    username's counter is evicted, and the next guesses start from zero again."""
+    from modules import store as store_module
+
+    monkeypatch.setattr(store_module, "THROTTLE_MAX", 30)
+    accounts.sign_up(store, "doelwit", PASSWORD)
+    for _ in range(throttle.SIGN_IN.free):
+        with pytest.raises(AuthError):
+            accounts.sign_in(store, "doelwit", "geraden", at=T0)
+    later = T0 + timedelta(minutes=1)  # the 30-second lock has run out
+    for i in range(100):  # an attacker fills the table with newer counters
+        with pytest.raises(AuthError):
+            accounts.sign_in(store, f"rommel-{i}", "geraden", at=later)
+    with pytest.raises(AuthError):
+        accounts.sign_in(store, "doelwit", "geraden", at=later)  # the 6th failure: locked for a minute
+    with pytest.raises(ThrottledError, match="59 seconden"):
+        accounts.sign_in(store, "doelwit", PASSWORD, at=later + timedelta(seconds=1))
+
+
+def test_counters_are_keyed_hashes_that_cannot_be_reversed_by_trying(store):
+    import hashlib
+
+    with pytest.raises(AuthError):
+        accounts.sign_in(store, "bekende-naam", "geraden", client="ip:10.0.0.1", at=T0)
+    stored = (store.root / "throttle.json").read_text()
+    for plain in ("signin:bekende-naam", "client:ip:10.0.0.1"):
+        assert hashlib.sha256(plain.encode()).hexdigest() not in stored  # a plain hash could be guessed back
+        assert store.pseudonym(plain) in stored
+    assert "bekende-naam" not in stored and "10.0.0.1" not in stored

@@ -184,3 +184,23 @@ def test_a_running_writer_keeps_its_temporary_file(tmp_path):
     old = os.path.getmtime(young) - store_module.ORPHAN_AGE - 1
     os.utime(young, (old, old))
     assert remove_orphan_temp_files(tmp_path) == 1 and not young.exists()
+
+
+def test_a_former_coach_s_comments_go_when_they_leave(store):
+    """The reviewer's case: the teacher disconnects, an admin makes the coach a teacher, the former
+    coach deletes the account: the comments they wrote as a coach go too."""
+    teacher, coach, colleague, led = _use_everything(store)
+    sharing.disconnect(store, teacher, coach.id)
+    admin = accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
+    former = accounts.admin_set_role(store, admin, coach.id, "teacher")
+    export.delete_my_data(store, former)
+    assert "Wat ging goed?" not in "".join(p.read_text() for p in store.root.rglob("*.json"))
+
+
+def test_a_restart_with_the_same_process_id_still_removes_old_temporary_files(tmp_path):
+    """In a container a restarted app often gets the same process id as the one that was killed."""
+    leftover = tmp_path / f".accounts.json.{os.getpid()}.7.tmp"
+    leftover.write_text("van voor de herstart")
+    before_start = store_module._PROCESS_START - 30
+    os.utime(leftover, (before_start, before_start))
+    assert remove_orphan_temp_files(tmp_path) == 1 and not leftover.exists()

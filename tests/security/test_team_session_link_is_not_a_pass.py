@@ -235,3 +235,60 @@ def test_idle_sessions_close_themselves_and_guest_data_goes_after_the_retention(
     assert kept.decisions[0].tally and kept.choices, "the path and the tallies stay"
     assert "Een reden" not in json.dumps(store.get_team_session(session.id))
     assert math.isclose(team.RETENTION.days, 30)
+
+
+def test_signing_out_elsewhere_stops_the_live_session_screens(app_env, scenario):
+    store = TinyDBStore(app_env)
+    lead = accounts.ensure_account(store, "gespreksleider", PASSWORD, "facilitator")
+    accounts.ensure_account(store, "leraar", PASSWORD, "teacher")
+    session = team.create(store, lead, scenario)
+    phone = _join_in_app(as_user("leraar"), session.code)
+    laptop = as_user("leraar")
+    click(laptop, "sign-out")  # ends the sign-in on every device
+
+    phone.radio(key="vote-choice-0").set_value(_first_choice(session, scenario))
+    phone.button(key="vote-submit-0").click().run()  # the vote form was still on the phone's screen
+    assert team.load(store, session.id).current_votes() == [], "a signed-out browser cannot vote"
+    assert not phone.get("radio")
+
+    projector = as_user("gespreksleider")
+    click(projector, f"open-{session.id}")
+    assert [b for b in projector.button if b.key == "lead-reveal"]
+    click(as_user("gespreksleider"), "sign-out")  # the facilitator signs out on another device
+    projector.run()  # the projector's next refresh
+    assert not [b for b in projector.button if b.key == "lead-reveal"]
+    assert projector.title[0].value == "Welkom bij Samenspel"
+
+
+def test_a_switched_off_account_cannot_vote_or_lead(store, facilitator, scenario):
+    teacher = accounts.ensure_account(store, "leraar", PASSWORD, "teacher")
+    admin = accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
+    session = team.create(store, facilitator, scenario)
+    _, member = team.join(store, session.code, account=teacher)
+    accounts.admin_set_active(store, admin, teacher.id, False)
+    with pytest.raises(team.TeamError, match="kan niet meer stemmen"):
+        team.vote(store, session.id, member.id, 0, _first_choice(session, scenario), scenario=scenario)
+    accounts.admin_set_active(store, admin, facilitator.id, False)
+    with pytest.raises(accounts.PermissionDenied):
+        team.reveal(store, session.id, facilitator)
+
+
+def test_a_new_browser_does_not_reset_the_join_throttle(app_env, scenario):
+    """The reviewer's bypass: behind a local proxy every reload was a new client. Without a known
+    address all clients now share one counter, so dropping cookies gains nothing."""
+    store = TinyDBStore(app_env)
+    lead = accounts.ensure_account(store, "gespreksleider", PASSWORD, "facilitator")
+    session = team.create(store, lead, scenario, allow_guests=True)
+    for i in range(throttle.JOIN.free):
+        _join_in_app(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), f"QQQQQQQ{CODE_ALPHABET[i]}")
+    fresh = _join_in_app(AppTest.from_file(APP, default_timeout=TIMEOUT).run(), session.code)
+    assert any("Te veel mislukte pogingen" in e.value for e in fresh.error)
+
+
+def test_the_retention_applies_when_a_session_is_opened(store, facilitator, scenario):
+    session = team.create(store, facilitator, scenario, allow_guests=True, at=T0)
+    team.join(store, session.code, guest_name="Gast Naam", device="d", at=T0)
+    team.close(store, session.id, facilitator, at=T0)
+    assert team.load(store, session.id, at=T0 + team.RETENTION - timedelta(days=1)).participants
+    later = team.load(store, session.id, at=T0 + team.RETENTION + timedelta(days=10))
+    assert later.purged and later.participants == [] and later.participant_count == 1

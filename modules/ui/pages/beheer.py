@@ -163,8 +163,10 @@ if shown:
             st.caption("Een leraar vult deze code in bij 'Mijn coach'. Daarna ziet de coach de gespeelde gesprekken "
                        "van die leraar en de reflecties die de leraar deelt.")
         if yourself:
-            st.info("Dit is je eigen account. Je eigen rol en status kan alleen een andere beheerder wijzigen. "
-                    "Je wachtwoord wijzig je bij 'Mijn gegevens'.")
+            st.info("Dit is je eigen account. Je wachtwoord wijzig je bij 'Mijn gegevens'. Je rol en status "
+                    "worden op de server gewijzigd (zie de README).")
+        elif chosen.role == "admin":
+            st.info(accounts.ADMINS_BY_COMMAND)
         else:
             st.markdown("**Wachtwoord opnieuw instellen**")
             if chosen.active:

@@ -111,6 +111,9 @@ def cast_vote(session_id: str, participant_id: str, step: int, scenario_id: str)
     """Callback of the vote form: runs even when the screen has moved on, so a late vote gets a clear answer."""
     choice_id = st.session_state.get(f"vote-choice-{step}")
     reason = st.session_state.get(f"vote-reason-{step}") or ""
+    if not common.still_signed_in(user):
+        st.session_state[MESSAGE] = ("error", "Je bent uitgelogd. Log opnieuw in om mee te doen.", step)
+        return
     if choice_id is None:
         st.session_state[MESSAGE] = ("error", "Kies eerst wat jij zou doen.", step)
         return
@@ -164,6 +167,8 @@ def show_own_vote(view, mine: team.Vote) -> None:
 @st.fragment(run_every="2s")
 def live(session_id: str, participant_id: str) -> None:
     """The current scene and your vote; re-read from the store every two seconds."""
+    if not common.still_signed_in(user):
+        st.rerun()  # signed out (perhaps in another browser): the whole page runs again, without the account
     try:
         session = team.load(store, session_id)
     except (team.TeamError, StoreError):

@@ -99,6 +99,8 @@ def load_led_session() -> team.TeamSession | None:
 @st.fragment(run_every="2s")
 def live_count(session_id: str, step: int, phase: str, situation_open: bool) -> None:
     """How many have voted and the reveal button: re-read from the store every two seconds, never the distribution."""
+    if not common.still_signed_in(user):
+        st.rerun()  # signed out (perhaps in another browser): the whole page runs again and refuses
     try:
         current = team.load(store, session_id)
     except (team.TeamError, StoreError):
@@ -128,6 +130,8 @@ def revealed_count(session: team.TeamSession) -> None:
 
 def act(action) -> None:
     """Run a team action and redraw, or show why it was refused."""
+    if not common.still_signed_in(user):
+        st.rerun()
     try:
         action()
     except team.TeamError as exc:

@@ -89,7 +89,7 @@ with tab_up:
         if new_pass != again:
             st.error("De twee wachtwoorden zijn niet gelijk.")
         else:
-            sign_in_with(accounts.sign_up, new_user, new_pass)
+            sign_in_with(accounts.sign_up, new_user, new_pass, client=common.client_key())
 
 with tab_code:
     st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
