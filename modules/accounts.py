@@ -185,7 +185,7 @@ def _create_with_password(store: Store, username: str, password: str, role: str)
 
 def sign_up(store: Store, username: str, password: str, client: str | None = None,
             at: datetime | None = None) -> Account:
-    """Public sign-up: always a teacher account. Every attempt counts for the client (50 an hour are free)."""
+    """Public sign-up: always a teacher account. Every attempt counts for the client (100 an hour are free)."""
     _bounded(username, password)
     if client:
         at = _now(at)

@@ -36,7 +36,7 @@ CLIENT = Policy(free=30, base=timedelta(minutes=1), max_wait=timedelta(minutes=1
 JOIN = Policy(free=10, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
               who="vanaf dit apparaat of netwerk")
 # New accounts per client, successful or not: a staff room signs up together, a script does not.
-SIGN_UP = Policy(free=50, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
+SIGN_UP = Policy(free=100, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
                  who="vanaf dit apparaat of netwerk", what="nieuwe accounts")
 
 
