@@ -144,7 +144,8 @@ def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(wor
     copied.query_params["sessie"] = guest.query_params["sessie"]
     goto(ok(copied.run()), JOIN)
     assert copied.text_input(key="join-code") and not copied.get("radio"), "a copied link is not the guest"
-    assert "Doe mee met de code" in texts(copied)
+    assert "Op dit apparaat doe je nog niet mee" in texts(copied)
+    assert copied.text_input(key="join-code").value == code  # a forwarded link: joining as yourself is one click
 
     refreshed = AppTest.from_file(APP, default_timeout=TIMEOUT)  # the guest's own browser, after F5
     refreshed.query_params["sessie"] = guest.query_params["sessie"]

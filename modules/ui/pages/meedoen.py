@@ -60,8 +60,9 @@ def find_participation() -> tuple[team.TeamSession, team.Participant] | None:
         participant = team.find_participant(session, user, common.device_token() if user is None else None)
     if participant is None or not _is_me(participant):
         forget()
-        if session.status == "open":
-            st.info("Doe mee met de code die de gespreksleider laat zien.")
+        if session.status == "open":  # a link from someone else: join as yourself, with the session's code
+            st.session_state.setdefault("join-code", team.display_code(session.code))
+            st.info("Op dit apparaat doe je nog niet mee aan deze sessie. Doe mee met de code hieronder.")
         return None
     remember(session.id, participant.id)
     return session, participant
