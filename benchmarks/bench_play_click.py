@@ -53,11 +53,11 @@ os.chdir(REPO)
 import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from modules import engine, reflection  # noqa: E402
-from modules.library import SCENARIO_DIR, load_library  # noqa: E402
+from modules.play import engine, reflection  # noqa: E402
+from modules.library.scenarios import SCENARIO_DIR, load_library  # noqa: E402
 from modules.records import Attempt  # noqa: E402
-from modules.scenario import Scenario  # noqa: E402
-from modules.store import TinyDBStore, normalise_nickname  # noqa: E402
+from modules.content.scenario import Scenario  # noqa: E402
+from modules.storage import TinyDBStore, normalise_nickname  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
 PLAY_PAGE = "ui/pages/spelen.py"

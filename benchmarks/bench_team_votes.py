@@ -54,9 +54,11 @@ sys.path.insert(0, str(REPO))
 os.chdir(REPO)
 os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
-from modules import accounts, engine, team  # noqa: E402
-from modules.library import load_library  # noqa: E402
-from modules.store import TinyDBStore  # noqa: E402
+from modules.people import accounts  # noqa: E402
+from modules.play import engine  # noqa: E402
+from modules.team import sessions as team  # noqa: E402
+from modules.library.scenarios import load_library  # noqa: E402
+from modules.storage import TinyDBStore  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
 PARTICIPANTS = 60

@@ -27,21 +27,21 @@ def isolated_data(tmp_path, monkeypatch):
 
 @pytest.fixture
 def store(tmp_path):
-    from modules.store import TinyDBStore
+    from modules.storage import TinyDBStore
 
     return TinyDBStore(tmp_path / "progress")
 
 
 @pytest.fixture(scope="session")
 def catalogue():
-    from modules.principles import load_catalogue
+    from modules.content.principles import load_catalogue
 
     return load_catalogue()
 
 
 @pytest.fixture(scope="session")
 def library():
-    from modules.library import load_library
+    from modules.library.scenarios import load_library
 
     return load_library()
 

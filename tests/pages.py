@@ -39,8 +39,8 @@ def sign_in(at: AppTest, username: str, password: str = PASSWORD) -> AppTest:
 
 def signed_in(at: AppTest, account) -> AppTest:
     """Put a signed-in browser session into ``at`` (a valid login for ``account``), as the welcome page does."""
-    from modules import logins
-    from modules.store import open_store
+    from modules.people import logins
+    from modules.storage import open_store
 
     login = logins.start(open_store(), account)
     at.session_state["user_id"] = account.id
@@ -109,8 +109,8 @@ _TICKET = re.compile(r"_samenspel/cookie\?t=([A-Za-z0-9_\-]+)")
 
 
 def collect_cookies(at: AppTest, jar: dict[str, str]) -> dict[str, str]:
-    from modules import logins
-    from modules.store import open_store
+    from modules.people import logins
+    from modules.storage import open_store
 
     for element in at.markdown:
         for ticket in _TICKET.findall(str(element.value)):

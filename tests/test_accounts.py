@@ -10,11 +10,12 @@ from datetime import datetime, timedelta, timezone
 import argon2
 import pytest
 
-from modules import accounts
-from modules.accounts import AuthError, PermissionDenied, ThrottledError
-from modules.engine import PlayState
+from modules import cli
+from modules.people import accounts
+from modules.people.accounts import AuthError, PermissionDenied, ThrottledError
+from modules.play.engine import PlayState
 from modules.records import Attempt, Reflection
-from modules.store import TinyDBStore
+from modules.storage import TinyDBStore
 from tests.conftest import ROOT
 
 PASSWORD = "een-lang-wachtwoord"
@@ -428,7 +429,7 @@ def test_a_school_sign_in_without_issuer_or_subject_is_refused(store):
 
 def _cli(tmp_path, *args, password=PASSWORD):
     env = {**os.environ, "SAMENSPEL_DATA_DIR": str(tmp_path / "data"), "SAMENSPEL_ADMIN_PASSWORD": password}
-    return subprocess.run([sys.executable, "-m", "modules.accounts", *args], cwd=ROOT, env=env,
+    return subprocess.run([sys.executable, "-m", "modules", *args], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
 
 
@@ -458,9 +459,9 @@ def test_cli_asks_for_the_password_twice(store, monkeypatch, capsys):
     monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(store.root))
     answers = iter([PASSWORD, "iets-anders-dan-dat"])
     monkeypatch.setattr("getpass.getpass", lambda prompt="": next(answers))
-    assert accounts.main(["create-admin", "schoolbeheer"]) == 1
+    assert cli.main(["create-admin", "schoolbeheer"]) == 1
     assert "differ" in capsys.readouterr().err and store.list_accounts() == []
 
     answers = iter([PASSWORD, PASSWORD])
-    assert accounts.main(["create-admin", "schoolbeheer"]) == 0
+    assert cli.main(["create-admin", "schoolbeheer"]) == 0
     assert accounts.sign_in(store, "schoolbeheer", PASSWORD).role == "admin"

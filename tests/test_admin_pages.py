@@ -8,8 +8,8 @@ import tomllib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules import accounts
-from modules.store import TinyDBStore
+from modules.people import accounts
+from modules.storage import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.conftest import ROOT
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, open_app, sign_in, signed_in, texts

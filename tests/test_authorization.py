@@ -21,11 +21,13 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1 import local_script_runner
 from streamlit.util import calc_hash
 
-from modules import accounts, coaching, engine, export, reflection, sharing
-from modules.accounts import PermissionDenied
-from modules.library import load_library
+from modules.exchange import mydata, portfolio
+from modules.people import accounts, coaching, sharing
+from modules.play import engine, reflection
+from modules.people.accounts import PermissionDenied
+from modules.library.scenarios import load_library
 from modules.records import Account, Attempt, Comment, Reflection
-from modules.store import TinyDBStore
+from modules.storage import TinyDBStore
 from modules.ui import common, shell
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, open_app, signed_in, texts
 
@@ -65,8 +67,8 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "coaching.load_teacher of the owner": _row(REFUSED, REFUSED, REFUSED, SEES, REFUSED, REFUSED),
     "coaching.load_team": _row(REFUSED, REFUSED, REFUSED, SEES, NOTHING, REFUSED),
     "coaching.load_export": _row(REFUSED, REFUSED, REFUSED, SEES, NOTHING, REFUSED),
-    "export.portfolio_html of the owner's reflections": _row(REFUSED, ALLOWED, REFUSED, REFUSED, REFUSED, REFUSED),
-    "export.my_data holds the owner's log": _row(REFUSED, SEES, NOTHING, NOTHING, NOTHING, NOTHING),
+    "portfolio.as_html of the owner's reflections": _row(REFUSED, ALLOWED, REFUSED, REFUSED, REFUSED, REFUSED),
+    "mydata.export holds the owner's log": _row(REFUSED, SEES, NOTHING, NOTHING, NOTHING, NOTHING),
 }
 # Cells where the code does not (yet) behave as the table says; each is a reported bug.
 # Strict xfail: when a bug is fixed the test fails until its entry here is removed.
@@ -288,13 +290,13 @@ def _load_export(w: World, actor) -> str:
 
 
 def _portfolio(w: World, actor) -> str:
-    page = export.portfolio_html(w.store, actor, [w.shared.id, w.private.id])
+    page = portfolio.as_html(w.store, actor, [w.shared.id, w.private.id])
     assert "Gedeeld met mijn coach." in page and "Alleen voor mezelf." in page
     return ALLOWED
 
 
 def _my_data(w: World, actor) -> str:
-    data = json.dumps(export.my_data(w.store, actor), ensure_ascii=False)
+    data = json.dumps(mydata.export(w.store, actor), ensure_ascii=False)
     leaked = [text for text in ("Alleen voor mezelf.", "Gedeeld met mijn coach.", "Een notitie voor mezelf.")
               if text in data]
     if actor.id != w.owner.id:
@@ -325,8 +327,8 @@ CALLS = {
     "coaching.load_teacher of the owner": _load_teacher,
     "coaching.load_team": _load_team,
     "coaching.load_export": _load_export,
-    "export.portfolio_html of the owner's reflections": _portfolio,
-    "export.my_data holds the owner's log": _my_data,
+    "portfolio.as_html of the owner's reflections": _portfolio,
+    "mydata.export holds the owner's log": _my_data,
 }
 
 

@@ -8,9 +8,10 @@ import io
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from modules import accounts, coaching, engine, reflection, sharing
+from modules.people import accounts, coaching, sharing
+from modules.play import engine, reflection
 from modules.records import Attempt
-from modules.store import TinyDBStore
+from modules.storage import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
 

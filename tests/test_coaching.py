@@ -10,8 +10,9 @@ from datetime import date
 
 import pytest
 
-from modules import accounts, coaching, engine, reflection, sharing
-from modules.accounts import PermissionDenied
+from modules.people import accounts, coaching, sharing
+from modules.play import engine, reflection
+from modules.people.accounts import PermissionDenied
 from modules.records import Attempt, Reflection, Share
 
 PASSWORD = "een-lang-wachtwoord"

@@ -4,10 +4,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules import engine
-from modules.library import check_file, load_library
-from modules.scenario import Scenario
-from modules.yamlio import parse_yaml, to_plain
+from modules.play import engine
+from modules.library.lint import check_file
+from modules.library.scenarios import load_library
+from modules.content.scenario import Scenario
+from modules.content.yamlio import parse_yaml, to_plain
 from tests.conftest import FIXTURES
 
 
@@ -113,8 +114,8 @@ def test_alternatives_show_other_choices_at_key_moments(routed):
 
 
 def test_engine_imports_neither_streamlit_nor_storage():
-    source = (FIXTURES.parent.parent / "modules" / "engine.py").read_text(encoding="utf-8")
-    assert "streamlit" not in source and "tinydb" not in source and "modules.store" not in source
+    source = (FIXTURES.parent.parent / "modules" / "play" / "engine.py").read_text(encoding="utf-8")
+    assert "streamlit" not in source and "tinydb" not in source and "modules.storage" not in source
 
 
 BUNDLED = sorted(load_library().scenarios)

@@ -7,10 +7,12 @@ from html.parser import HTMLParser
 
 import pytest
 
-from modules import accounts, export, reflection, sharing
-from modules.accounts import PermissionDenied
+from modules.exchange import mydata, portfolio
+from modules.people import accounts, sharing
+from modules.play import reflection
+from modules.people.accounts import PermissionDenied
 from modules.records import Attempt
-from modules.store import TinyDBStore
+from modules.storage import TinyDBStore
 
 PASSWORD = "een-lang-wachtwoord"
 SCRIPT = "<script>alert('x')</script>"
@@ -57,8 +59,8 @@ def test_portfolio_holds_only_the_chosen_reflections_and_their_comments(store, p
     sharing.add_comment(store, coach, teacher.id, other.id, "Reactie op de andere reflectie.")
     sharing.add_comment(store, teacher, teacher.id, chosen.id, "Dank je, dat ga ik doen.")
 
-    as_markdown = export.portfolio_markdown(store, teacher, [chosen.id]).replace("\\", "")  # drop escapes
-    for page in (as_markdown, export.portfolio_html(store, teacher, [chosen.id])):
+    as_markdown = portfolio.as_markdown(store, teacher, [chosen.id]).replace("\\", "")  # drop escapes
+    for page in (as_markdown, portfolio.as_html(store, teacher, [chosen.id])):
         assert "de moeder me begreep" in page and "de moeder navertellen" in page
         assert "Wat wilde ik?" in page and "Mijn voornemen voor het volgende gesprek" in page
         assert "Mooi dat je luisterde" in page and "coach-bert" in page and "Dank je, dat ga ik doen" in page
@@ -71,9 +73,9 @@ def test_portfolio_refuses_a_reflection_of_someone_else(store, people):
     other_teacher = accounts.sign_up(store, "meester-cor", PASSWORD)
     theirs = make_reflection(store, other_teacher, "Van een ander.")
     with pytest.raises(PermissionDenied):
-        export.portfolio_markdown(store, teacher, [theirs.id])
+        portfolio.as_markdown(store, teacher, [theirs.id])
     with pytest.raises(PermissionDenied):
-        export.portfolio_html(store, teacher, [theirs.id])
+        portfolio.as_html(store, teacher, [theirs.id])
 
 
 def test_html_portfolio_keeps_payloads_inert_and_has_no_external_references(store):
@@ -85,7 +87,7 @@ def test_html_portfolio_keeps_payloads_inert_and_has_no_external_references(stor
     sharing.share_reflection(store, teacher, item.id, coach.id)
     sharing.add_comment(store, coach, teacher.id, item.id, f"Reactie {IMG} {SCRIPT}")
 
-    page = export.portfolio_html(store, teacher, [item.id])
+    page = portfolio.as_html(store, teacher, [item.id])
     lowered = page.lower()
     assert "<script" not in lowered and "<img" not in lowered and "<a " not in lowered
     assert "onerror" not in {name for _, attrs in tags_of(page) for name in attrs}
@@ -105,7 +107,7 @@ def test_html_portfolio_keeps_payloads_inert_and_has_no_external_references(stor
 def test_markdown_portfolio_escapes_user_text(store, people):
     teacher, _ = people
     item = make_reflection(store, teacher, f"{SCRIPT} **vet** [klik](http://example.org)\n# geen kop")
-    page = export.portfolio_markdown(store, teacher, [item.id])
+    page = portfolio.as_markdown(store, teacher, [item.id])
     assert SCRIPT not in page and "**vet**" not in page and "\n# geen kop" not in page
     assert "\\<script\\>" in page and "\\*\\*vet\\*\\*" in page and "\\# geen kop" in page
 
@@ -120,7 +122,7 @@ def test_markdown_portfolio_escapes_user_text(store, people):
 def test_my_data_holds_everything_of_the_user_and_no_secret(store, people, library):
     teacher, coach = people
     scenario = library.get("de-taalbarriere")
-    from modules import engine
+    from modules.play import engine
 
     store.save_attempt(Attempt(user_id=teacher.id, scenario_id=scenario.id, scenario_title=scenario.title,
                                state=engine.start(scenario)))
@@ -130,7 +132,7 @@ def test_my_data_holds_everything_of_the_user_and_no_secret(store, people, libra
     accounts.admin_reset_code(store, accounts.ensure_account(store, "beheer", PASSWORD, "admin"), teacher.id)
     teacher = store.get_account(teacher.id)
 
-    mine = export.my_data(store, teacher)
+    mine = mydata.export(store, teacher)
     text = json.dumps(mine, ensure_ascii=False)
     assert teacher.password_hash and teacher.reset_code_hash
     assert "password_hash" not in text and "reset_code_hash" not in text and "$argon2" not in text
@@ -140,7 +142,7 @@ def test_my_data_holds_everything_of_the_user_and_no_secret(store, people, libra
     assert mine["connections"][0]["coach_username"] == "coach-bert"
     assert [s["reflection_id"] for s in mine["shares"]] == [item.id]
 
-    theirs = export.my_data(store, coach)
+    theirs = mydata.export(store, coach)
     assert [c["text"] for c in theirs["comments_i_wrote_on_other_reflections"]] == ["Reactie van de coach."]
     assert theirs["reflections"] == [] and "Mijn eigen antwoord" not in json.dumps(theirs, ensure_ascii=False)
 
@@ -159,7 +161,7 @@ def test_delete_my_data_removes_the_teacher_and_keeps_others(store, people):
     path = store.root / "users" / f"{teacher.id}.json"
     assert path.exists()
 
-    export.delete_my_data(store, teacher)
+    mydata.delete(store, teacher)
 
     assert store.get_account(teacher.id) is None and store.find_account(username="juf-anna") is None
     assert not path.exists()
@@ -183,7 +185,7 @@ def test_delete_my_data_removes_a_coachs_comments_in_other_files(store, people):
     sharing.add_comment(store, coach, teacher.id, older.id, "Ook van de coach.")
     sharing.disconnect(store, teacher, coach.id)  # the comments stay in the teacher's file
 
-    export.delete_my_data(store, coach)
+    mydata.delete(store, coach)
 
     assert store.get_account(coach.id) is None and store.connections(coach_id=coach.id) == []
     assert [c.text for c in store.list_comments(teacher.id)] == ["Mijn eigen antwoord op de coach."]

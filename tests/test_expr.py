@@ -1,6 +1,6 @@
 import pytest
 
-from modules.expr import ExpressionError, holds, names, parse
+from modules.content.expr import ExpressionError, holds, names, parse
 
 VARS = {"vertrouwen": 50, "tolk": 0, "begrip": 2}
 

@@ -6,8 +6,9 @@ import sys
 
 import pytest
 
-from modules.library import check_file, load_library
-from modules.scenario import schema_text
+from modules.library.lint import check_file
+from modules.library.scenarios import load_library
+from modules.content.scenario import schema_text
 from tests.conftest import FIXTURES, ROOT
 
 BROKEN = FIXTURES / "broken"
@@ -45,7 +46,7 @@ def test_readme_example_is_a_valid_scenario(catalogue):
 
 def test_bundled_scenarios_lint_clean():
     result = subprocess.run(
-        [sys.executable, "-m", "modules.lint", "scenarios/"], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "modules", "lint", "scenarios/"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert " 0 error(s)" in result.stdout
@@ -53,7 +54,7 @@ def test_bundled_scenarios_lint_clean():
 
 def test_lint_command_fails_on_broken_files_and_names_them():
     result = subprocess.run(
-        [sys.executable, "-m", "modules.lint", str(BROKEN)], cwd=ROOT, capture_output=True, text=True
+        [sys.executable, "-m", "modules", "lint", str(BROKEN)], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 1
     for name in EXPECTED:

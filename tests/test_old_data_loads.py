@@ -14,9 +14,13 @@ import shutil
 
 import pytest
 
-from modules import accounts, engine, export, startup, team
-from modules.library import load_library
-from modules.store import TinyDBStore
+from modules.exchange import mydata
+from modules.people import accounts
+from modules.play import engine
+from modules.deployment import startup
+from modules.team import sessions as team
+from modules.library.scenarios import load_library
+from modules.storage import TinyDBStore
 from tests.conftest import FIXTURES
 
 PASSWORD = "een-lang-wachtwoord"
@@ -75,8 +79,8 @@ def test_team_sessions_load_and_go_on(old_data):
 
 def test_every_user_can_export_and_delete_their_data(old_data):
     for account in old_data.list_accounts():
-        mine = export.my_data(old_data, account)
+        mine = mydata.export(old_data, account)
         assert mine["account"]["username"] == account.username
     teacher = old_data.find_account(username="juf-anna")
-    export.delete_my_data(old_data, teacher)
+    mydata.delete(old_data, teacher)
     assert teacher.id not in "".join(p.read_text() for p in old_data.root.rglob("*.json"))

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from modules.store import TinyDBStore
+from modules.storage import TinyDBStore
 from tests.conftest import FIXTURES
 from tests.pages import choice_keys, click, goto, open_app, play_to_end, sign_in, sign_up, start_scenario, texts
 

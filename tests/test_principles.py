@@ -4,7 +4,7 @@ import os
 
 import pytest
 
-from modules.principles import normalise_for_match
+from modules.content.principles import normalise_for_match
 from tests.conftest import SEEDS
 
 REQUIRED = {
@@ -55,7 +55,7 @@ def test_every_citation_is_found_in_its_seed(catalogue, seed_texts):
 
 
 def test_every_cited_seed_has_a_readable_title(catalogue):
-    from modules.principles import SEED_TITLES
+    from modules.content.principles import SEED_TITLES
 
     cited = {item.source.file for item in [*catalogue.groups, *catalogue.principles]}
     assert cited <= set(SEED_TITLES)

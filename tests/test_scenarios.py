@@ -2,7 +2,7 @@
 
 import pytest
 
-from modules import engine
+from modules.play import engine
 
 FLAGSHIPS = {
     "de-veeleisende-ouder": "De veeleisende ouder",

@@ -6,9 +6,9 @@ import threading
 
 import pytest
 
-from modules import engine, reflection
+from modules.play import engine, reflection
 from modules.records import Attempt
-from modules.store import CorruptDataError, InvalidInputError, TinyDBStore
+from modules.storage import CorruptDataError, InvalidInputError, TinyDBStore
 
 
 def _attempt(user_id, scenario_id="s"):
@@ -27,7 +27,7 @@ def test_nickname_finds_the_same_profile_ignoring_case_and_spaces(store):
 
 
 def test_attempt_is_saved_after_every_choice_and_resumes(store, catalogue):
-    from modules.library import check_file
+    from modules.library.lint import check_file
     from tests.conftest import FIXTURES
 
     scenario, _ = check_file(FIXTURES / "mini" / "het-schoolplein.yaml", catalogue)

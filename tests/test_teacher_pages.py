@@ -7,8 +7,9 @@ import json
 import pytest
 from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
-from modules import accounts, reflection, sharing
-from modules.store import TinyDBStore
+from modules.people import accounts, sharing
+from modules.play import reflection
+from modules.storage import TinyDBStore
 from tests.pages import PASSWORD, as_user, click, goto, open_app, sign_in, sign_up, texts
 
 MY_COACH = "ui/pages/mijn_coach.py"

@@ -11,10 +11,12 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from modules import accounts, engine, team
-from modules.accounts import CODE_ALPHABET, PermissionDenied
-from modules.library import load_library
-from modules.store import TinyDBStore
+from modules.people import accounts
+from modules.play import engine
+from modules.team import sessions as team
+from modules.people.accounts import CODE_ALPHABET, PermissionDenied
+from modules.library.scenarios import load_library
+from modules.storage import TinyDBStore
 
 SCENARIO_ID = "de-taalbarriere"
 PASSWORD = "een-lang-testwachtwoord"

@@ -9,9 +9,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules import accounts, engine, team
-from modules.library import load_library
-from modules.store import TinyDBStore
+from modules.people import accounts
+from modules.play import engine
+from modules.team import sessions as team
+from modules.library.scenarios import load_library
+from modules.storage import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, collect_cookies, goto, open_app, texts, with_cookies
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from modules.records import Account, Attempt
-from modules.store import StoreError
+from modules.storage import StoreError
 from modules.ui import common
 
 

@@ -8,12 +8,18 @@ from pathlib import Path
 
 import streamlit as st
 
-from modules import export, logins, settings, sharing, startup
-from modules.library import SCENARIO_DIR, Library, load_library
-from modules.principles import Catalogue, Principle, load_catalogue
+from modules import settings
+
+from modules.exchange import escaping
+
+from modules import dutch
+from modules.people import logins, sharing
+from modules.deployment import startup
+from modules.library.scenarios import SCENARIO_DIR, Library, load_library
+from modules.content.principles import Catalogue, Principle, load_catalogue
 from modules.records import Account
-from modules.scenario import Scenario, Speaker
-from modules.store import CorruptDataError, StoreError, TinyDBStore, open_store
+from modules.content.scenario import Scenario, Speaker
+from modules.storage import CorruptDataError, StoreError, TinyDBStore, open_store
 
 # Page scripts, relative to the main script (modules/webapp.py).
 PAGES = {
@@ -232,7 +238,7 @@ def escape_markdown(text: str) -> str:
     """Make user text inert inside Markdown: every Markdown/HTML character escaped, line breaks kept,
     and no bare address (https://…, www.…, name@…) turned into a clickable link."""
     unlinked = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), str(text))
-    return export.escape_markdown(unlinked.replace("@", WORD_JOINER + "@"))
+    return escaping.escape_markdown(unlinked.replace("@", WORD_JOINER + "@"))
 
 
 def user_text(text: str) -> None:
@@ -304,12 +310,12 @@ def format_change(name: str, delta: int, scenario: Scenario) -> str:
 
 def short_date(iso: str | None) -> str:
     """'23 nov. 2026, 12:08' in Dutch time; empty for no date."""
-    return export.dutch_datetime(iso)
+    return dutch.dutch_datetime(iso)
 
 
 def short_day(iso: str | None) -> str:
     """'23 november 2026' in Dutch time; empty for no date."""
-    return export.dutch_date(iso)
+    return dutch.dutch_date(iso)
 
 
 # --- optional school sign-in (OIDC through st.login) ----------------------------------------
@@ -351,7 +357,7 @@ def adopt_oidc_user() -> None:
     """After a school sign-in, bind the browser session to the matching Samenspel account."""
     if not oidc_signed_in():
         return
-    from modules import accounts
+    from modules.people import accounts
 
     info = st.user.to_dict()
     try:

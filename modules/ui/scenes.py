@@ -9,8 +9,8 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from modules import engine
-from modules.scenario import Choice, Ending, Line, Scenario, Speaker
+from modules.play import engine
+from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker
 from modules.ui import common
 
 

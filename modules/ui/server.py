@@ -24,8 +24,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from modules import logins, startup, team
-from modules.store import open_store
+from modules.people import logins
+from modules.deployment import startup
+from modules.team import sessions as team
+from modules.storage import open_store
 
 COOKIE_ROUTE = "_samenspel/cookie"  # relative: pages load it as an image next to their own address
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from modules import accounts, startup
+from modules.people import accounts
+from modules.deployment import startup
 from modules.records import Account
 from modules.ui import common
 

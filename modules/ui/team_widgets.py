@@ -14,9 +14,10 @@ import altair as alt
 import segno
 import streamlit as st
 
-from modules import engine, feedback, team
-from modules.principles import Catalogue
-from modules.scenario import Choice, Scenario
+from modules.play import debrief, engine
+from modules.team import sessions as team
+from modules.content.principles import Catalogue
+from modules.content.scenario import Choice, Scenario
 from modules.ui import common, scenes
 
 # Session key read by the Reflectie page: the team session a participant reflects on.
@@ -198,11 +199,11 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
     view = engine.view(scenario, state)
     show_story(scenario, state)
     show_scene(scenario, view)
-    debrief = feedback.build(scenario, state, catalogue)
-    scenes.ending_banner(debrief.ending)
+    report = debrief.build(scenario, state, catalogue)
+    scenes.ending_banner(report.ending)
 
     st.header("Nabespreking met de groep")
-    st.markdown(debrief.ending.debrief)
+    st.markdown(report.ending.debrief)
     if not session.projector_only:
         count = session.participant_count
         st.caption(f"{count} {'deelnemer' if count == 1 else 'deelnemers'} · "
@@ -220,7 +221,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
 
     if full:
         st.subheader("Principeprofiel van de groep")
-        rows = feedback.profile_table(debrief)
+        rows = debrief.profile_table(report)
         if rows:
             st.altair_chart(scenes.profile_chart(rows), width="stretch", height=scenes.chart_height(rows))
             st.caption("Groen: de keuzes van de groep versterkten het principe. Rood: het kwam onder druk.")
@@ -238,7 +239,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
             st.markdown("\n".join(
                 f"- {votes_label(decision.tally.get(c.id, 0))}: {c.text}" for c in offered
             ))
-    if full and debrief.try_next:
+    if full and report.try_next:
         st.subheader("Om verder over te praten")
-        for principle in debrief.try_next:
+        for principle in report.try_next:
             st.markdown(f"- **{principle.name}:** {principle.in_practice or principle.summary}")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import streamlit as st
 
-from modules import reflection as reflection_form
-from modules import sharing
+from modules.play import reflection as reflection_form
+from modules.people import sharing
 from modules.records import Account, Reflection
-from modules.store import StoreError
+from modules.storage import StoreError
 from modules.ui import common
 
 NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."

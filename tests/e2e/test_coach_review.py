@@ -24,8 +24,8 @@ MAX_DECISIONS = 40
 
 @pytest.fixture(scope="module")
 def coach_server(tmp_path_factory, chromium_path):
-    from modules.accounts import ensure_account
-    from modules.store import TinyDBStore
+    from modules.people.accounts import ensure_account
+    from modules.storage import TinyDBStore
 
     data_dir = tmp_path_factory.mktemp("e2e-coach") / "data"
     ensure_account(TinyDBStore(data_dir), COACH, COACH_PASSWORD, "coach")
@@ -50,7 +50,7 @@ def contexts(browser, coach_server):
 
 
 def invite_code(server: AppServer) -> str:
-    from modules.store import TinyDBStore
+    from modules.storage import TinyDBStore
 
     return TinyDBStore(Path(server.data_dir)).find_account(username=COACH).invite_code
 

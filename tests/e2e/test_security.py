@@ -18,9 +18,10 @@ import pytest
 from playwright.sync_api import expect
 from server import PASSWORD, UI_TIMEOUT, sign_in, sign_up, start_app
 
-from modules import accounts, team
-from modules.library import load_library
-from modules.store import DEMO_MARKER, TinyDBStore
+from modules.people import accounts
+from modules.team import sessions as team
+from modules.library.scenarios import load_library
+from modules.storage import DEMO_MARKER, TinyDBStore
 
 pytestmark = pytest.mark.e2e
 

@@ -17,8 +17,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from modules import accounts
-from modules.store import TinyDBStore
+from modules.people import accounts
+from modules.storage import TinyDBStore
 from server import PASSWORD, UI_TIMEOUT, ending, sign_in, sign_up
 
 SCENARIO_TITLE = "De taalbarrière"

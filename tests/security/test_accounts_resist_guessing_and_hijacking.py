@@ -10,9 +10,9 @@ import pytest
 from starlette.requests import Request
 from streamlit.testing.v1 import AppTest
 
-from modules import accounts, logins, throttle
-from modules.accounts import AuthError, ThrottledError
-from modules.store import TinyDBStore
+from modules.people import accounts, logins, throttle
+from modules.people.accounts import AuthError, ThrottledError
+from modules.storage import TinyDBStore
 from modules.ui import server
 from tests.pages import APP, PASSWORD, TIMEOUT, click, collect_cookies, open_app, sign_in, texts, with_cookies
 
@@ -263,7 +263,7 @@ def test_an_admin_sees_no_controls_for_another_admin(app_env):
 def test_a_flood_of_made_up_names_cannot_reset_a_username_s_counter(store, monkeypatch):
     """The reviewer's attack: after a lock has run out, fill the table with junk so that the
     username's counter is evicted, and the next guesses start from zero again."""
-    from modules import store as store_module
+    from modules.storage import tinydb_store as store_module
 
     monkeypatch.setattr(store_module, "THROTTLE_MAX", 30)
     accounts.sign_up(store, "doelwit", PASSWORD)

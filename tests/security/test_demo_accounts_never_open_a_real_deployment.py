@@ -12,11 +12,14 @@ import sys
 
 import pytest
 
-from modules import accounts, demo, export, sharing, startup, team
-from modules.accounts import AuthError, PermissionDenied
-from modules.library import load_library
+from modules.exchange import mydata
+from modules.people import accounts, sharing
+from modules.deployment import demo, startup
+from modules.team import sessions as team
+from modules.people.accounts import AuthError, PermissionDenied
+from modules.library.scenarios import load_library
 from modules.records import Account
-from modules.store import DEMO_MARKER, DataFolderError, TinyDBStore
+from modules.storage import DEMO_MARKER, DataFolderError, TinyDBStore
 from modules.ui import common, shell
 from tests.conftest import ROOT
 from tests.pages import PASSWORD, goto, open_app, sign_in, texts
@@ -103,7 +106,7 @@ def test_switching_the_demo_off_removes_the_demo_and_old_demo_accounts(data, mon
 def test_the_demo_can_be_removed_by_hand(data, monkeypatch):
     monkeypatch.setenv("SAMENSPEL_DEMO", "1")
     open_app()
-    result = subprocess.run([sys.executable, "-m", "modules.demo", "remove"], cwd=ROOT, capture_output=True,
+    result = subprocess.run([sys.executable, "-m", "modules", "demo", "remove"], cwd=ROOT, capture_output=True,
                             text=True, env={**__import__("os").environ})
     assert result.returncode == 0 and "removed" in result.stdout
     assert not (data / "demo").exists()
@@ -146,7 +149,7 @@ def test_every_admin_is_made_with_the_command(store, tmp_path):
     assert [a.username for a in store.list_accounts() if a.role == "admin"] == ["beheerder"]
 
     env = {**__import__("os").environ, "SAMENSPEL_DATA_DIR": str(tmp_path / "cli"), "SAMENSPEL_DEMO": "1"}
-    result = subprocess.run([sys.executable, "-m", "modules.accounts", "create-admin", "eerste-beheerder", "--code"],
+    result = subprocess.run([sys.executable, "-m", "modules", "create-admin", "eerste-beheerder", "--code"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     code = result.stdout.split("shown only now): ")[1].split()[0]
@@ -180,5 +183,5 @@ def test_export_of_a_demo_account_says_nothing_of_real_accounts(data, monkeypatc
     monkeypatch.setenv("SAMENSPEL_DEMO", "1")
     open_app()
     store = TinyDBStore(data / "demo", demo=True)
-    mine = export.my_data(store, store.find_account(username="demo-coach"))
+    mine = mydata.export(store, store.find_account(username="demo-coach"))
     assert "echte-leraar" not in json.dumps(mine)

@@ -15,8 +15,9 @@ import tomllib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules import accounts, startup
-from modules.store import TinyDBStore
+from modules.people import accounts
+from modules.deployment import startup
+from modules.storage import TinyDBStore
 from tests.conftest import ROOT
 from tests.pages import PASSWORD, goto, open_app, sign_in, texts
 

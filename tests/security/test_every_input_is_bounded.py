@@ -12,10 +12,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from modules import accounts, limits, progress, reflection, sharing, store as store_module, team, throttle
-from modules.library import load_library
+from modules import storage as store_module
+from modules.storage import tinydb_store
+from modules.people import accounts, sharing, throttle
+from modules.records import limits
+from modules.play import practice, reflection
+from modules.team import sessions as team
+from modules.library.scenarios import load_library
 from modules.records import Comment
-from modules.store import InvalidInputError
+from modules.storage import InvalidInputError
 from tests.pages import PASSWORD, goto, open_app, sign_in
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
@@ -40,7 +45,7 @@ def test_a_megabyte_username_is_refused_before_anything_is_stored_or_hashed(stor
 
 
 def test_unknown_names_leave_only_a_bounded_expiring_counter(store, monkeypatch):
-    monkeypatch.setattr(store_module, "THROTTLE_MAX", 40)
+    monkeypatch.setattr(tinydb_store, "THROTTLE_MAX", 40)
     for i in range(100):
         with pytest.raises(accounts.AuthError):
             accounts.sign_in(store, f"bestaat-niet-{i}-" + "y" * 40, "fout-fout-fout", at=T0)
@@ -93,13 +98,13 @@ CASES = {
     "intention": lambda w: reflection.build(w[1].id, {"ik_wilde": "x"}, _over(limits.REFLECTION_ANSWER)),
     "comment": lambda w: sharing.add_comment(w[0], w[2], w[1].id, w[3].id, _over(limits.COMMENT)),
     "invite code": lambda w: sharing.connect_with_code(w[0], w[1], _over(limits.INVITE_CODE)),
-    "anticipation": lambda w: progress.new_attempt(w[1].id, w[4], _over(limits.ANTICIPATION)),
+    "anticipation": lambda w: practice.new_attempt(w[1].id, w[4], _over(limits.ANTICIPATION)),
     "guest name": lambda w: team.join(w[0], w[5].code, guest_name=_over(limits.DISPLAY_NAME), device="d"),
     "join code": lambda w: team.join(w[0], _over(limits.JOIN_CODE), guest_name="Sam", device="d"),
     "vote reason": lambda w: team.vote(w[0], w[5].id, team.join(w[0], w[5].code, guest_name="Sam", device="e")[1].id,
                                        0, "x", _over(limits.REASON)),
 }
-ERRORS = (accounts.AuthError, reflection.ReflectionError, sharing.SharingError, progress.AttemptError, team.TeamError)
+ERRORS = (accounts.AuthError, reflection.ReflectionError, sharing.SharingError, practice.AttemptError, team.TeamError)
 
 
 @pytest.mark.parametrize("field", sorted(CASES))

@@ -16,16 +16,23 @@ from pathlib import Path
 
 import pytest
 
-from modules import accounts, engine, export, logins, reflection, sharing, startup, store as store_module, team
-from modules.library import load_library
+from modules import storage as store_module
+from modules.storage import files as storage_files
+
+from modules.exchange import mydata
+from modules.people import accounts, logins, sharing
+from modules.play import engine, reflection
+from modules.deployment import startup
+from modules.team import sessions as team
+from modules.library.scenarios import load_library
 from modules.records import Attempt
-from modules.store import TinyDBStore, remove_orphan_temp_files
+from modules.storage import TinyDBStore, remove_orphan_temp_files
 
 PASSWORD = "een-lang-wachtwoord"
 
 
 def test_every_record_kind_has_an_export_and_a_deletion_rule():
-    assert set(store_module.RECORD_KINDS) == set(export.EXPORT_RULES) == set(export.DELETE_RULES)
+    assert set(store_module.RECORD_KINDS) == set(mydata.EXPORT_RULES) == set(mydata.DELETE_RULES)
 
 
 def _use_everything(store: TinyDBStore, username: str = "juf <b>anna</b>"):
@@ -92,7 +99,7 @@ def test_the_data_folder_holds_no_kind_of_record_the_store_does_not_declare(stor
 
 def test_the_export_holds_every_kind_of_record_of_the_user(store):
     teacher, coach, colleague, led = _use_everything(store)
-    data = export.my_data(store, teacher)
+    data = mydata.export(store, teacher)
     text = json.dumps(data, ensure_ascii=False)
     assert data["attempts"] and data["reflections"] and data["comments_on_my_reflections"]
     assert data["read_markers"] and data["connections"] and data["shares"] and data["logins"]
@@ -102,13 +109,13 @@ def test_the_export_holds_every_kind_of_record_of_the_user(store):
     assert "Reden van een collega" not in text and "collega-carla" not in text, "nobody else's data"
     assert "password_hash" not in text and "$argon2" not in text
 
-    led_by_coach = export.my_data(store, coach)["team_sessions_led"]
+    led_by_coach = mydata.export(store, coach)["team_sessions_led"]
     assert [s["id"] for s in led_by_coach] == [led.id]
 
 
 def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
     teacher, coach, colleague, led = _use_everything(store)
-    export.delete_my_data(store, teacher)
+    mydata.delete(store, teacher)
     for path in store.root.rglob("*"):
         if path.is_file() and path.name != store_module.SECRET_FILE:
             raw = path.read_bytes()
@@ -123,7 +130,7 @@ def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
 
 def test_a_facilitator_who_leaves_takes_the_sessions_they_led(store):
     teacher, coach, colleague, led = _use_everything(store)
-    export.delete_my_data(store, coach)
+    mydata.delete(store, coach)
     assert store.get_team_session(led.id) is None
     assert led.code not in (store.root / "sessions" / "index.json").read_text()
     assert coach.id not in "".join(p.read_text() for p in store.root.rglob("*.json"))
@@ -170,7 +177,7 @@ def test_a_write_that_fails_leaves_no_temporary_file(store, monkeypatch):
     def disk_full(fd):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(store_module.os, "fsync", disk_full)
+    monkeypatch.setattr(storage_files.os, "fsync", disk_full)
     with pytest.raises(OSError):
         store.save_account(teacher.model_copy(update={"username": "nieuwe naam"}))
     assert not list(store.root.rglob(".*.tmp"))
@@ -181,7 +188,7 @@ def test_a_running_writer_keeps_its_temporary_file(tmp_path):
     young = tmp_path / f".accounts.json.{os.getpid()}.1.tmp"
     young.write_text("bezig")
     assert remove_orphan_temp_files(tmp_path) == 0 and young.exists(), "a write in progress is left alone"
-    old = os.path.getmtime(young) - store_module.ORPHAN_AGE - 1
+    old = os.path.getmtime(young) - storage_files.ORPHAN_AGE - 1
     os.utime(young, (old, old))
     assert remove_orphan_temp_files(tmp_path) == 1 and not young.exists()
 
@@ -193,7 +200,7 @@ def test_a_former_coach_s_comments_go_when_they_leave(store):
     sharing.disconnect(store, teacher, coach.id)
     admin = accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
     former = accounts.admin_set_role(store, admin, coach.id, "teacher")
-    export.delete_my_data(store, former)
+    mydata.delete(store, former)
     assert "Wat ging goed?" not in "".join(p.read_text() for p in store.root.rglob("*.json"))
 
 
@@ -201,6 +208,6 @@ def test_a_restart_with_the_same_process_id_still_removes_old_temporary_files(tm
     """In a container a restarted app often gets the same process id as the one that was killed."""
     leftover = tmp_path / f".accounts.json.{os.getpid()}.7.tmp"
     leftover.write_text("van voor de herstart")
-    before_start = store_module._PROCESS_START - 30
+    before_start = storage_files._PROCESS_START - 30
     os.utime(leftover, (before_start, before_start))
     assert remove_orphan_temp_files(tmp_path) == 1 and not leftover.exists()

@@ -14,10 +14,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules import accounts, engine, team, throttle
-from modules.accounts import CODE_ALPHABET
-from modules.library import load_library
-from modules.store import TinyDBStore
+from modules.people import accounts, throttle
+from modules.play import engine
+from modules.team import sessions as team
+from modules.people.accounts import CODE_ALPHABET
+from modules.library.scenarios import load_library
+from modules.storage import TinyDBStore
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, collect_cookies, goto, texts, with_cookies
 
 JOIN = "ui/pages/meedoen.py"

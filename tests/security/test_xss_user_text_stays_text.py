@@ -16,9 +16,11 @@ from html.parser import HTMLParser
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules import accounts, engine, export, reflection, sharing
+from modules.exchange import escaping, portfolio
+from modules.people import accounts, sharing
+from modules.play import engine, reflection
 from modules.records import Attempt
-from modules.store import TinyDBStore
+from modules.storage import TinyDBStore
 from modules.ui.common import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
 
@@ -191,7 +193,7 @@ SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2
 
 def test_html_export_keeps_the_payload_inert(world):
     store, teacher, coach, item, payload = world
-    page = export.portfolio_html(store, teacher, [item.id])
+    page = portfolio.as_html(store, teacher, [item.id])
     lowered = page.lower()
     assert "<script" not in lowered and "<img" not in lowered
     assert not re.search(r"<a\b", lowered), "no link at all in a portfolio"
@@ -204,6 +206,6 @@ def test_html_export_keeps_the_payload_inert(world):
     for written in (payload, f"Ik wilde {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
         assert written in text, f"{written!r} is not in the portfolio as text"  # what she wrote, literally
 
-    as_markdown = export.portfolio_markdown(store, teacher, [item.id])
+    as_markdown = portfolio.as_markdown(store, teacher, [item.id])
     assert payload not in as_markdown
-    assert export.escape_markdown(f"Ik wilde {payload}") in as_markdown
+    assert escaping.escape_markdown(f"Ik wilde {payload}") in as_markdown

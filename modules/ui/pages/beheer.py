@@ -5,9 +5,10 @@ from datetime import datetime, timezone
 
 import streamlit as st
 
-from modules import accounts, limits
+from modules.people import accounts
+from modules.records import limits
 from modules.records import Account
-from modules.store import StoreError
+from modules.storage import StoreError
 from modules.ui import common
 
 admin = common.require_user("admin")

@@ -5,8 +5,8 @@ from datetime import date
 import altair as alt
 import streamlit as st
 
-from modules import accounts, coaching, sharing
-from modules.store import StoreError
+from modules.people import accounts, coaching, sharing
+from modules.storage import StoreError
 from modules.ui import common, threads
 
 user = common.require_user("coach")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from modules import sharing
-from modules.accounts import PermissionDenied
-from modules.store import StoreError
+from modules.people import sharing
+from modules.people.accounts import PermissionDenied
+from modules.storage import StoreError
 from modules.ui import common, threads
 
 FLASH = "logboek-flash"

@@ -8,8 +8,10 @@ link or QR code is never a pass. Opened elsewhere it leads to the join form.
 
 import streamlit as st
 
-from modules import engine, limits, team
-from modules.store import InvalidInputError, StoreError
+from modules.play import engine
+from modules.records import limits
+from modules.team import sessions as team
+from modules.storage import InvalidInputError, StoreError
 from modules.ui import common
 from modules.ui import team_widgets as tw
 

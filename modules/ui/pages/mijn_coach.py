@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from modules import sharing
-from modules.store import StoreError
+from modules.people import sharing
+from modules.storage import StoreError
 from modules.ui import common
 
 FLASH = "mijn-coach-flash"

@@ -4,8 +4,9 @@ import json
 
 import streamlit as st
 
-from modules import accounts, export, logins
-from modules.store import StoreError, normalise_nickname
+from modules.exchange import mydata
+from modules.people import accounts, logins
+from modules.storage import StoreError, normalise_nickname
 from modules.ui import common
 
 user = common.require_user()
@@ -22,7 +23,7 @@ st.markdown(
     "gedeeld. Je wachtwoord staat er niet in."
 )
 try:
-    data = json.dumps(export.my_data(store, user), indent=2, ensure_ascii=False)
+    data = json.dumps(mydata.export(store, user), indent=2, ensure_ascii=False)
 except StoreError as exc:
     common.store_error(exc)
 else:
@@ -83,7 +84,7 @@ if delete:
         st.error("Je bent de enige beheerder. Maak eerst een andere beheerder aan, dan kun je je account verwijderen.")
     else:
         try:
-            export.delete_my_data(store, user)
+            mydata.delete(store, user)
         except StoreError as exc:
             common.store_error(exc)
         else:

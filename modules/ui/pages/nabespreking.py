@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from modules import engine, feedback, progress
-from modules.reflection import SOURCE as KORTHAGEN
-from modules.store import StoreError
+from modules.play import debrief, engine, practice
+from modules.play.reflection import SOURCE as KORTHAGEN
+from modules.storage import StoreError
 from modules.ui import common, scenes
 from modules.ui.attempts import finished_attempt_picker
 
@@ -25,11 +25,11 @@ try:
 except engine.EngineError:
     st.warning("Dit scenario is aangepast sinds je het speelde. Een nabespreking is daarom niet meer mogelijk.")
     st.stop()
-debrief = feedback.build(scenario, state, catalogue)
+report = debrief.build(scenario, state, catalogue)
 
-st.subheader(f"{scenario.title}: {debrief.ending.title}")
-st.markdown(f"**{debrief.outcome_label}**")
-st.markdown(debrief.ending.debrief)
+st.subheader(f"{scenario.title}: {report.ending.title}")
+st.markdown(f"**{report.outcome_label}**")
+st.markdown(report.ending.debrief)
 
 if attempt.anticipation:
     with st.container(border=True):
@@ -37,7 +37,7 @@ if attempt.anticipation:
         common.user_text(attempt.anticipation)
 
 st.markdown("### Jouw route")
-for step in debrief.steps:
+for step in report.steps:
     marker = " ⭐ sleutelmoment" if step.key_moment else ""
     changes = ", ".join(common.format_change(k, v, scenario) for k, v in step.changes.items()
                         if scenario.variables[k].visible)
@@ -45,15 +45,15 @@ for step in debrief.steps:
                 + (f"  \n_{changes}_" if changes else ""))
 
 st.markdown("### Principeprofiel")
-rows = feedback.profile_table(debrief)
+rows = debrief.profile_table(report)
 if rows:
     st.altair_chart(scenes.profile_chart(rows), width="stretch", height=scenes.chart_height(rows))
     st.caption("Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk.")
 
-if debrief.alternatives:
+if report.alternatives:
     st.markdown("### Wat als je anders had gekozen?")
     moments: dict[int, list] = {}
-    for alternative in debrief.alternatives:
+    for alternative in report.alternatives:
         moments.setdefault(alternative.step_index, []).append(alternative)
     for step_index, others in moments.items():
         st.markdown(f"**Sleutelmoment bij keuze {step_index + 1}.** Jij koos: {others[0].taken.text}")
@@ -69,19 +69,19 @@ if debrief.alternatives:
                 if changes:
                     st.caption(changes)
 
-if debrief.try_next:
+if report.try_next:
     st.markdown("### Probeer volgende keer")
-    for principle in debrief.try_next:
+    for principle in report.try_next:
         st.markdown(f"- **{principle.name}:** {principle.in_practice or principle.summary}")
-st.info(feedback.RESEARCH_NOTE)
+st.info(debrief.RESEARCH_NOTE)
 
 try:
     own = common.store().list_attempts(user.id, scenario.id)
 except StoreError as exc:
     common.store_error(exc)
     own = [attempt]
-status = progress.status(scenario, own)
-found, missing = feedback.endings_found(scenario, set(status.endings_found))
+status = practice.status(scenario, own)
+found, missing = debrief.endings_found(scenario, set(status.endings_found))
 st.markdown(f"### Eindes: {status.endings_label}")
 st.markdown("Gevonden: " + ", ".join(found))
 if missing:
@@ -90,13 +90,13 @@ if missing:
                 "Speel opnieuw en kies op een sleutelmoment anders.")
 
 with st.expander("Bronnen bij deze nabespreking"):
-    for principle in debrief.cited:
+    for principle in report.cited:
         source = principle.source
         st.markdown(f"- **{principle.name}** — {source.label()}: “{source.quote}”")
     for reference in scenario.references:
         st.markdown(f"- {reference}")
     st.markdown(f"- Reflectie met het ALACT-model: {KORTHAGEN}")
-    st.markdown(f"- Oefenen met feedback tussen pogingen: {feedback.RESEARCH_SOURCE}")
+    st.markdown(f"- Oefenen met feedback tussen pogingen: {debrief.RESEARCH_SOURCE}")
 
 cols = st.columns(2)
 if cols[0].button("Schrijf je reflectie", type="primary", key="debrief-reflect"):

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from modules import export
-from modules.store import StoreError
+from modules.exchange import portfolio
+from modules.storage import StoreError
 from modules.ui import common
 
 user = common.require_user("teacher", "facilitator", "coach")
@@ -51,8 +51,8 @@ st.caption(
     "Lees het na voordat je het deelt: staan er geen namen van kinderen of ouders in?"
 )
 try:
-    as_markdown = export.portfolio_markdown(store, user, chosen)
-    as_html = export.portfolio_html(store, user, chosen)
+    as_markdown = portfolio.as_markdown(store, user, chosen)
+    as_html = portfolio.as_html(store, user, chosen)
 except StoreError as exc:
     common.store_error(exc)
     st.stop()

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from modules import limits
+from modules.records import limits
 from modules.ui import common
 
 common.require_user()

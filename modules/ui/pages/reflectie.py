@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from modules import reflection, team
-from modules.store import StoreError
+from modules.play import reflection
+from modules.team import sessions as team
+from modules.storage import StoreError
 from modules.ui import common
 from modules.ui.attempts import finished_attempt_picker
 from modules.ui.team_widgets import REFLECT_SESSION

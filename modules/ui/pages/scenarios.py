@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from modules import progress
-from modules.store import StoreError
+from modules.play import practice
+from modules.storage import StoreError
 from modules.ui import common
 
 user = common.require_user()
@@ -27,7 +27,7 @@ except StoreError as exc:
     attempts = []
 
 for scenario in library.sorted():
-    status = progress.status(scenario, [a for a in attempts if a.scenario_id == scenario.id])
+    status = practice.status(scenario, [a for a in attempts if a.scenario_id == scenario.id])
     with st.container(border=True):
         st.subheader(scenario.title)
         st.markdown(scenario.summary)
@@ -54,7 +54,7 @@ if library.broken or library.warnings:
     with st.expander(f"Voor auteurs: {len(library.broken)} scenariobestand(en) met fouten", expanded=bool(library.broken)):
         st.markdown(
             "Deze bestanden worden niet getoond tot de fouten zijn opgelost. "
-            "Controleer ze met `python -m modules.lint scenarios/`."
+            "Controleer ze met `python -m modules lint scenarios/`."
         )
         for file_name, problems in sorted(library.broken.items()):
             st.markdown(f"**{file_name}**")

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from modules import engine, team
-from modules.store import StoreError
+from modules.play import engine
+from modules.team import sessions as team
+from modules.storage import StoreError
 from modules.ui import common
 from modules.ui import team_widgets as tw
 

@@ -2,10 +2,11 @@
 
 import streamlit as st
 
-from modules import engine, limits, progress
+from modules.play import engine, practice
+from modules.records import limits
 from modules.records import Attempt
-from modules.scenario import Scenario
-from modules.store import NotFoundError, StoreError
+from modules.content.scenario import Scenario
+from modules.storage import NotFoundError, StoreError
 from modules.ui import common, scenes
 
 user = common.require_user()
@@ -58,9 +59,9 @@ if attempt is None:
         start = st.form_submit_button("Start het gesprek", type="primary")
     if start:
         try:
-            attempt = progress.new_attempt(user.id, scenario, anticipation)
+            attempt = practice.new_attempt(user.id, scenario, anticipation)
             store.create_attempt(attempt)
-        except progress.AttemptError as exc:
+        except practice.AttemptError as exc:
             st.error(str(exc))
             st.stop()
         except StoreError as exc:

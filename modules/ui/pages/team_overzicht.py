@@ -3,8 +3,8 @@
 import altair as alt
 import streamlit as st
 
-from modules import coaching
-from modules.store import StoreError
+from modules.people import coaching
+from modules.storage import StoreError
 from modules.ui import common
 
 SCENARIO_BAR = 18  # px per bar (two bars per scenario: started and finished)

@@ -3,8 +3,10 @@
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
-from modules import accounts, limits, logins, settings
-from modules.store import StoreError
+from modules import settings
+from modules.people import accounts, logins
+from modules.records import limits
+from modules.storage import StoreError
 from modules.ui import common
 
 st.title("Welkom bij Samenspel")

@@ -1,0 +1,206 @@
+"""Pydantic models of the scenario format (one YAML file per scenario).
+
+The JSON Schema for authors' editors is generated from these models:
+``python -m modules.scenario --schema > scenarios/scenario.schema.json``.
+A test checks that the committed schema is current.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from enum import Enum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from modules.content import expr
+
+ID = Annotated[str, Field(pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$", description="lower-case id: letters, digits, - or _")]
+VarName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
+Weight = Annotated[int, Field(ge=-3, le=3, description="+1..+3 honours the principle, -1..-3 neglects it")]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_condition(value: str | None) -> str | None:
+    if value is not None:
+        try:
+            expr.parse(value)
+        except expr.ExpressionError as exc:
+            raise ValueError(f"condition {value!r}: {exc}") from exc
+    return value
+
+
+class SchoolType(str, Enum):
+    po = "po"
+    vo = "vo"
+    so = "so"
+
+
+class Outcome(str, Enum):
+    """How an ending turned out for the partnership, not a score."""
+
+    sterk = "sterk"  # a joint way forward, trust grew
+    gemengd = "gemengd"  # something was reached, something was lost
+    zwak = "zwak"  # the relationship or the child's interests were harmed
+
+
+class Speaker(str, Enum):
+    ouder = "ouder"
+    ouder2 = "ouder2"
+    leraar = "leraar"
+    kind = "kind"
+    tolk = "tolk"
+    collega = "collega"
+    verteller = "verteller"
+
+
+class Persona(_Model):
+    role: str = Field(description="Who the parent is, without a real name, e.g. 'moeder van een leerling uit groep 5'")
+    description: str = Field(description="Background in a few sentences (Markdown)")
+    label: str = Field(default="Ouder", description="Name shown above the parent's lines, e.g. 'Moeder' (never a real name)")
+    second_label: str | None = Field(default=None, description="Label for speaker 'ouder2', when a second parent takes part")
+
+
+class Variable(_Model):
+    label: str = Field(description="Dutch label shown to the teacher, e.g. 'Vertrouwen van de ouder'")
+    initial: int
+    min: int = 0
+    max: int = 100
+    visible: bool = Field(default=True, description="Show changes of this variable to the teacher")
+
+    @model_validator(mode="after")
+    def _range(self) -> "Variable":
+        if not self.min <= self.initial <= self.max:
+            raise ValueError(f"initial value {self.initial} lies outside {self.min}..{self.max}")
+        return self
+
+
+class Line(_Model):
+    speaker: Speaker
+    text: str
+
+
+class Choice(_Model):
+    id: ID = Field(description="Unique within its node, e.g. 'a' or 'luisteren'")
+    text: str = Field(description="What the teacher does or says (first person)")
+    target: ID = Field(description="Id of the next node or ending")
+    effects: dict[VarName, int] = Field(default_factory=dict, description="Change per variable, e.g. {vertrouwen: -10}")
+    principles: dict[ID, Weight] = Field(
+        default_factory=dict, description="Principle id -> weight: positive = honoured, negative = neglected"
+    )
+    reaction: str = Field(description="What the parent (or the situation) does right after this choice")
+    feedback: str = Field(description="Short feedback: what happened and which principle is at stake")
+    condition: str | None = Field(default=None, description="Only offered when this holds, e.g. 'vertrouwen >= 50'")
+
+    _cond = field_validator("condition")(_check_condition)
+
+    @field_validator("principles")
+    @classmethod
+    def _no_zero_weights(cls, value: dict[str, int]) -> dict[str, int]:
+        zero = [k for k, w in value.items() if w == 0]
+        if zero:
+            raise ValueError(f"weight 0 says nothing; remove {zero} or give a weight")
+        return value
+
+
+class Route(_Model):
+    """One branch of an automatic transition: taken when its condition holds."""
+
+    target: ID
+    condition: str | None = Field(default=None, description="Omit on the last route: the default")
+
+    _cond = field_validator("condition")(_check_condition)
+
+
+class Node(_Model):
+    text: str = Field(default="", description="Narrative (Markdown): where we are, what happens")
+    lines: list[Line] = Field(default_factory=list, description="Dialogue lines in order")
+    choices: list[Choice] = Field(default_factory=list, description="2-4 choices at a decision point")
+    routes: list[Route] = Field(default_factory=list, description="Instead of choices: go on automatically")
+    key_moment: bool = Field(default=False, description="Show the alternatives of this decision in the debrief")
+    discussion: str | None = Field(default=None, description="Prompt for team discussion at this decision")
+
+    @model_validator(mode="after")
+    def _choices_or_routes(self) -> "Node":
+        if self.choices and self.routes:
+            raise ValueError("a node has either choices or routes, not both")
+        if not self.choices and not self.routes:
+            raise ValueError("a node needs choices (2-4) or routes; an end point belongs under 'endings'")
+        if self.choices and not 2 <= len(self.choices) <= 4:
+            raise ValueError(f"a decision has 2 to 4 choices, this one has {len(self.choices)}")
+        ids = [c.id for c in self.choices]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"choice ids must be unique within a node: {ids}")
+        if self.routes and self.routes[-1].condition is not None:
+            raise ValueError("the last route must have no condition (it is the default)")
+        return self
+
+
+class Ending(_Model):
+    title: str
+    outcome: Outcome
+    text: str = Field(description="What happens (Markdown)")
+    lines: list[Line] = Field(default_factory=list)
+    debrief: str = Field(description="What this ending teaches and what to try next time (Markdown)")
+    principles: list[ID] = Field(default_factory=list, description="Principles the debrief refers to")
+
+
+class Scenario(_Model):
+    id: ID
+    title: str
+    summary: str
+    school_type: SchoolType
+    minutes: int = Field(ge=3, le=60)
+    learning_goals: list[str] = Field(min_length=1)
+    principles: list[ID] = Field(min_length=1, description="Principles this scenario trains")
+    persona: Persona
+    context: str = Field(description="Context (Markdown): school, group, child, history with this parent")
+    anticipate: str = Field(description="A question before the first scene: what do you expect, what do you want to reach?")
+    variables: dict[VarName, Variable]
+    start: ID
+    nodes: dict[ID, Node]
+    endings: dict[ID, Ending] = Field(min_length=1)
+    references: list[str] = Field(default_factory=list, description="Named real sources beyond the seeds")
+
+    @model_validator(mode="after")
+    def _shape(self) -> "Scenario":
+        if "vertrouwen" not in self.variables:
+            raise ValueError("every scenario tracks the parent's trust: add variable 'vertrouwen'")
+        clash = sorted(set(self.nodes) & set(self.endings))
+        if clash:
+            raise ValueError(f"ids used for both a node and an ending: {clash}")
+        return self
+
+    def speaker_label(self, speaker: Speaker) -> str:
+        labels = {
+            Speaker.ouder: self.persona.label,
+            Speaker.ouder2: self.persona.second_label or "Andere ouder",
+            Speaker.leraar: "Jij",
+            Speaker.kind: "Kind",
+            Speaker.tolk: "Tolk",
+            Speaker.collega: "Collega",
+            Speaker.verteller: "",
+        }
+        return labels[speaker]
+
+
+def json_schema() -> dict:
+    schema = Scenario.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Samenspel scenario"
+    return schema
+
+
+def schema_text() -> str:
+    return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+if __name__ == "__main__":  # pragma: no cover - thin CLI
+    if sys.argv[1:] == ["--schema"]:
+        sys.stdout.write(schema_text())
+    else:
+        sys.exit("usage: python -m modules.scenario --schema > scenarios/scenario.schema.json")

@@ -1,0 +1,199 @@
+"""Pure play logic: imports neither Streamlit nor storage.
+
+A play-through is a ``PlayState``: where we are, the values of the scenario's
+variables and the steps taken. Every function here is deterministic: the same
+scenario and the same choices give the same state, so a stored attempt can be
+rebuilt by replaying its choices (``replay``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from modules.content import expr
+from modules.content.scenario import Choice, Ending, Line, Node, Scenario
+from modules.records.play import PlayState, Step
+
+MAX_ROUTE_HOPS = 50
+
+
+class EngineError(ValueError):
+    """A choice or state that does not fit the scenario."""
+
+
+@dataclass(frozen=True)
+class View:
+    """What the player sees now."""
+
+    node_id: str
+    text: str
+    lines: list[Line]
+    choices: list[Choice]
+    ending: Ending | None = None
+    key_moment: bool = False
+
+    @property
+    def finished(self) -> bool:
+        return self.ending is not None
+
+
+@dataclass(frozen=True)
+class Consequence:
+    """What happened right after a choice."""
+
+    choice: Choice
+    changes: dict[str, int]
+    variables: dict[str, int]
+    next_node: str
+    reached_ending: str | None
+
+    @property
+    def honoured(self) -> dict[str, int]:
+        return {p: w for p, w in self.choice.principles.items() if w > 0}
+
+    @property
+    def neglected(self) -> dict[str, int]:
+        return {p: w for p, w in self.choice.principles.items() if w < 0}
+
+
+@dataclass(frozen=True)
+class Alternative:
+    """A choice not taken at a key moment, and what it would have led to."""
+
+    step_index: int
+    node_id: str
+    taken: Choice
+    other: Consequence
+
+
+@dataclass
+class Profile:
+    """Summed principle weights of a path: positive honoured, negative neglected."""
+
+    scores: dict[str, int] = field(default_factory=dict)
+    honoured: dict[str, int] = field(default_factory=dict)
+    neglected: dict[str, int] = field(default_factory=dict)
+
+
+def start(scenario: Scenario) -> PlayState:
+    variables = {name: var.initial for name, var in scenario.variables.items()}
+    state = PlayState(scenario_id=scenario.id, node=scenario.start, variables=variables)
+    return _settle(scenario, state, scenario.start)
+
+
+def _clamp(scenario: Scenario, name: str, value: int) -> int:
+    var = scenario.variables[name]
+    return max(var.min, min(var.max, value))
+
+
+def _settle(scenario: Scenario, state: PlayState, target: str) -> PlayState:
+    """Move to ``target``, following automatic routes until a decision or an ending."""
+    for _ in range(MAX_ROUTE_HOPS):
+        if target in scenario.endings:
+            return state.model_copy(update={"node": target, "ending": target})
+        node = scenario.nodes.get(target)
+        if node is None:
+            raise EngineError(f"unknown node or ending {target!r}")
+        if node.choices:
+            return state.model_copy(update={"node": target, "ending": None})
+        target = _route(node, state.variables)
+    raise EngineError(f"more than {MAX_ROUTE_HOPS} automatic routes in a row from {state.node!r}")
+
+
+def _route(node: Node, variables: dict[str, int]) -> str:
+    for route in node.routes:
+        if route.condition is None or expr.holds(route.condition, variables):
+            return route.target
+    raise EngineError("no route applies")  # unreachable: the last route has no condition
+
+
+def available_choices(scenario: Scenario, state: PlayState) -> list[Choice]:
+    if state.finished:
+        return []
+    node = scenario.nodes[state.node]
+    return [c for c in node.choices if c.condition is None or expr.holds(c.condition, state.variables)]
+
+
+def view(scenario: Scenario, state: PlayState) -> View:
+    if state.finished:
+        ending = scenario.endings[state.ending]
+        return View(node_id=state.node, text=ending.text, lines=list(ending.lines), choices=[], ending=ending)
+    node = scenario.nodes[state.node]
+    return View(
+        node_id=state.node,
+        text=node.text,
+        lines=list(node.lines),
+        choices=available_choices(scenario, state),
+        key_moment=node.key_moment,
+    )
+
+
+def choose(scenario: Scenario, state: PlayState, choice_id: str) -> tuple[PlayState, Consequence]:
+    if state.finished:
+        raise EngineError("this play-through has already ended")
+    choice = next((c for c in available_choices(scenario, state) if c.id == choice_id), None)
+    if choice is None:
+        raise EngineError(f"choice {choice_id!r} is not available at {state.node!r}")
+    variables = dict(state.variables)
+    changes: dict[str, int] = {}
+    for name, delta in choice.effects.items():
+        new = _clamp(scenario, name, variables[name] + delta)
+        if new != variables[name]:
+            changes[name] = new - variables[name]
+        variables[name] = new
+    step = Step(node=state.node, choice=choice.id, changes=changes)
+    moved = state.model_copy(update={"variables": variables, "steps": [*state.steps, step]})
+    new_state = _settle(scenario, moved, choice.target)
+    consequence = Consequence(
+        choice=choice,
+        changes=changes,
+        variables=variables,
+        next_node=new_state.node,
+        reached_ending=new_state.ending,
+    )
+    return new_state, consequence
+
+
+def replay(scenario: Scenario, choice_ids: list[str]) -> PlayState:
+    """Rebuild a state from the choices taken; raises EngineError if they no longer fit."""
+    state = start(scenario)
+    for choice_id in choice_ids:
+        state, _ = choose(scenario, state, choice_id)
+    return state
+
+
+def path(scenario: Scenario, state: PlayState) -> list[tuple[str, Choice]]:
+    """The decisions taken, as (node id, choice) pairs."""
+    result = []
+    for step in state.steps:
+        node = scenario.nodes[step.node]
+        result.append((step.node, next(c for c in node.choices if c.id == step.choice)))
+    return result
+
+
+def profile(scenario: Scenario, state: PlayState) -> Profile:
+    scores: dict[str, int] = {}
+    for _, choice in path(scenario, state):
+        for principle, weight in choice.principles.items():
+            scores[principle] = scores.get(principle, 0) + weight
+    return Profile(
+        scores=scores,
+        honoured={p: s for p, s in scores.items() if s > 0},
+        neglected={p: s for p, s in scores.items() if s < 0},
+    )
+
+
+def alternatives(scenario: Scenario, state: PlayState) -> list[Alternative]:
+    """For every key moment on the path: the other choices and their consequence."""
+    result: list[Alternative] = []
+    current = start(scenario)
+    for index, step in enumerate(state.steps):
+        node = scenario.nodes[step.node]
+        taken = next(c for c in node.choices if c.id == step.choice)
+        if node.key_moment:
+            for other in available_choices(scenario, current):
+                if other.id != step.choice:
+                    _, consequence = choose(scenario, current, other.id)
+                    result.append(Alternative(index, step.node, taken, consequence))
+        current, _ = choose(scenario, current, step.choice)
+    return result

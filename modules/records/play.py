@@ -1,0 +1,29 @@
+"""The state of one play-through: where it is, the values of the variables, the steps taken.
+
+The engine (``modules.play.engine``) computes it; attempts and team sessions store it or replay it.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class Step(BaseModel):
+    node: str
+    choice: str
+    changes: dict[str, int] = Field(default_factory=dict, description="Applied changes, after clamping")
+
+
+class PlayState(BaseModel):
+    scenario_id: str
+    node: str = Field(description="Current node id, or the ending id when finished")
+    variables: dict[str, int]
+    steps: list[Step] = Field(default_factory=list)
+    ending: str | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.ending is not None
+
+    def choice_ids(self) -> list[str]:
+        return [s.choice for s in self.steps]

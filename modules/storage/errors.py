@@ -1,0 +1,34 @@
+"""What can go wrong when reading or writing stored data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """Base class of storage errors."""
+
+
+class CorruptDataError(StoreError):
+    """A data file exists but cannot be read; it is kept untouched."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"cannot read {path}: {reason}; the file was left untouched")
+        self.path = path
+        self.reason = reason
+
+
+class NotFoundError(StoreError):
+    pass
+
+
+class DataFolderError(StoreError):
+    """The data folder is of the wrong kind (demo data for a real deployment, or the reverse)."""
+
+
+class InvalidInputError(StoreError, ValueError):
+    pass
+
+
+class DuplicateError(StoreError):
+    pass

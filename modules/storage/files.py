@@ -1,0 +1,142 @@
+"""Files under a lock, written atomically: the ground the TinyDB store stands on.
+
+Every write holds a lock that works across threads (``threading.RLock``) and across
+processes (``filelock``), and replaces the file atomically (temp file, fsync,
+``os.replace``), so a crash never leaves half a file; a write that fails removes its
+temporary file, and temporary files left by a killed process are removed at start-up
+(``remove_orphan_temp_files``). A file that cannot be read raises ``CorruptDataError``
+and is left exactly as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import threading
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from filelock import FileLock
+from tinydb.storages import Storage
+
+from modules.storage.errors import CorruptDataError
+
+ORPHAN_AGE = 600  # seconds: a temporary file this old belongs to no running write
+
+
+class AtomicJSONStorage(Storage):
+    """TinyDB storage: strict reads, atomic writes. Callers hold the file's lock for writes."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+
+    def read(self) -> dict | None:
+        try:
+            raw = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        try:
+            data = json.loads(raw.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            raise CorruptDataError(self.path, f"not valid JSON ({exc})") from exc
+        if not isinstance(data, dict):
+            raise CorruptDataError(self.path, "not a TinyDB document")
+        return data
+
+    def write(self, data: dict) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+        try:
+            with open(tmp, "w", encoding="utf-8") as handle:
+                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, self.path)
+        except BaseException:
+            tmp.unlink(missing_ok=True)  # never leave a copy of user data behind
+            raise
+        _fsync_dir(self.path.parent)
+
+    def close(self) -> None:
+        pass
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:  # pragma: no cover - platforms without directory fds
+        return
+    try:
+        os.fsync(fd)
+    except OSError:  # pragma: no cover
+        pass
+    finally:
+        os.close(fd)
+
+
+_TEMP_NAME = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.(?P<tid>\d+)\.tmp$")
+
+
+_PROCESS_START = time.time()  # a temporary file of this pid from before this moment is a dead process's
+
+
+def _pid_alive(pid: int, written: float) -> bool:
+    if pid == os.getpid():
+        return written >= _PROCESS_START - 1  # a restarted container often gets the same pid again
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, but not ours to signal
+        return True
+    return True
+
+
+def remove_orphan_temp_files(root: Path, now_ts: float | None = None) -> int:
+    """Remove temporary files of writes that never finished (a killed process); returns how many.
+
+    A temporary file is an orphan when the process that wrote it is gone, or when it is
+    older than ``ORPHAN_AGE`` seconds (no write takes that long). The real files are
+    never touched: a write only replaces them when it has finished.
+    """
+    now_ts = time.time() if now_ts is None else now_ts
+    removed = 0
+    for path in Path(root).rglob(".*.tmp"):
+        match = _TEMP_NAME.match(path.name)
+        if match is None:
+            continue
+        try:
+            written = path.stat().st_mtime
+        except FileNotFoundError:
+            continue
+        if now_ts - written > ORPHAN_AGE or not _pid_alive(int(match["pid"]), written):
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+_THREAD_LOCKS: dict[Path, threading.RLock] = {}
+_THREAD_LOCKS_GUARD = threading.Lock()
+
+
+def _thread_lock(path: Path) -> threading.RLock:
+    with _THREAD_LOCKS_GUARD:
+        return _THREAD_LOCKS.setdefault(path, threading.RLock())
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold ``path`` for writing against other threads and other processes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with _thread_lock(path), FileLock(str(path) + ".lock"):
+        yield
+
+
+def remove_with_lock(path: Path) -> None:
+    """Delete a file of a user or a session, and then its lock file (whose name carries the same id)."""
+    with locked(path):
+        path.unlink(missing_ok=True)
+    Path(str(path) + ".lock").unlink(missing_ok=True)

@@ -1,0 +1,601 @@
+"""The TinyDB implementation of the ``Store`` protocol: JSON files in the data folder (``progress/``).
+
+Layout::
+
+    accounts.json          accounts (id, username, role, Argon2id hash ...)
+    throttle.json          failure counters (sign-in, joining, sign-up): keyed hashes, bounded, expiring
+    logins.json            sign-ins that survive a refresh, and one-time cookie tickets
+    links.json             teacher-coach connections and shared reflections
+    users/<user id>.json   that user's attempts, reflections, the comments on them, read markers
+    sessions/<id>.json     one team session; sessions/index.json maps join codes to sessions
+    profiles.json          nickname profiles from before accounts (read once, to migrate)
+    secret.key             the key that signs this folder's cookies and keys its hashes (made on first use)
+
+A data folder is either real or demo, never both: the demo writes a marker file
+(``DEMO-DATA.txt``) into its folder, and a store refuses a folder of the other kind.
+Writes go through ``modules.storage.files`` (locks, atomic replace). A record that no
+longer fits its model (a hand-edited file) raises ``CorruptDataError``; the file is kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import re
+import secrets
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Callable, Iterator, TypeVar
+
+from pydantic import BaseModel, ValidationError
+from tinydb import Query, TinyDB
+
+from modules import settings
+from modules.records import Account, Attempt, Comment, Connection, Profile, Reflection, Share, limits, now
+from modules.storage.errors import (
+    CorruptDataError,
+    DataFolderError,
+    DuplicateError,
+    InvalidInputError,
+    NotFoundError,
+)
+from modules.storage.files import AtomicJSONStorage, locked, remove_with_lock
+
+DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
+NICKNAME_MAX = 40
+DEMO_MARKER = "DEMO-DATA.txt"
+SECRET_FILE = "secret.key"
+THROTTLE_MAX = 10_000  # entries; each expires, so this only matters under attack
+LOGINS_PER_USER = 20  # the oldest sign-in of a user goes when a new one would exceed this
+
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def _validated(model: type[Model], doc: dict, path: Path) -> Model:
+    """A stored document as its model; a hand-edited record that no longer fits is reported, not crashed on."""
+    try:
+        return model.model_validate(doc)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "record"
+        raise CorruptDataError(path, f"a {model.__name__} record does not fit ({where}: {first['msg']})") from None
+
+
+def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
+    try:
+        limits.check_record(record)
+    except limits.TooLong as exc:
+        raise InvalidInputError(str(exc)) from None
+
+
+def _expired(doc: dict, at: str) -> bool:
+    return bool(doc.get("expires_at")) and doc["expires_at"] <= at
+
+
+def normalise_nickname(nickname: str) -> str:
+    return " ".join(nickname.split()).casefold()
+
+
+def validate_nickname(nickname: str) -> str:
+    cleaned = " ".join(str(nickname).split())
+    if not cleaned:
+        raise InvalidInputError("nickname is empty")
+    if len(cleaned) > NICKNAME_MAX:
+        raise InvalidInputError(f"nickname is longer than {NICKNAME_MAX} characters")
+    return cleaned
+
+
+_USER_ID = re.compile(r"^[0-9a-f]{32}$")
+
+
+class _TeamSessions:
+    """Team sessions for ``TinyDBStore``: ``sessions/<id>.json`` plus ``sessions/index.json`` (code -> id)."""
+
+    root: Path
+    _write: Callable
+    _db: Callable
+
+    def _session_path(self, session_id: str) -> Path:
+        if not _USER_ID.match(session_id):
+            raise InvalidInputError(f"invalid session id {session_id!r}")
+        return self.root / "sessions" / f"{session_id}.json"
+
+    @property
+    def _session_index_path(self) -> Path:
+        return self.root / "sessions" / "index.json"
+
+    def create_team_session(self, doc: dict) -> dict:
+        with self._write(self._session_index_path) as index:
+            codes = index.table("codes")
+            if codes.get((Query().code == doc["code"]) & (Query().status == "open")) is not None:
+                raise DuplicateError(f"join code {doc['code']} is in use")
+            with self._write(self._session_path(doc["id"])) as db:
+                db.table("session").insert(doc)
+            codes.insert({"code": doc["code"], "session_id": doc["id"], "facilitator_id": doc["facilitator_id"],
+                          "status": doc["status"], "created_at": doc["created_at"]})
+        return doc
+
+    def get_team_session(self, session_id: str) -> dict | None:
+        docs = self._db(self._session_path(session_id)).table("session").all()
+        return dict(docs[0]) if docs else None
+
+    def update_team_session(self, session_id: str, change: Callable[[dict], dict]) -> dict:
+        """Apply ``change`` to the session document under the session's lock; returns the new document."""
+        path = self._session_path(session_id)
+        with self._write(path) as db:
+            table = db.table("session")
+            docs = table.all()
+            if not docs:
+                raise NotFoundError(f"team session {session_id} not found")
+            new = change(dict(docs[0]))
+
+            def replace(doc: dict) -> None:
+                doc.clear()
+                doc.update(new)
+
+            # one write: truncate + insert would let an unlocked reader see an empty session in between
+            table.update(replace, doc_ids=[docs[0].doc_id])
+        if new["status"] != docs[0]["status"]:
+            with self._write(self._session_index_path) as index:
+                index.table("codes").update({"status": new["status"]}, Query().session_id == session_id)
+        return new
+
+    def find_team_session(self, code: str) -> dict | None:
+        """The open session with this join code (newest first if a finished one shared it)."""
+        entries = self._db(self._session_index_path).table("codes").search(Query().code == code)
+        for entry in sorted(entries, key=lambda e: (e["status"] == "open", e["created_at"]), reverse=True):
+            found = self.get_team_session(entry["session_id"])
+            if found is not None:
+                return found
+        return None
+
+    def list_team_sessions(self, facilitator_id: str | None = None) -> list[dict]:
+        entries = self._db(self._session_index_path).table("codes").all()
+        docs = [self.get_team_session(e["session_id"]) for e in entries
+                if facilitator_id is None or e["facilitator_id"] == facilitator_id]
+        return sorted((d for d in docs if d), key=lambda d: d["created_at"], reverse=True)
+
+    def delete_team_session(self, session_id: str) -> None:
+        """Remove a session document and its entry in the code index."""
+        with self._write(self._session_index_path) as index:
+            index.table("codes").remove(Query().session_id == session_id)
+            remove_with_lock(self._session_path(session_id))
+
+
+class TinyDBStore(_TeamSessions):
+    """One TinyDB file per user, plus small shared files (accounts, links, throttle, logins).
+
+    ``demo`` says what kind of data folder this is: a demo store only opens a folder marked
+    as demo data (or a new, empty one, which it marks); a real store refuses a marked folder.
+    Every account created in a demo store is a demo account.
+    """
+
+    def __init__(self, root: str | Path = DEFAULT_ROOT, *, demo: bool = False):
+        self.root = Path(root)
+        self.demo = demo
+        self._check_kind()
+        self.root.mkdir(parents=True, exist_ok=True)
+        if demo and not (self.root / DEMO_MARKER).exists():
+            (self.root / DEMO_MARKER).write_text(
+                "This folder holds Samenspel demo data: accounts with public passwords.\n"
+                "Never use it for real accounts. Starting Samenspel without the demo removes it.\n",
+                encoding="utf-8",
+            )
+        (self.root / "users").mkdir(exist_ok=True)
+        self._index_cache: tuple[tuple, dict[str, dict]] | None = None
+        self._logins_cache: tuple[tuple, dict[str, dict]] | None = None
+        self._secret: bytes | None = None
+
+    def _check_kind(self) -> None:
+        marked = (self.root / DEMO_MARKER).exists()
+        if marked and not self.demo:
+            raise DataFolderError(f"{self.root} holds demo data (it has {DEMO_MARKER}); "
+                                  "refusing to use it for a real deployment")
+        if self.demo and not marked and self.root.exists() and any(
+            (self.root / name).exists() for name in ("accounts.json", "links.json", "profiles.json", "sessions")
+        ):
+            raise DataFolderError(f"{self.root} holds real data; refusing to use it for the demo")
+
+    # -- files --
+    @property
+    def _profiles_path(self) -> Path:
+        return self.root / "profiles.json"
+
+    def _user_path(self, user_id: str) -> Path:
+        if not _USER_ID.match(user_id):
+            raise InvalidInputError(f"invalid user id {user_id!r}")
+        return self.root / "users" / f"{user_id}.json"
+
+    @staticmethod
+    def _db(path: Path) -> TinyDB:
+        return TinyDB(path, storage=AtomicJSONStorage)
+
+    @contextmanager
+    def _write(self, path: Path) -> Iterator[TinyDB]:
+        with locked(path):
+            db = self._db(path)
+            db.storage.read()  # raises CorruptDataError before any write is attempted
+            yield db
+
+    def _cached_table(self, path: Path, table: str, cache_attr: str) -> dict[str, dict]:
+        """Documents of a small shared table by id, re-read only when the file was replaced."""
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            return {}
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        cached = getattr(self, cache_attr)
+        if cached is not None and cached[0] == version:
+            return cached[1]
+        index = {d["id"]: d for d in self._db(path).table(table).all() if "id" in d}
+        setattr(self, cache_attr, (version, index))
+        return index
+
+    def pseudonym(self, value: str) -> str:
+        """A fixed-size keyed hash (HMAC-SHA256 with this folder's key) of something a user typed or is
+        (a username, an address): stored instead of the value, and not reversible by trying values."""
+        return hmac.new(self.secret(), value.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+
+    def secret(self) -> bytes:
+        """This data folder's signing key for cookies (created once, readable by the owner only)."""
+        if self._secret is not None:
+            return self._secret
+        path = self.root / SECRET_FILE
+        with locked(path):
+            if not path.exists():
+                fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(fd, "w", encoding="ascii") as handle:
+                    handle.write(secrets.token_hex(32))
+        try:
+            self._secret = bytes.fromhex(path.read_text(encoding="ascii").strip())
+        except ValueError as exc:
+            raise CorruptDataError(path, "not a hex key") from exc
+        return self._secret
+
+    # -- legacy nickname profiles (before accounts) --
+    def profile_for(self, nickname: str, create: bool = True) -> Profile | None:
+        """The nickname profile (case and spacing ignored); only kept to migrate old data and for tests."""
+        cleaned = validate_nickname(nickname)
+        key = normalise_nickname(cleaned)
+        found = self._db(self._profiles_path).table("profiles").get(Query().key == key)
+        if found is not None or not create:
+            return _validated(Profile, found, self._profiles_path) if found else None
+        with self._write(self._profiles_path) as db:
+            table = db.table("profiles")
+            found = table.get(Query().key == key)  # another thread may have won the race
+            if found is not None:
+                return _validated(Profile, found, self._profiles_path)
+            profile = Profile(nickname=cleaned)
+            table.insert({**profile.model_dump(), "key": key})
+            return profile
+
+    def list_profiles(self) -> list[Profile]:
+        return [_validated(Profile, d, self._profiles_path) for d in self._db(self._profiles_path).table("profiles").all()]
+
+    # -- accounts --
+    @property
+    def _accounts_path(self) -> Path:
+        return self.root / "accounts.json"
+
+    def _account_index(self) -> dict[str, dict]:
+        """Account documents by id, re-read only when the file was replaced (cheap per page run)."""
+        return self._cached_table(self._accounts_path, "accounts", "_index_cache")
+
+    def _account(self, doc: dict) -> Account:
+        return _validated(Account, doc, self._accounts_path)
+
+    def get_account(self, user_id: str) -> Account | None:
+        found = self._account_index().get(user_id)
+        return self._account(found) if found else None
+
+    def find_account(self, *, username: str | None = None, invite_code: str | None = None,
+                     oidc_subject: str | None = None) -> Account | None:
+        key = normalise_nickname(username) if username is not None else None
+        for doc in self._account_index().values():
+            if (key is not None and doc.get("key") == key) or (
+                invite_code is not None and doc.get("invite_code") == invite_code
+            ) or (oidc_subject is not None and doc.get("oidc_subject") == oidc_subject):
+                return self._account(doc)
+        return None
+
+    def list_accounts(self) -> list[Account]:
+        return sorted((self._account(d) for d in self._account_index().values()), key=lambda a: a.username.lower())
+
+    def create_account(self, account: Account) -> Account:
+        """Insert a new account; raises ``DuplicateError`` when the username is taken.
+
+        In a demo store every account is a demo account.
+        """
+        if account.demo != self.demo:
+            account = account.model_copy(update={"demo": self.demo})
+        _check_limits(account)
+        key = normalise_nickname(account.username)
+        with self._write(self._accounts_path) as db:
+            table = db.table("accounts")
+            if table.get(Query().key == key) is not None:
+                raise DuplicateError(f"username {account.username!r} is taken")
+            if table.get(Query().id == account.id) is not None:
+                raise DuplicateError(f"account id {account.id} exists")
+            table.insert({**account.model_dump(mode="json"), "key": key})
+        return account
+
+    def save_account(self, account: Account) -> Account:
+        _check_limits(account)
+        key = normalise_nickname(account.username)
+        with self._write(self._accounts_path) as db:
+            if not db.table("accounts").update({**account.model_dump(mode="json"), "key": key}, Query().id == account.id):
+                raise NotFoundError(f"account {account.id} not found")
+        return account
+
+    def delete_account(self, user_id: str) -> None:
+        """Remove the account, its data file, its links, shares, sign-ins and failure counter."""
+        account = self.get_account(user_id)
+        with self._write(self._accounts_path) as db:
+            db.table("accounts").remove(Query().id == user_id)
+        if account is not None:
+            self.clear_throttle(f"signin:{normalise_nickname(account.username)}")
+        self.delete_logins(user_id=user_id)
+        with self._write(self._links_path) as db:
+            db.table("connections").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
+            db.table("shares").remove((Query().teacher_id == user_id) | (Query().coach_id == user_id))
+        if self._profiles_path.exists():  # a migrated nickname profile must not come back on the next start
+            with self._write(self._profiles_path) as db:
+                db.table("profiles").remove(Query().id == user_id)
+        remove_with_lock(self._user_path(user_id))
+
+    def drop_legacy_throttle(self) -> bool:
+        """Remove the sign-in throttle that older versions kept inside accounts.json (raw names, unbounded)."""
+        path = self._accounts_path
+        if not path.exists():
+            return False
+        with self._write(path) as db:
+            if "throttle" not in db.tables():
+                return False
+            db.drop_table("throttle")
+        return True
+
+    # -- failure counters, keyed by a hash of what was typed (existing or not) --
+    @property
+    def _throttle_path(self) -> Path:
+        return self.root / "throttle.json"
+
+    def get_throttle(self, key: str, at: str | None = None) -> dict:
+        """The counter of ``key`` as of ``at`` (ISO time, default now): failures, locked_until, expires_at."""
+        found = self._db(self._throttle_path).table("throttle").get(Query().key == self.pseudonym(key))
+        if found is None or _expired(found, at or now()):
+            return {"failures": 0, "locked_until": None, "expires_at": None}
+        return {"failures": found["failures"], "locked_until": found["locked_until"],
+                "expires_at": found.get("expires_at")}
+
+    def update_throttle(self, key: str, change: Callable[[dict], dict], at: str | None = None) -> dict:
+        """Atomic read-modify-write of one counter; ``change`` returns failures, locked_until, expires_at.
+
+        Expired counters are dropped on every write, and the table never holds more than
+        ``THROTTLE_MAX`` entries, so a flood of made-up names costs a bounded amount of disk.
+        When it is full, unlocked counters with the fewest failures go first: a flood cannot
+        free a username that is locked.
+        """
+        hashed, at = self.pseudonym(key), at or now()
+        with self._write(self._throttle_path) as db:
+            table = db.table("throttle")
+            table.remove(Query().expires_at.test(lambda v: bool(v) and v <= at))
+            found = table.get(Query().key == hashed)
+            current = {"failures": found["failures"], "locked_until": found["locked_until"],
+                       "expires_at": found.get("expires_at")} if found else {
+                "failures": 0, "locked_until": None, "expires_at": None}
+            new = change(dict(current))
+            table.upsert({"key": hashed, **new}, Query().key == hashed)
+            if len(table) > THROTTLE_MAX:
+                def keep_first(d: dict) -> tuple:
+                    locked = bool(d.get("locked_until")) and d["locked_until"] > at
+                    return locked, int(d.get("failures") or 0), d.get("expires_at") or ""
+
+                docs = sorted(table.all(), key=keep_first)
+                table.remove(doc_ids=[d.doc_id for d in docs[: len(docs) - THROTTLE_MAX] if d["key"] != hashed])
+        return new
+
+    def clear_throttle(self, key: str) -> None:
+        if not self._throttle_path.exists():
+            return
+        with self._write(self._throttle_path) as db:
+            db.table("throttle").remove(Query().key == self.pseudonym(key))
+
+    # -- sign-ins (a hash of the browser's token, never the token) and cookie tickets --
+    @property
+    def _logins_path(self) -> Path:
+        return self.root / "logins.json"
+
+    def add_login(self, login: dict) -> None:
+        """Store a sign-in; expired ones are dropped, and a user keeps at most ``LOGINS_PER_USER``."""
+        at = now()
+        with self._write(self._logins_path) as db:
+            table = db.table("logins")
+            table.remove(Query().expires_at.test(lambda v: v <= at))
+            mine = sorted(table.search(Query().user_id == login["user_id"]), key=lambda d: d["created_at"])
+            if len(mine) >= LOGINS_PER_USER:
+                table.remove(doc_ids=[d.doc_id for d in mine[: len(mine) - LOGINS_PER_USER + 1]])
+            table.insert(login)
+
+    def logins_of(self, user_id: str) -> list[dict]:
+        return sorted((dict(d) for d in self._cached_table(self._logins_path, "logins", "_logins_cache").values()
+                       if d.get("user_id") == user_id), key=lambda d: d["created_at"])
+
+    def get_login(self, login_id: str) -> dict | None:
+        found = self._cached_table(self._logins_path, "logins", "_logins_cache").get(login_id)
+        return dict(found) if found else None
+
+    def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None,
+                      keep: str | None = None) -> int:
+        """End sign-ins: one (``login_id``) or all of a user (``user_id``), except ``keep``."""
+        if not self._logins_path.exists() or (user_id is None and login_id is None):
+            return 0
+        with self._write(self._logins_path) as db:
+            def match(doc: dict) -> bool:
+                return (doc["id"] != keep and (login_id is None or doc["id"] == login_id)
+                        and (user_id is None or doc["user_id"] == user_id))
+
+            removed = db.table("logins").remove(match)
+            if user_id is not None:
+                db.table("tickets").remove(Query().user_id == user_id)
+        return len(removed)
+
+    def add_ticket(self, ticket: dict) -> None:
+        at = now()
+        with self._write(self._logins_path) as db:
+            table = db.table("tickets")
+            table.remove(Query().expires_at.test(lambda v: v <= at))
+            table.insert(ticket)
+
+    def take_ticket(self, ticket_id: str) -> dict | None:
+        """Redeem a ticket once: it is removed whether or not it is still valid."""
+        if not self._logins_path.exists():
+            return None
+        with self._write(self._logins_path) as db:
+            table = db.table("tickets")
+            found = table.get(Query().id == ticket_id)
+            if found is None:
+                return None
+            table.remove(doc_ids=[found.doc_id])
+        return None if _expired(found, now()) else dict(found)
+
+    # -- connections and shares --
+    @property
+    def _links_path(self) -> Path:
+        return self.root / "links.json"
+
+    def connect(self, teacher_id: str, coach_id: str) -> Connection:
+        with self._write(self._links_path) as db:
+            table = db.table("connections")
+            q = (Query().teacher_id == teacher_id) & (Query().coach_id == coach_id)
+            found = table.get(q)
+            if found is not None:
+                return _validated(Connection, found, self._links_path)
+            connection = Connection(teacher_id=teacher_id, coach_id=coach_id)
+            table.insert(connection.model_dump(mode="json"))
+            return connection
+
+    def disconnect(self, teacher_id: str, coach_id: str) -> None:
+        """End the connection and withdraw every reflection shared with that coach."""
+        with self._write(self._links_path) as db:
+            db.table("connections").remove((Query().teacher_id == teacher_id) & (Query().coach_id == coach_id))
+            db.table("shares").remove((Query().teacher_id == teacher_id) & (Query().coach_id == coach_id))
+
+    def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]:
+        docs = self._db(self._links_path).table("connections").all()
+        return [
+            _validated(Connection, d, self._links_path) for d in docs
+            if (teacher_id is None or d["teacher_id"] == teacher_id) and (coach_id is None or d["coach_id"] == coach_id)
+        ]
+
+    def share(self, share: Share) -> Share:
+        with self._write(self._links_path) as db:
+            table = db.table("shares")
+            q = (Query().reflection_id == share.reflection_id) & (Query().coach_id == share.coach_id)
+            if table.get(q) is None:
+                table.insert(share.model_dump(mode="json"))
+        return share
+
+    def unshare(self, reflection_id: str, coach_id: str) -> None:
+        with self._write(self._links_path) as db:
+            db.table("shares").remove((Query().reflection_id == reflection_id) & (Query().coach_id == coach_id))
+
+    def shares(self, *, teacher_id: str | None = None, coach_id: str | None = None,
+               reflection_id: str | None = None) -> list[Share]:
+        docs = self._db(self._links_path).table("shares").all()
+        return [
+            _validated(Share, d, self._links_path) for d in docs
+            if (teacher_id is None or d["teacher_id"] == teacher_id)
+            and (coach_id is None or d["coach_id"] == coach_id)
+            and (reflection_id is None or d["reflection_id"] == reflection_id)
+        ]
+
+    # -- attempts --
+    def create_attempt(self, attempt: Attempt) -> Attempt:
+        _check_limits(attempt)
+        with self._write(self._user_path(attempt.user_id)) as db:
+            db.table("attempts").insert(attempt.model_dump(mode="json"))
+        return attempt
+
+    def save_attempt(self, attempt: Attempt) -> Attempt:
+        """Save the attempt's current state (called after every choice)."""
+        _check_limits(attempt)
+        updated = attempt.model_copy(update={"updated_at": now()})
+        if updated.finished and not updated.finished_at:
+            updated = updated.model_copy(update={"finished_at": updated.updated_at})
+        with self._write(self._user_path(attempt.user_id)) as db:
+            table = db.table("attempts")
+            doc = updated.model_dump(mode="json")
+            if not table.update(doc, Query().id == attempt.id):
+                table.insert(doc)
+        return updated
+
+    def get_attempt(self, user_id: str, attempt_id: str) -> Attempt:
+        found = self._db(self._user_path(user_id)).table("attempts").get(Query().id == attempt_id)
+        if found is None:
+            raise NotFoundError(f"attempt {attempt_id} of user {user_id} not found")
+        return _validated(Attempt, found, self._user_path(user_id))
+
+    def list_attempts(self, user_id: str, scenario_id: str | None = None) -> list[Attempt]:
+        table = self._db(self._user_path(user_id)).table("attempts")
+        docs = table.all() if scenario_id is None else table.search(Query().scenario_id == scenario_id)
+        attempts = [_validated(Attempt, d, self._user_path(user_id)) for d in docs]
+        return sorted(attempts, key=lambda a: a.updated_at, reverse=True)
+
+    # -- reflections --
+    def add_reflection(self, reflection: Reflection) -> Reflection:
+        _check_limits(reflection)
+        with self._write(self._user_path(reflection.user_id)) as db:
+            db.table("reflections").insert(reflection.model_dump(mode="json"))
+        return reflection
+
+    def list_reflections(self, user_id: str) -> list[Reflection]:
+        docs = self._db(self._user_path(user_id)).table("reflections").all()
+        path = self._user_path(user_id)
+        return sorted((_validated(Reflection, d, path) for d in docs), key=lambda r: r.created_at, reverse=True)
+
+    def get_reflection(self, user_id: str, reflection_id: str) -> Reflection:
+        found = self._db(self._user_path(user_id)).table("reflections").get(Query().id == reflection_id)
+        if found is None:
+            raise NotFoundError(f"reflection {reflection_id} of user {user_id} not found")
+        return _validated(Reflection, found, self._user_path(user_id))
+
+    # -- comments (stored with the reflection's owner) and read markers --
+    def add_comment(self, comment: Comment) -> Comment:
+        _check_limits(comment)
+        with self._write(self._user_path(comment.owner_id)) as db:
+            db.table("comments").insert(comment.model_dump(mode="json"))
+        return comment
+
+    def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]:
+        table = self._db(self._user_path(owner_id)).table("comments")
+        docs = table.all() if reflection_id is None else table.search(Query().reflection_id == reflection_id)
+        path = self._user_path(owner_id)
+        return sorted((_validated(Comment, d, path) for d in docs), key=lambda c: (c.created_at, c.id))
+
+    def remove_comments_by(self, owner_id: str, author_id: str) -> None:
+        with self._write(self._user_path(owner_id)) as db:
+            db.table("comments").remove(Query().author_id == author_id)
+
+    def mark_seen(self, user_id: str, reflection_id: str, at: str) -> None:
+        with self._write(self._user_path(user_id)) as db:
+            db.table("seen").upsert({"reflection_id": reflection_id, "at": at}, Query().reflection_id == reflection_id)
+
+    def seen(self, user_id: str) -> dict[str, str]:
+        """Per reflection: the time up to which this user has read its comments."""
+        path = self._user_path(user_id)
+        try:
+            return {str(d["reflection_id"]): str(d["at"]) for d in self._db(path).table("seen").all()}
+        except (KeyError, TypeError) as exc:
+            raise CorruptDataError(path, "a read marker does not fit") from exc
+
+
+def open_store(root: str | Path | None = None, *, demo: bool | None = None) -> TinyDBStore:
+    """The configured store: the demo folder in demo mode, else ``SAMENSPEL_DATA_DIR`` or ``progress/``.
+
+    Raises ``DataFolderError`` when the folder is of the other kind (demo data for a real
+    deployment, or real data for the demo).
+    """
+    demo = settings.demo_enabled() if demo is None else demo
+    return TinyDBStore(root if root is not None else settings.active_data_dir(), demo=demo)
