@@ -21,15 +21,17 @@ from modules.deployment import demo
 from modules.exchange import mydata
 from modules.library.lint import check_file
 from modules.content.principles import load_catalogue
+from modules.content.scenario import schema_text
 from modules.people import accounts
-from modules.storage import StoreError, TinyDBStore, open_store
+from modules import storage
+from modules.storage import Store, StoreError, open_store
 
 
-def _real_store() -> TinyDBStore:
-    return open_store(settings.data_root(), demo=False)
+def _real_store() -> storage.TinyDBStore:
+    return storage.TinyDBStore(settings.data_root(), demo=False)
 
 
-def _account(store: TinyDBStore, username: str) -> accounts.Account:
+def _account(store: Store, username: str) -> accounts.Account:
     found = store.find_account(username=username)
     if found is None:
         raise LookupError(f"no account with username {username!r} in {store.root}")
@@ -148,8 +150,30 @@ def demo_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def schema(_args: argparse.Namespace) -> int:
+    """The JSON Schema of the scenario format, for authors' editors."""
+    sys.stdout.write(schema_text())
+    return 0
+
+
+def migrate_command(_args: argparse.Namespace) -> int:
+    """Rewrite every stored record in the current format, and check that none got lost."""
+    store = _real_store()
+    before = storage.migrate(store)
+    after = storage.migrate(store)  # a second pass reads what the first wrote: the same records, already current
+    width = max(len(kind) for kind in before)
+    for kind, count in before.items():
+        print(f"{kind:<{width}}  {count:>6}")
+    if before != after:
+        print(f"error: the records changed between two passes: {before} then {after}", file=sys.stderr)
+        return 1
+    print(f"{sum(before.values())} record(s) in {store.root} are in the current format")
+    return 0
+
+
 COMMANDS = {
     "lint": (lint, "check scenario files (YAML, schema, references, the play graph)"),
+    "schema": (schema, "print the JSON Schema of scenario files (> scenarios/scenario.schema.json)"),
     "create-admin": (create_admin, "make an admin account (the app itself cannot)"),
     "reset-code": (reset_code, "print a new one-time code for an account (any role); its sign-ins end"),
     "switch-off": (switch, "switch an account off (any role); its sign-ins end"),
@@ -157,6 +181,7 @@ COMMANDS = {
     "export-user": (export_user, "write everything stored about an account as JSON"),
     "delete-user": (delete_user, "delete an account and all its data"),
     "demo": (demo_command, "create the demo's accounts and log, or remove the demo folder"),
+    "migrate": (migrate_command, "rewrite every stored record in the current format (safe to repeat)"),
 }
 
 
@@ -167,6 +192,8 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         if name == "lint":
             sub.add_argument("paths", nargs="*", default=["scenarios"], help="files or folders (default: scenarios)")
+        elif name in ("schema", "migrate"):
+            pass
         elif name == "demo":
             sub.add_argument("action", choices=["seed", "remove"])
         else:

@@ -1,46 +1,60 @@
-"""Dates in Dutch, in Dutch time (Europe/Amsterdam): one place for every page and export.
+"""Dates in Dutch, in Dutch time (Europe/Amsterdam): one place for every page, chart and export.
 
-``dutch_date`` gives '1 december 2026', ``dutch_datetime`` '1 dec. 2026, 14:05'.
+Stored times are timezone-aware UTC; everything a person sees is in Dutch time, so an
+attempt at 00:30 on 1 December is "1 december" everywhere, also in charts and exports.
 Imports nothing from the rest of Samenspel.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 try:
     from zoneinfo import ZoneInfo
 
-    _TZ = ZoneInfo("Europe/Amsterdam")
+    TZ = ZoneInfo("Europe/Amsterdam")
 except Exception:  # pragma: no cover - systems without tz data
-    _TZ = timezone.utc
+    TZ = timezone.utc
 
 MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
           "november", "december")
-
-
-def dutch_date(moment: str | datetime | None) -> str:
-    """'3 maart 2025' in Dutch time; empty for no date."""
-    if not moment:
-        return ""
-    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    when = when.astimezone(_TZ)
-    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
-
-
 SHORT_MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 
-def dutch_datetime(moment: str | None) -> str:
+def local(moment: datetime | str) -> datetime:
+    """A stored moment in Dutch time (a naive one counts as UTC)."""
+    when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(TZ)
+
+
+def local_date(moment: datetime | str | None) -> date | None:
+    """The calendar date in the Netherlands of a stored moment."""
+    return local(moment).date() if moment else None
+
+
+def dutch_date(moment: datetime | str | None) -> str:
+    """'3 maart 2025' in Dutch time; empty for no date."""
+    if not moment:
+        return ""
+    when = local(moment)
+    return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
+
+
+def dutch_datetime(moment: datetime | str | None) -> str:
     """'23 nov. 2026, 12:08' in Dutch time, for pages; empty for no date."""
     if not moment:
         return ""
-    when = datetime.fromisoformat(moment)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    when = when.astimezone(_TZ)
+    when = local(moment)
     return f"{when.day} {SHORT_MONTHS[when.month - 1]} {when.year}, {when:%H:%M}"
 
 
+def numeric_datetime(moment: datetime | str | None) -> str:
+    """'2026-11-23 12:08' in Dutch time, for spreadsheets; empty for no date."""
+    return f"{local(moment):%Y-%m-%d %H:%M}" if moment else ""
+
+
+def plural(count: int, one: str, many: str) -> str:
+    """'1 deelnemer', '3 deelnemers'."""
+    return f"{count} {one if count == 1 else many}"

@@ -1,14 +1,13 @@
 """Pydantic models of the scenario format (one YAML file per scenario).
 
 The JSON Schema for authors' editors is generated from these models:
-``python -m modules.scenario --schema > scenarios/scenario.schema.json``.
+``python -m modules schema > scenarios/scenario.schema.json``.
 A test checks that the committed schema is current.
 """
 
 from __future__ import annotations
 
 import json
-import sys
 from enum import Enum
 from typing import Annotated
 
@@ -149,7 +148,14 @@ class Ending(_Model):
     principles: list[ID] = Field(default_factory=list, description="Principles the debrief refers to")
 
 
+SCENARIO_FORMAT = 1  # the version of the scenario file format this Samenspel reads
+
+
 class Scenario(_Model):
+    format_version: int = Field(
+        default=SCENARIO_FORMAT, ge=1, le=SCENARIO_FORMAT,
+        description=f"The version of the scenario format; this Samenspel reads up to {SCENARIO_FORMAT}",
+    )
     id: ID
     title: str
     summary: str
@@ -198,9 +204,3 @@ def json_schema() -> dict:
 def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
 
-
-if __name__ == "__main__":  # pragma: no cover - thin CLI
-    if sys.argv[1:] == ["--schema"]:
-        sys.stdout.write(schema_text())
-    else:
-        sys.exit("usage: python -m modules.scenario --schema > scenarios/scenario.schema.json")

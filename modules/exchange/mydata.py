@@ -91,7 +91,7 @@ def export(store: Store, user: Account) -> dict:
     return {
         "export": {
             "app": "Samenspel",
-            "exported_at": now(),
+            "exported_at": now().isoformat(),
             "about": "Alle gegevens die Samenspel over jou bewaart. Wachtwoorden staan er niet in.",
         },
         "account": account,
@@ -101,10 +101,11 @@ def export(store: Store, user: Account) -> dict:
         "comments_i_wrote_on_other_reflections": [
             c.model_dump(mode="json") for comments in _written_elsewhere(store, user).values() for c in comments
         ],
-        "read_markers": store.seen(user.id),
+        "read_markers": {reflection_id: at.isoformat() for reflection_id, at in store.seen(user.id).items()},
         "connections": connections,
         "shares": shares,
-        "logins": [{"started": d["created_at"], "ends": d["expires_at"]} for d in store.logins_of(user.id)],
+        "logins": [{"started": login.created_at.isoformat(), "ends": login.expires_at.isoformat()}
+                   for login in store.logins_of(user.id)],
         **team.user_data(store, user),
     }
 

@@ -22,7 +22,7 @@ from modules.people import sharing
 from modules.people.accounts import ROLE_LABELS, PermissionDenied, require_role
 from modules.play import reflection as reflection_form
 from modules.records import Account, Comment, Reflection, now
-from modules.storage import NotFoundError, Store
+from modules.storage import Store
 
 PORTFOLIO_TITLE = "Portfolio: reflecties op oefengesprekken met ouders"
 PORTFOLIO_INTRO = (
@@ -37,10 +37,9 @@ def _chosen(store: Store, user: Account, reflection_ids: list[str]) -> list[tupl
     require_role(user, *ROLES)
     chosen = []
     for reflection_id in dict.fromkeys(reflection_ids):
-        try:
-            item = store.get_reflection(user.id, reflection_id)
-        except NotFoundError:
-            raise PermissionDenied("not your reflection") from None
+        item = store.get_reflection(user.id, reflection_id)
+        if item is None:
+            raise PermissionDenied("not your reflection")
         chosen.append((item, sharing.thread(store, user, user.id, item.id)))
     return sorted(chosen, key=lambda pair: pair[0].created_at)
 

@@ -20,7 +20,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from modules.records import limits
 from modules.people import throttle
-from modules.records import Account
+from modules.records import Account, Role
 from modules.storage import DuplicateError, Store, normalise_nickname
 
 ROLE_LABELS = {"teacher": "Leraar", "coach": "Coach", "facilitator": "Gespreksleider", "admin": "Beheerder"}
@@ -84,10 +84,6 @@ def _verify(hashed: str | None, secret: str) -> bool:
 def password_matches(account: Account, password: str) -> bool:
     """Whether ``password`` is the account's password (no throttling: for operators' tools only)."""
     return account.password_hash is not None and _verify(account.password_hash, password)
-
-
-def _parse(moment: str | None) -> datetime | None:
-    return datetime.fromisoformat(moment) if moment else None
 
 
 def _now(at: datetime | None) -> datetime:
@@ -254,7 +250,7 @@ def reset_password(store: Store, username: str, code: str, new: str, at: datetim
     at = _now(at)
     _check_throttle(store, username, at, client)
     account = store.find_account(username=username)
-    expires = _parse(account.reset_expires) if account else None
+    expires = account.reset_expires if account else None
     valid = account is not None and account.active and expires is not None and expires > at
     if not (_verify(account.reset_code_hash if valid else None, normalise_code(code)) and valid):
         _fail(store, username, at, client)
@@ -278,7 +274,7 @@ def require_role(account: Account | None, *roles: str) -> Account:
 def _with_reset_code(account: Account, at: datetime) -> tuple[Account, str]:
     code = new_code()
     updated = account.model_copy(
-        update={"reset_code_hash": _hasher().hash(code), "reset_expires": (at + RESET_VALID).isoformat()}
+        update={"reset_code_hash": _hasher().hash(code), "reset_expires": at + RESET_VALID}
     )
     return updated, code
 
@@ -355,10 +351,16 @@ def admin_set_role(store: Store, admin: Account, user_id: str, role: str) -> Acc
     if role == "admin":
         raise AuthError(ADMIN_BY_COMMAND)
     account = _target(store, admin, user_id)
-    update: dict = {"role": role}
+    update: dict = {"role": Role(role)}
     if role == "coach" and not account.invite_code:
         update["invite_code"] = new_code(2)
     return store.save_account(account.model_copy(update=update))
+
+
+def code_valid_until(account: Account, at: datetime | None = None) -> datetime | None:
+    """When the account's one-time code stops working, if it still works now."""
+    expires = account.reset_expires
+    return expires if account.reset_code_hash and expires and expires > _now(at) else None
 
 
 def sign_in_method(account: Account) -> str:

@@ -4,7 +4,8 @@ Everything here is pure (no Streamlit, no storage) except the ``load_*`` functio
 the bottom, which read only through ``modules.sharing`` (so authorisation is checked
 there) and hand plain data to the pure helpers.
 
-Dates are the stored ISO timestamps (UTC); a period filter compares their calendar date.
+Dates are the stored moments (timezone-aware); a period filter compares their calendar
+date in the Netherlands (``modules.dutch``), the same date the timeline and the chart show.
 The team aggregates take attempts only, never accounts: their output holds principle and
 scenario names and counts, no usernames and no user ids.
 """
@@ -15,8 +16,9 @@ import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
+from modules import dutch
 from modules.play import engine
 from modules.people import sharing
 from modules.people.accounts import PermissionDenied
@@ -36,21 +38,12 @@ CSV_FILE_NAME = "gedeelde-reflecties.csv"
 
 # --- dates ----------------------------------------------------------------------------------
 
-def day(iso: str | None) -> date | None:
-    """The calendar date of a stored ISO timestamp."""
-    if not iso:
-        return None
-    try:
-        return date.fromisoformat(iso[:10])
-    except ValueError:
-        return None
+def day(moment: datetime | None) -> date | None:
+    """The calendar date in the Netherlands of a stored moment."""
+    return dutch.local_date(moment)
 
 
-def short(iso: str | None) -> str:
-    return iso[:16].replace("T", " ") if iso else ""
-
-
-def attempt_date(attempt: Attempt) -> str:
+def attempt_date(attempt: Attempt) -> datetime:
     """When an attempt last mattered: its end, or its latest choice while it is running."""
     return attempt.finished_at or attempt.updated_at or attempt.started_at
 
@@ -87,7 +80,7 @@ class AttemptEntry:
     attempt_id: str
     scenario_id: str
     scenario_title: str
-    date: str
+    date: datetime
     finished: bool
     steps: int
     ending_title: str | None = None
@@ -106,8 +99,8 @@ class ReflectionEntry:
     attempt_id: str | None
     scenario_id: str | None
     scenario_title: str
-    date: str
-    shared_at: str
+    date: datetime
+    shared_at: datetime
     unread: int = 0
     kind: str = "reflection"
 
@@ -174,7 +167,7 @@ def profile_rows(attempts: Iterable[Attempt], library: Library, catalogue: Catal
     rows = []
     for number, (attempt, profile) in enumerate(profiled, start=1):
         title = scenario_title(attempt.scenario_id, attempt.scenario_title, library)
-        when = attempt_date(attempt)
+        when = dutch.local(attempt_date(attempt))
         for principle_id, score in sorted(profile.scores.items()):
             if not score:
                 continue
@@ -182,8 +175,9 @@ def profile_rows(attempts: Iterable[Attempt], library: Library, catalogue: Catal
             rows.append({
                 "attempt_id": attempt.id,
                 "number": number,
-                "date": when,
-                "label": f"{number} · {when[8:10]}-{when[5:7]}",
+                "date": f"{when:%Y-%m-%d}",  # the Dutch calendar date, so charts show the same day
+                "day": dutch.dutch_date(when),
+                "label": f"{number} · {when:%d-%m}",
                 "scenario_id": attempt.scenario_id,
                 "scenario": title,
                 "principle_id": principle_id,
@@ -198,7 +192,7 @@ def balance_rows(rows: Iterable[dict]) -> list[dict]:
     per: dict[str, dict] = {}
     for row in rows:
         entry = per.setdefault(row["attempt_id"], {
-            key: row[key] for key in ("attempt_id", "number", "date", "label", "scenario_id", "scenario")
+            key: row[key] for key in ("attempt_id", "number", "date", "day", "label", "scenario_id", "scenario")
         } | {"honoured": 0, "neglected": 0, "balance": 0})
         if row["score"] > 0:
             entry["honoured"] += row["score"]
@@ -219,8 +213,7 @@ class Filters:
     start: date | None = None
     end: date | None = None
 
-    def in_period(self, iso: str | None) -> bool:
-        when = day(iso)
+    def in_period(self, when: date | None) -> bool:
         if when is None:
             return self.start is None and self.end is None
         return (self.start is None or when >= self.start) and (self.end is None or when <= self.end)
@@ -237,7 +230,7 @@ def filter_timeline(entries: Iterable[TimelineEntry], filters: Filters) -> list[
                 if isinstance(e, AttemptEntry) and filters.principle_id in e.principles}
     kept = []
     for entry in entries:
-        if not (filters.scenario_ok(entry.scenario_id) and filters.in_period(entry.date)):
+        if not (filters.scenario_ok(entry.scenario_id) and filters.in_period(day(entry.date))):
             continue
         if filters.principle_id is not None and entry.attempt_id not in touching:
             continue
@@ -248,14 +241,14 @@ def filter_timeline(entries: Iterable[TimelineEntry], filters: Filters) -> list[
 def filter_rows(rows: Iterable[dict], filters: Filters) -> list[dict]:
     return [
         r for r in rows
-        if filters.scenario_ok(r["scenario_id"]) and filters.in_period(r["date"])
+        if filters.scenario_ok(r["scenario_id"]) and filters.in_period(date.fromisoformat(r["date"]))
         and (filters.principle_id is None or r["principle_id"] == filters.principle_id)
     ]
 
 
 def filter_attempts(attempts: Iterable[Attempt], filters: Filters) -> list[Attempt]:
     """Scenario and period only (a principle filter needs the profile: use ``filter_rows``)."""
-    return [a for a in attempts if filters.scenario_ok(a.scenario_id) and filters.in_period(attempt_date(a))]
+    return [a for a in attempts if filters.scenario_ok(a.scenario_id) and filters.in_period(day(attempt_date(a)))]
 
 
 def scenario_options(entries: Iterable[TimelineEntry]) -> dict[str, str]:
@@ -352,8 +345,8 @@ def export_rows(shared: Iterable[sharing.SharedReflection], threads: dict[str, l
         row = {
             "Leraar": item.teacher.username,
             "Scenario": scenario_title(reflection.scenario_id, reflection.scenario_title, library),
-            "Datum reflectie": short(reflection.created_at),
-            "Gedeeld op": short(item.share.shared_at),
+            "Datum reflectie": dutch.numeric_datetime(reflection.created_at),
+            "Gedeeld op": dutch.numeric_datetime(item.share.shared_at),
             "Aantal reacties": len(comments),
             "Nieuwe reactie van leraar": "ja" if new else "nee",
         }

@@ -37,7 +37,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from modules import settings
-from modules.records import Account
+from modules.records import Account, Login, Ticket
 from modules.storage import Store
 
 LOGIN_COOKIE = "samenspel_login"
@@ -73,28 +73,29 @@ def login_lifetime() -> timedelta:
 
 
 @dataclass(frozen=True)
-class Login:
+class SignIn:
+    """A new sign-in: the login's id (what the browser session remembers) and the cookie value for the browser."""
+
     id: str  # the hash the store keeps; the browser session remembers it
     user_id: str
     cookie: str  # the signed value for the browser's cookie
 
 
-def start(store: Store, account: Account, at: datetime | None = None) -> Login:
+def start(store: Store, account: Account, at: datetime | None = None) -> SignIn:
     """A new login for an account that has just proven who it is."""
     at = _now(at)
     token = secrets.token_urlsafe(32)
     login_id = _hash(token)
-    store.add_login({"id": login_id, "user_id": account.id, "created_at": at.isoformat(),
-                     "expires_at": (at + login_lifetime()).isoformat()})
-    return Login(login_id, account.id, _signer(store, LOGIN_COOKIE).dumps(token))
+    store.add_login(Login(id=login_id, user_id=account.id, created_at=at, expires_at=at + login_lifetime()))
+    return SignIn(login_id, account.id, _signer(store, LOGIN_COOKIE).dumps(token))
 
 
-def _usable(account: Account | None, login: dict | None, at: datetime) -> bool:
-    if account is None or not account.active or login is None or login["user_id"] != account.id:
+def _usable(account: Account | None, login: Login | None, at: datetime) -> bool:
+    if account is None or not account.active or login is None or login.user_id != account.id:
         return False
-    if datetime.fromisoformat(login["expires_at"]) <= at:
+    if login.expires_at <= at:
         return False
-    return not (account.signed_out_at and login["created_at"] < account.signed_out_at)
+    return not (account.signed_out_at and login.created_at < account.signed_out_at)
 
 
 def check(store: Store, login_id: str | None, at: datetime | None = None) -> Account | None:
@@ -102,7 +103,7 @@ def check(store: Store, login_id: str | None, at: datetime | None = None) -> Acc
     if not login_id:
         return None
     login = store.get_login(login_id)
-    account = store.get_account(login["user_id"]) if login else None
+    account = store.get_account(login.user_id) if login else None
     return account if _usable(account, login, _now(at)) else None
 
 
@@ -131,7 +132,7 @@ def end_everywhere(store: Store, account: Account, keep: str | None = None, at: 
     if keep is not None:
         return account
     fresh = store.get_account(account.id) or account
-    return store.save_account(fresh.model_copy(update={"signed_out_at": _now(at).isoformat()}))
+    return store.save_account(fresh.model_copy(update={"signed_out_at": _now(at)}))
 
 
 def oidc_still_valid(account: Account, issued_at: float | int | None) -> bool:
@@ -142,7 +143,7 @@ def oidc_still_valid(account: Account, issued_at: float | int | None) -> bool:
         issued = datetime.fromtimestamp(float(issued_at), tz=timezone.utc)
     except (TypeError, ValueError, OverflowError):
         return True
-    return issued.isoformat() >= account.signed_out_at
+    return issued >= account.signed_out_at
 
 
 # --- the anonymous browser identity of team-session participants --------------------------------
@@ -177,8 +178,8 @@ def ticket(store: Store, cookie: str, value: str, max_age: int, user_id: str | N
         raise ValueError(f"unknown cookie {cookie!r}")
     token = secrets.token_urlsafe(24)
     sealed = _ticket_box(token).encrypt(value.encode()).decode() if value else ""
-    store.add_ticket({"id": _ticket_id(token), "user_id": user_id, "cookie": cookie, "sealed": sealed,
-                      "max_age": int(max_age), "expires_at": (_now(at) + TICKET_VALID).isoformat()})
+    store.add_ticket(Ticket(id=_ticket_id(token), user_id=user_id, cookie=cookie, sealed=sealed,
+                            max_age=int(max_age), expires_at=_now(at) + TICKET_VALID))
     return token
 
 
@@ -190,10 +191,10 @@ def redeem(store: Store, token: str | None) -> dict | None:
     if not token or len(token) > 100 or not set(token) <= TICKET_CHARS:
         return None
     found = store.take_ticket(_ticket_id(token))
-    if found is None or found.get("cookie") not in COOKIES:
+    if found is None or found.cookie not in COOKIES:
         return None
     try:
-        value = _ticket_box(token).decrypt(found["sealed"].encode()).decode() if found.get("sealed") else ""
+        value = _ticket_box(token).decrypt(found.sealed.encode()).decode() if found.sealed else ""
     except (InvalidToken, ValueError):
         return None
-    return {"cookie": found["cookie"], "value": value, "max_age": found["max_age"]}
+    return {"cookie": found.cookie, "value": value, "max_age": found.max_age}

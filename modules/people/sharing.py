@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from modules.records import limits
 from modules.people.accounts import PermissionDenied, normalise_code, require_role, same_world
 from modules.records import Account, Attempt, Comment, Reflection, Share
-from modules.storage import NotFoundError, Store
+from modules.storage import Store
 
 COMMENT_MAX = limits.COMMENT
 
@@ -67,10 +67,10 @@ def my_coaches(store: Store, teacher: Account) -> list[Account]:
 
 def _own_reflection(store: Store, teacher: Account, reflection_id: str) -> Reflection:
     _signed_in(teacher)
-    try:
-        return store.get_reflection(teacher.id, reflection_id)
-    except NotFoundError:
-        raise PermissionDenied("not your reflection") from None
+    found = store.get_reflection(teacher.id, reflection_id)
+    if found is None:
+        raise PermissionDenied("not your reflection")
+    return found
 
 
 def share_reflection(store: Store, teacher: Account, reflection_id: str, coach_id: str) -> Share:
@@ -119,9 +119,8 @@ def shared_reflections(store: Store, coach: Account, teacher_id: str | None = No
         teacher = store.get_account(share.teacher_id)
         if teacher is None or not teacher.active:
             continue
-        try:
-            reflection = store.get_reflection(share.teacher_id, share.reflection_id)
-        except NotFoundError:
+        reflection = store.get_reflection(share.teacher_id, share.reflection_id)
+        if reflection is None:
             continue
         result.append(SharedReflection(teacher, reflection, share))
     return sorted(result, key=lambda s: s.reflection.created_at, reverse=True)
@@ -138,7 +137,10 @@ def read_reflection(store: Store, viewer: Account, owner_id: str, reflection_id:
     _require_connected(store, viewer, owner_id)
     if not store.shares(coach_id=viewer.id, teacher_id=owner_id, reflection_id=reflection_id):
         raise PermissionDenied("this reflection is not shared with you")
-    return store.get_reflection(owner_id, reflection_id)
+    found = store.get_reflection(owner_id, reflection_id)
+    if found is None:
+        raise PermissionDenied("this reflection no longer exists")
+    return found
 
 
 def thread(store: Store, viewer: Account, owner_id: str, reflection_id: str) -> list[Comment]:
@@ -180,7 +182,8 @@ def unread(store: Store, viewer: Account, owner_id: str, reflection_ids: list[st
             continue
         if reflection_ids is not None and comment.reflection_id not in reflection_ids:
             continue
-        if comment.author_id != viewer.id and comment.created_at > seen.get(comment.reflection_id, ""):
+        read_until = seen.get(comment.reflection_id)
+        if comment.author_id != viewer.id and (read_until is None or comment.created_at > read_until):
             counts[comment.reflection_id] = counts.get(comment.reflection_id, 0) + 1
     return counts
 

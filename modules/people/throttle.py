@@ -15,6 +15,7 @@ import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from modules.records import ThrottleEntry
 from modules.storage import Store
 
 
@@ -65,26 +66,24 @@ def _now(at: datetime | None) -> datetime:
 def check(store: Store, key: str, policy: Policy, at: datetime | None = None) -> None:
     """Raise ``Locked`` while the key is locked."""
     at = _now(at)
-    locked_until = store.get_throttle(key, at.isoformat()).get("locked_until")
-    if locked_until and datetime.fromisoformat(locked_until) > at:
-        raise Locked(datetime.fromisoformat(locked_until) - at, policy)
+    locked_until = store.get_throttle(key, at).locked_until
+    if locked_until and locked_until > at:
+        raise Locked(locked_until - at, policy)
 
 
-def fail(store: Store, key: str, policy: Policy, at: datetime | None = None) -> dict:
+def fail(store: Store, key: str, policy: Policy, at: datetime | None = None) -> ThrottleEntry:
     """Count one failure atomically (parallel failures each count); lock when over the free ones."""
     at = _now(at)
 
-    def count(current: dict) -> dict:
-        failures = int(current.get("failures") or 0) + 1
+    def count(current: ThrottleEntry) -> ThrottleEntry:
+        failures = current.failures + 1
         locked_until = None
         if failures >= policy.free:
-            wait = min(policy.max_wait, policy.base * 2 ** min(failures - policy.free, 20))
-            locked_until = at + wait
+            locked_until = at + min(policy.max_wait, policy.base * 2 ** min(failures - policy.free, 20))
         expires = (locked_until or at) + policy.memory
-        return {"failures": failures, "locked_until": locked_until.isoformat() if locked_until else None,
-                "expires_at": expires.isoformat()}
+        return current.model_copy(update={"failures": failures, "locked_until": locked_until, "expires_at": expires})
 
-    return store.update_throttle(key, count, at.isoformat())
+    return store.update_throttle(key, count, at)
 
 
 def clear(store: Store, key: str) -> None:

@@ -1,17 +1,20 @@
-"""The stored things: typed records, with no behaviour and no I/O.
+"""The stored things: typed records (pydantic), with no behaviour and no I/O.
 
-Every record the store keeps is one of these pydantic models. Services create and change
-them; ``modules.storage`` reads and writes them.
+Every record the store keeps is one of these models, with a ``format_version`` and the
+migrations that upgrade older ones when they are read (``Record.from_stored``). Times are
+timezone-aware. Services create and change records; ``modules.storage`` reads and writes them.
 """
 
-from modules.records.accounts import ROLES, Account, Profile
-from modules.records.attempts import Attempt, Comment, Reflection
-from modules.records.base import new_id, now
+from modules.records.accounts import ROLES, Account, Profile, Role
+from modules.records.attempts import Attempt, Comment, ReadMarker, Reflection
+from modules.records.base import FormatError, Moment, Record, new_id, now
 from modules.records.links import Connection, Share
 from modules.records.play import PlayState, Step
-from modules.records.team import Decision, Participant, Reason, TeamSession, Vote
+from modules.records.security import Login, ThrottleEntry, Ticket
+from modules.records.team import CodeEntry, Decision, Participant, Reason, TeamSession, Vote
 
 __all__ = [
-    "ROLES", "Account", "Attempt", "Comment", "Connection", "Decision", "Participant", "PlayState", "Profile",
-    "Reason", "Reflection", "Share", "Step", "TeamSession", "Vote", "new_id", "now",
+    "ROLES", "Account", "Attempt", "CodeEntry", "Comment", "Connection", "Decision", "FormatError", "Login", "Moment",
+    "Participant", "PlayState", "Profile", "ReadMarker", "Reason", "Record", "Reflection", "Role", "Share", "Step",
+    "TeamSession", "ThrottleEntry", "Ticket", "Vote", "new_id", "now",
 ]

@@ -1,39 +1,48 @@
-"""Accounts, and the nickname profiles from before accounts."""
+"""Accounts and their roles, and the nickname profiles from before accounts."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from enum import StrEnum
 
-from modules.records.base import new_id, now
+from pydantic import Field
+
+from modules.records.base import Moment, Record, new_id, now
 
 
-class Profile(BaseModel):
-    """A local profile: a nickname, no password (accounts come later)."""
+class Role(StrEnum):
+    TEACHER = "teacher"
+    COACH = "coach"
+    FACILITATOR = "facilitator"
+    ADMIN = "admin"
+
+
+ROLES = tuple(Role)
+
+
+class Profile(Record):
+    """A nickname profile from before accounts (no password); only read to migrate it to an account."""
 
     id: str = Field(default_factory=new_id)
     nickname: str
-    created_at: str = Field(default_factory=now)
+    created_at: Moment = Field(default_factory=now)
 
 
-ROLES = ("teacher", "coach", "facilitator", "admin")
-
-
-class Account(BaseModel):
+class Account(Record):
     """A user account. The id is the user id that every other record carries."""
 
     id: str = Field(default_factory=new_id)
     username: str
-    role: str = Field(default="teacher", pattern="^(teacher|coach|facilitator|admin)$")
+    role: Role = Role.TEACHER
     password_hash: str | None = Field(default=None, description="Argon2id; None until a password is set")
     active: bool = True
-    created_at: str = Field(default_factory=now)
+    created_at: Moment = Field(default_factory=now)
     invite_code: str | None = Field(default=None, description="Coaches: the code teachers use to connect")
     reset_code_hash: str | None = None
-    reset_expires: str | None = None
+    reset_expires: Moment | None = None
     oidc_subject: str | None = Field(default=None, description="issuer|subject of a school sign-in")
     migrated_from_nickname: bool = False
     demo: bool = Field(default=False, description="A demo account (public password); only in a demo data folder")
-    signed_out_at: str | None = Field(default=None, description="'Sign out everywhere': sign-ins before this end")
+    signed_out_at: Moment | None = Field(default=None, description="'Sign out everywhere': sign-ins before this end")
 
     @property
     def needs_password(self) -> bool:

@@ -1,14 +1,14 @@
-"""A teacher's play-throughs and what they write about them: attempts, reflections, comments."""
+"""A teacher's play-throughs and what they write about them: attempts, reflections, comments, read markers."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from modules.records.base import new_id, now
+from modules.records.base import Moment, Record, new_id, now
 from modules.records.play import PlayState
 
 
-class Attempt(BaseModel):
+class Attempt(Record):
     """One play-through of one scenario; saved after every choice."""
 
     id: str = Field(default_factory=new_id)
@@ -17,17 +17,17 @@ class Attempt(BaseModel):
     scenario_title: str = ""
     state: PlayState
     anticipation: str = Field(default="", description="The teacher's answer to the anticipate question")
-    started_at: str = Field(default_factory=now)
-    updated_at: str = Field(default_factory=now)
-    finished_at: str | None = None
+    started_at: Moment = Field(default_factory=now)
+    updated_at: Moment = Field(default_factory=now)
+    finished_at: Moment | None = None
 
     @property
     def finished(self) -> bool:
         return self.state.finished
 
 
-class Reflection(BaseModel):
-    """A reflection after an attempt, following Korthagen's ALACT cycle."""
+class Reflection(Record):
+    """A reflection after an attempt or a team session, following Korthagen's ALACT cycle."""
 
     id: str = Field(default_factory=new_id)
     user_id: str
@@ -35,12 +35,12 @@ class Reflection(BaseModel):
     scenario_id: str | None = None
     scenario_title: str = ""
     team_session_id: str | None = Field(default=None, description="The team session this reflection is about")
-    created_at: str = Field(default_factory=now)
+    created_at: Moment = Field(default_factory=now)
     answers: dict[str, str] = Field(default_factory=dict, description="Question key -> the teacher's text")
     intention: str = Field(description="One concrete intention for next time")
 
 
-class Comment(BaseModel):
+class Comment(Record):
     """A comment in the thread of one reflection; stored with the reflection's owner."""
 
     id: str = Field(default_factory=new_id)
@@ -49,4 +49,11 @@ class Comment(BaseModel):
     author_id: str
     author_name: str
     text: str
-    created_at: str = Field(default_factory=now)
+    created_at: Moment = Field(default_factory=now)
+
+
+class ReadMarker(Record):
+    """Up to when a user has read the comments on one reflection (stored with the reader)."""
+
+    reflection_id: str
+    at: Moment

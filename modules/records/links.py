@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
-from modules.records.base import now
+from modules.records.base import Moment, Record, now
 
 
-class Connection(BaseModel):
+class Connection(Record):
     teacher_id: str
     coach_id: str
-    created_at: str = Field(default_factory=now)
+    created_at: Moment = Field(default_factory=now)
 
 
-class Share(BaseModel):
+class Share(Record):
     reflection_id: str
     teacher_id: str
     coach_id: str
-    shared_at: str = Field(default_factory=now)
+    shared_at: Moment = Field(default_factory=now)

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any, Literal
+
 from pydantic import BaseModel, Field
 
-from modules.records.base import new_id, now
+from modules.records.base import Moment, Record, new_id, now
+
+Status = Literal["open", "finished"]
+Phase = Literal["voting", "revealed", "ended"]
+ClosedReason = Literal["ended", "closed", "idle"]
 
 
 class Participant(BaseModel):
@@ -15,7 +21,7 @@ class Participant(BaseModel):
     device: str | None = Field(default=None, description="A guest's browser: hash of its device token")
     client: str | None = Field(default=None, description="Hash of the client that joined (caps guests per client)")
     rejoins: int = 0
-    joined_at: str = Field(default_factory=now)
+    joined_at: Moment = Field(default_factory=now)
 
 
 class Vote(BaseModel):
@@ -23,7 +29,7 @@ class Vote(BaseModel):
     participant_id: str
     choice_id: str
     reason: str = ""
-    at: str = Field(default_factory=now)
+    at: Moment = Field(default_factory=now)
 
 
 class Reason(BaseModel):
@@ -53,7 +59,16 @@ class Decision(BaseModel):
         return 1 - max(self.tally.values(), default=0) / self.voters
 
 
-class TeamSession(BaseModel):
+def _v0_to_v1(doc: dict[str, Any]) -> dict[str, Any]:
+    """Before format versions: no expiry was stored as "", and participants carried a URL token."""
+    doc = dict(doc)
+    if doc.get("expires_at") == "":
+        doc["expires_at"] = None
+    doc["participants"] = [{k: v for k, v in p.items() if k != "token"} for p in doc.get("participants", [])]
+    return doc
+
+
+class TeamSession(Record):
     id: str = Field(default_factory=new_id)
     code: str
     facilitator_id: str
@@ -62,18 +77,20 @@ class TeamSession(BaseModel):
     allow_guests: bool = False
     projector_only: bool = False
     show_names: bool = False
-    status: str = Field(default="open", pattern="^(open|finished)$")
-    phase: str = Field(default="voting", pattern="^(voting|revealed|ended)$")
+    MIGRATIONS = {0: _v0_to_v1}
+
+    status: Status = "open"
+    phase: Phase = "voting"
     choices: list[str] = Field(default_factory=list, description="The group's path: choice ids in order")
     participants: list[Participant] = Field(default_factory=list)
     votes: list[Vote] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
     participant_count: int = 0
-    created_at: str = Field(default_factory=now)
-    expires_at: str = ""
-    finished_at: str | None = None
-    last_activity: str | None = None
-    closed_reason: str | None = Field(default=None, pattern="^(ended|closed|idle)$")
+    created_at: Moment = Field(default_factory=now)
+    expires_at: Moment | None = None
+    finished_at: Moment | None = None
+    last_activity: Moment | None = None
+    closed_reason: ClosedReason | None = None
     purged: bool = Field(default=False, description="Reasons and participant list removed after the retention")
 
     @property
@@ -88,3 +105,13 @@ class TeamSession(BaseModel):
 
     def vote_of(self, participant_id: str) -> Vote | None:
         return next((v for v in self.current_votes() if v.participant_id == participant_id), None)
+
+
+class CodeEntry(Record):
+    """An entry of the join-code index: which session a code opens (sessions/index.json)."""
+
+    code: str
+    session_id: str
+    facilitator_id: str
+    status: Status
+    created_at: Moment

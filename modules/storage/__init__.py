@@ -18,6 +18,7 @@ from modules.storage.tinydb_store import (
     DEMO_MARKER,
     SECRET_FILE,
     TinyDBStore,
+    migrate,
     normalise_nickname,
     open_store,
     validate_nickname,
@@ -26,5 +27,5 @@ from modules.storage.tinydb_store import (
 __all__ = [
     "DEFAULT_ROOT", "DEMO_MARKER", "ORPHAN_AGE", "RECORD_KINDS", "SECRET_FILE", "CorruptDataError",
     "DataFolderError", "DuplicateError", "InvalidInputError", "NotFoundError", "Store", "StoreError",
-    "TinyDBStore", "locked", "normalise_nickname", "open_store", "remove_orphan_temp_files", "validate_nickname",
+    "TinyDBStore", "locked", "migrate", "normalise_nickname", "open_store", "remove_orphan_temp_files", "validate_nickname",
 ]

@@ -26,13 +26,32 @@ import re
 import secrets
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator, TypeVar
+from datetime import datetime
+from typing import Any, Callable, Iterator, TypeVar
 
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from tinydb import Query, TinyDB
 
 from modules import settings
-from modules.records import Account, Attempt, Comment, Connection, Profile, Reflection, Share, limits, now
+from modules.records import (
+    Account,
+    Attempt,
+    CodeEntry,
+    Comment,
+    Connection,
+    FormatError,
+    Login,
+    Profile,
+    ReadMarker,
+    Record,
+    Reflection,
+    Share,
+    TeamSession,
+    ThrottleEntry,
+    Ticket,
+    limits,
+    now,
+)
 from modules.storage.errors import (
     CorruptDataError,
     DataFolderError,
@@ -41,6 +60,7 @@ from modules.storage.errors import (
     NotFoundError,
 )
 from modules.storage.files import AtomicJSONStorage, locked, remove_with_lock
+from modules.storage.protocol import Store
 
 DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
 NICKNAME_MAX = 40
@@ -50,17 +70,25 @@ THROTTLE_MAX = 10_000  # entries; each expires, so this only matters under attac
 LOGINS_PER_USER = 20  # the oldest sign-in of a user goes when a new one would exceed this
 
 
-Model = TypeVar("Model", bound=BaseModel)
+Model = TypeVar("Model", bound=Record)
 
 
-def _validated(model: type[Model], doc: dict, path: Path) -> Model:
-    """A stored document as its model; a hand-edited record that no longer fits is reported, not crashed on."""
+def _validated(model: type[Model], doc: dict[str, Any], path: Path) -> Model:
+    """A stored document as its record, upgraded to the current format; a record that does not fit
+    (a hand-edited file, or one written by a newer Samenspel) is reported, not crashed on."""
     try:
-        return model.model_validate(doc)
+        return model.from_stored(dict(doc))
+    except FormatError as exc:
+        raise CorruptDataError(path, str(exc)) from None
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "record"
         raise CorruptDataError(path, f"a {model.__name__} record does not fit ({where}: {first['msg']})") from None
+
+
+def _stored(record: Record, **extra: Any) -> dict[str, Any]:
+    """A record as a JSON document (times as ISO 8601 text), with store-internal fields such as a lookup key."""
+    return {**record.model_dump(mode="json"), **extra}
 
 
 def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
@@ -70,8 +98,15 @@ def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
         raise InvalidInputError(str(exc)) from None
 
 
-def _expired(doc: dict, at: str) -> bool:
-    return bool(doc.get("expires_at")) and doc["expires_at"] <= at
+def _expired(doc: dict[str, Any], at: datetime) -> bool:
+    """Whether a stored document's ``expires_at`` lies at or before ``at``."""
+    value = doc.get("expires_at")
+    if not value:
+        return False
+    try:
+        return datetime.fromisoformat(value) <= at
+    except (TypeError, ValueError):
+        return True  # an unreadable expiry: treat the entry as gone
 
 
 def normalise_nickname(nickname: str) -> str:
@@ -87,85 +122,11 @@ def validate_nickname(nickname: str) -> str:
     return cleaned
 
 
-_USER_ID = re.compile(r"^[0-9a-f]{32}$")
+_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
-class _TeamSessions:
-    """Team sessions for ``TinyDBStore``: ``sessions/<id>.json`` plus ``sessions/index.json`` (code -> id)."""
-
-    root: Path
-    _write: Callable
-    _db: Callable
-
-    def _session_path(self, session_id: str) -> Path:
-        if not _USER_ID.match(session_id):
-            raise InvalidInputError(f"invalid session id {session_id!r}")
-        return self.root / "sessions" / f"{session_id}.json"
-
-    @property
-    def _session_index_path(self) -> Path:
-        return self.root / "sessions" / "index.json"
-
-    def create_team_session(self, doc: dict) -> dict:
-        with self._write(self._session_index_path) as index:
-            codes = index.table("codes")
-            if codes.get((Query().code == doc["code"]) & (Query().status == "open")) is not None:
-                raise DuplicateError(f"join code {doc['code']} is in use")
-            with self._write(self._session_path(doc["id"])) as db:
-                db.table("session").insert(doc)
-            codes.insert({"code": doc["code"], "session_id": doc["id"], "facilitator_id": doc["facilitator_id"],
-                          "status": doc["status"], "created_at": doc["created_at"]})
-        return doc
-
-    def get_team_session(self, session_id: str) -> dict | None:
-        docs = self._db(self._session_path(session_id)).table("session").all()
-        return dict(docs[0]) if docs else None
-
-    def update_team_session(self, session_id: str, change: Callable[[dict], dict]) -> dict:
-        """Apply ``change`` to the session document under the session's lock; returns the new document."""
-        path = self._session_path(session_id)
-        with self._write(path) as db:
-            table = db.table("session")
-            docs = table.all()
-            if not docs:
-                raise NotFoundError(f"team session {session_id} not found")
-            new = change(dict(docs[0]))
-
-            def replace(doc: dict) -> None:
-                doc.clear()
-                doc.update(new)
-
-            # one write: truncate + insert would let an unlocked reader see an empty session in between
-            table.update(replace, doc_ids=[docs[0].doc_id])
-        if new["status"] != docs[0]["status"]:
-            with self._write(self._session_index_path) as index:
-                index.table("codes").update({"status": new["status"]}, Query().session_id == session_id)
-        return new
-
-    def find_team_session(self, code: str) -> dict | None:
-        """The open session with this join code (newest first if a finished one shared it)."""
-        entries = self._db(self._session_index_path).table("codes").search(Query().code == code)
-        for entry in sorted(entries, key=lambda e: (e["status"] == "open", e["created_at"]), reverse=True):
-            found = self.get_team_session(entry["session_id"])
-            if found is not None:
-                return found
-        return None
-
-    def list_team_sessions(self, facilitator_id: str | None = None) -> list[dict]:
-        entries = self._db(self._session_index_path).table("codes").all()
-        docs = [self.get_team_session(e["session_id"]) for e in entries
-                if facilitator_id is None or e["facilitator_id"] == facilitator_id]
-        return sorted((d for d in docs if d), key=lambda d: d["created_at"], reverse=True)
-
-    def delete_team_session(self, session_id: str) -> None:
-        """Remove a session document and its entry in the code index."""
-        with self._write(self._session_index_path) as index:
-            index.table("codes").remove(Query().session_id == session_id)
-            remove_with_lock(self._session_path(session_id))
-
-
-class TinyDBStore(_TeamSessions):
-    """One TinyDB file per user, plus small shared files (accounts, links, throttle, logins).
+class TinyDBStore:
+    """The data folder as TinyDB files: one per user and per team session, plus small shared files.
 
     ``demo`` says what kind of data folder this is: a demo store only opens a folder marked
     as demo data (or a new, empty one, which it marks); a real store refuses a marked folder.
@@ -184,8 +145,8 @@ class TinyDBStore(_TeamSessions):
                 encoding="utf-8",
             )
         (self.root / "users").mkdir(exist_ok=True)
-        self._index_cache: tuple[tuple, dict[str, dict]] | None = None
-        self._logins_cache: tuple[tuple, dict[str, dict]] | None = None
+        self._index_cache: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
+        self._logins_cache: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
         self._secret: bytes | None = None
 
     def _check_kind(self) -> None:
@@ -204,7 +165,7 @@ class TinyDBStore(_TeamSessions):
         return self.root / "profiles.json"
 
     def _user_path(self, user_id: str) -> Path:
-        if not _USER_ID.match(user_id):
+        if not _ID.match(user_id):
             raise InvalidInputError(f"invalid user id {user_id!r}")
         return self.root / "users" / f"{user_id}.json"
 
@@ -219,18 +180,21 @@ class TinyDBStore(_TeamSessions):
             db.storage.read()  # raises CorruptDataError before any write is attempted
             yield db
 
-    def _cached_table(self, path: Path, table: str, cache_attr: str) -> dict[str, dict]:
+    def _cached_table(self, path: Path, table: str, which: str) -> dict[str, dict[str, Any]]:
         """Documents of a small shared table by id, re-read only when the file was replaced."""
         try:
             stat = path.stat()
         except FileNotFoundError:
             return {}
         version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        cached = getattr(self, cache_attr)
+        cached = self._index_cache if which == "accounts" else self._logins_cache
         if cached is not None and cached[0] == version:
             return cached[1]
-        index = {d["id"]: d for d in self._db(path).table(table).all() if "id" in d}
-        setattr(self, cache_attr, (version, index))
+        index = {d["id"]: dict(d) for d in self._db(path).table(table).all() if "id" in d}
+        if which == "accounts":
+            self._index_cache = (version, index)
+        else:
+            self._logins_cache = (version, index)
         return index
 
     def pseudonym(self, value: str) -> str:
@@ -268,22 +232,23 @@ class TinyDBStore(_TeamSessions):
             if found is not None:
                 return _validated(Profile, found, self._profiles_path)
             profile = Profile(nickname=cleaned)
-            table.insert({**profile.model_dump(), "key": key})
+            table.insert(_stored(profile, key=key))
             return profile
 
     def list_profiles(self) -> list[Profile]:
-        return [_validated(Profile, d, self._profiles_path) for d in self._db(self._profiles_path).table("profiles").all()]
+        docs = self._db(self._profiles_path).table("profiles").all()
+        return [_validated(Profile, d, self._profiles_path) for d in docs]
 
     # -- accounts --
     @property
     def _accounts_path(self) -> Path:
         return self.root / "accounts.json"
 
-    def _account_index(self) -> dict[str, dict]:
+    def _account_index(self) -> dict[str, dict[str, Any]]:
         """Account documents by id, re-read only when the file was replaced (cheap per page run)."""
-        return self._cached_table(self._accounts_path, "accounts", "_index_cache")
+        return self._cached_table(self._accounts_path, "accounts", "accounts")
 
-    def _account(self, doc: dict) -> Account:
+    def _account(self, doc: dict[str, Any]) -> Account:
         return _validated(Account, doc, self._accounts_path)
 
     def get_account(self, user_id: str) -> Account | None:
@@ -318,14 +283,14 @@ class TinyDBStore(_TeamSessions):
                 raise DuplicateError(f"username {account.username!r} is taken")
             if table.get(Query().id == account.id) is not None:
                 raise DuplicateError(f"account id {account.id} exists")
-            table.insert({**account.model_dump(mode="json"), "key": key})
+            table.insert(_stored(account, key=key))
         return account
 
     def save_account(self, account: Account) -> Account:
         _check_limits(account)
         key = normalise_nickname(account.username)
         with self._write(self._accounts_path) as db:
-            if not db.table("accounts").update({**account.model_dump(mode="json"), "key": key}, Query().id == account.id):
+            if not db.table("accounts").update(_stored(account, key=key), Query().id == account.id):
                 raise NotFoundError(f"account {account.id} not found")
         return account
 
@@ -356,41 +321,40 @@ class TinyDBStore(_TeamSessions):
             db.drop_table("throttle")
         return True
 
-    # -- failure counters, keyed by a hash of what was typed (existing or not) --
+    # -- failure counters, keyed by a keyed hash of what was typed (existing or not) --
     @property
     def _throttle_path(self) -> Path:
         return self.root / "throttle.json"
 
-    def get_throttle(self, key: str, at: str | None = None) -> dict:
-        """The counter of ``key`` as of ``at`` (ISO time, default now): failures, locked_until, expires_at."""
-        found = self._db(self._throttle_path).table("throttle").get(Query().key == self.pseudonym(key))
+    def get_throttle(self, key: str, at: datetime | None = None) -> ThrottleEntry:
+        """The counter of ``key`` as of ``at`` (default now); a fresh one when there is none or it expired."""
+        hashed = self.pseudonym(key)
+        found = self._db(self._throttle_path).table("throttle").get(Query().key == hashed)
         if found is None or _expired(found, at or now()):
-            return {"failures": 0, "locked_until": None, "expires_at": None}
-        return {"failures": found["failures"], "locked_until": found["locked_until"],
-                "expires_at": found.get("expires_at")}
+            return ThrottleEntry(key=hashed)
+        return _validated(ThrottleEntry, found, self._throttle_path)
 
-    def update_throttle(self, key: str, change: Callable[[dict], dict], at: str | None = None) -> dict:
-        """Atomic read-modify-write of one counter; ``change`` returns failures, locked_until, expires_at.
+    def update_throttle(self, key: str, change: Callable[[ThrottleEntry], ThrottleEntry],
+                        at: datetime | None = None) -> ThrottleEntry:
+        """Atomic read-modify-write of one counter.
 
         Expired counters are dropped on every write, and the table never holds more than
         ``THROTTLE_MAX`` entries, so a flood of made-up names costs a bounded amount of disk.
         When it is full, unlocked counters with the fewest failures go first: a flood cannot
-        free a username that is locked.
+        reset the counter of a username under attack.
         """
         hashed, at = self.pseudonym(key), at or now()
         with self._write(self._throttle_path) as db:
             table = db.table("throttle")
-            table.remove(Query().expires_at.test(lambda v: bool(v) and v <= at))
+            table.remove(lambda d: _expired(d, at))
             found = table.get(Query().key == hashed)
-            current = {"failures": found["failures"], "locked_until": found["locked_until"],
-                       "expires_at": found.get("expires_at")} if found else {
-                "failures": 0, "locked_until": None, "expires_at": None}
-            new = change(dict(current))
-            table.upsert({"key": hashed, **new}, Query().key == hashed)
+            current = _validated(ThrottleEntry, found, self._throttle_path) if found else ThrottleEntry(key=hashed)
+            new = change(current).model_copy(update={"key": hashed})
+            table.upsert(_stored(new), Query().key == hashed)
             if len(table) > THROTTLE_MAX:
-                def keep_first(d: dict) -> tuple:
-                    locked = bool(d.get("locked_until")) and d["locked_until"] > at
-                    return locked, int(d.get("failures") or 0), d.get("expires_at") or ""
+                def keep_first(d: dict[str, Any]) -> tuple[bool, int, str]:
+                    locked_now = bool(d.get("locked_until")) and not _expired({"expires_at": d["locked_until"]}, at)
+                    return locked_now, int(d.get("failures") or 0), str(d.get("expires_at") or "")
 
                 docs = sorted(table.all(), key=keep_first)
                 table.remove(doc_ids=[d.doc_id for d in docs[: len(docs) - THROTTLE_MAX] if d["key"] != hashed])
@@ -407,24 +371,25 @@ class TinyDBStore(_TeamSessions):
     def _logins_path(self) -> Path:
         return self.root / "logins.json"
 
-    def add_login(self, login: dict) -> None:
+    def add_login(self, login: Login) -> None:
         """Store a sign-in; expired ones are dropped, and a user keeps at most ``LOGINS_PER_USER``."""
         at = now()
         with self._write(self._logins_path) as db:
             table = db.table("logins")
-            table.remove(Query().expires_at.test(lambda v: v <= at))
-            mine = sorted(table.search(Query().user_id == login["user_id"]), key=lambda d: d["created_at"])
+            table.remove(lambda d: _expired(d, at))
+            mine = sorted(table.search(Query().user_id == login.user_id), key=lambda d: str(d["created_at"]))
             if len(mine) >= LOGINS_PER_USER:
                 table.remove(doc_ids=[d.doc_id for d in mine[: len(mine) - LOGINS_PER_USER + 1]])
-            table.insert(login)
+            table.insert(_stored(login))
 
-    def logins_of(self, user_id: str) -> list[dict]:
-        return sorted((dict(d) for d in self._cached_table(self._logins_path, "logins", "_logins_cache").values()
-                       if d.get("user_id") == user_id), key=lambda d: d["created_at"])
+    def logins_of(self, user_id: str) -> list[Login]:
+        docs = self._cached_table(self._logins_path, "logins", "logins").values()
+        found = [_validated(Login, d, self._logins_path) for d in docs if d.get("user_id") == user_id]
+        return sorted(found, key=lambda login: login.created_at)
 
-    def get_login(self, login_id: str) -> dict | None:
-        found = self._cached_table(self._logins_path, "logins", "_logins_cache").get(login_id)
-        return dict(found) if found else None
+    def get_login(self, login_id: str) -> Login | None:
+        found = self._cached_table(self._logins_path, "logins", "logins").get(login_id)
+        return _validated(Login, found, self._logins_path) if found else None
 
     def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None,
                       keep: str | None = None) -> int:
@@ -432,7 +397,7 @@ class TinyDBStore(_TeamSessions):
         if not self._logins_path.exists() or (user_id is None and login_id is None):
             return 0
         with self._write(self._logins_path) as db:
-            def match(doc: dict) -> bool:
+            def match(doc: dict[str, Any]) -> bool:
                 return (doc["id"] != keep and (login_id is None or doc["id"] == login_id)
                         and (user_id is None or doc["user_id"] == user_id))
 
@@ -441,14 +406,14 @@ class TinyDBStore(_TeamSessions):
                 db.table("tickets").remove(Query().user_id == user_id)
         return len(removed)
 
-    def add_ticket(self, ticket: dict) -> None:
+    def add_ticket(self, ticket: Ticket) -> None:
         at = now()
         with self._write(self._logins_path) as db:
             table = db.table("tickets")
-            table.remove(Query().expires_at.test(lambda v: v <= at))
-            table.insert(ticket)
+            table.remove(lambda d: _expired(d, at))
+            table.insert(_stored(ticket))
 
-    def take_ticket(self, ticket_id: str) -> dict | None:
+    def take_ticket(self, ticket_id: str) -> Ticket | None:
         """Redeem a ticket once: it is removed whether or not it is still valid."""
         if not self._logins_path.exists():
             return None
@@ -458,7 +423,7 @@ class TinyDBStore(_TeamSessions):
             if found is None:
                 return None
             table.remove(doc_ids=[found.doc_id])
-        return None if _expired(found, now()) else dict(found)
+        return None if _expired(found, now()) else _validated(Ticket, found, self._logins_path)
 
     # -- connections and shares --
     @property
@@ -473,7 +438,7 @@ class TinyDBStore(_TeamSessions):
             if found is not None:
                 return _validated(Connection, found, self._links_path)
             connection = Connection(teacher_id=teacher_id, coach_id=coach_id)
-            table.insert(connection.model_dump(mode="json"))
+            table.insert(_stored(connection))
             return connection
 
     def disconnect(self, teacher_id: str, coach_id: str) -> None:
@@ -494,7 +459,7 @@ class TinyDBStore(_TeamSessions):
             table = db.table("shares")
             q = (Query().reflection_id == share.reflection_id) & (Query().coach_id == share.coach_id)
             if table.get(q) is None:
-                table.insert(share.model_dump(mode="json"))
+                table.insert(_stored(share))
         return share
 
     def unshare(self, reflection_id: str, coach_id: str) -> None:
@@ -515,7 +480,7 @@ class TinyDBStore(_TeamSessions):
     def create_attempt(self, attempt: Attempt) -> Attempt:
         _check_limits(attempt)
         with self._write(self._user_path(attempt.user_id)) as db:
-            db.table("attempts").insert(attempt.model_dump(mode="json"))
+            db.table("attempts").insert(_stored(attempt))
         return attempt
 
     def save_attempt(self, attempt: Attempt) -> Attempt:
@@ -526,16 +491,14 @@ class TinyDBStore(_TeamSessions):
             updated = updated.model_copy(update={"finished_at": updated.updated_at})
         with self._write(self._user_path(attempt.user_id)) as db:
             table = db.table("attempts")
-            doc = updated.model_dump(mode="json")
+            doc = _stored(updated)
             if not table.update(doc, Query().id == attempt.id):
                 table.insert(doc)
         return updated
 
-    def get_attempt(self, user_id: str, attempt_id: str) -> Attempt:
+    def get_attempt(self, user_id: str, attempt_id: str) -> Attempt | None:
         found = self._db(self._user_path(user_id)).table("attempts").get(Query().id == attempt_id)
-        if found is None:
-            raise NotFoundError(f"attempt {attempt_id} of user {user_id} not found")
-        return _validated(Attempt, found, self._user_path(user_id))
+        return _validated(Attempt, found, self._user_path(user_id)) if found is not None else None
 
     def list_attempts(self, user_id: str, scenario_id: str | None = None) -> list[Attempt]:
         table = self._db(self._user_path(user_id)).table("attempts")
@@ -547,7 +510,7 @@ class TinyDBStore(_TeamSessions):
     def add_reflection(self, reflection: Reflection) -> Reflection:
         _check_limits(reflection)
         with self._write(self._user_path(reflection.user_id)) as db:
-            db.table("reflections").insert(reflection.model_dump(mode="json"))
+            db.table("reflections").insert(_stored(reflection))
         return reflection
 
     def list_reflections(self, user_id: str) -> list[Reflection]:
@@ -555,17 +518,15 @@ class TinyDBStore(_TeamSessions):
         path = self._user_path(user_id)
         return sorted((_validated(Reflection, d, path) for d in docs), key=lambda r: r.created_at, reverse=True)
 
-    def get_reflection(self, user_id: str, reflection_id: str) -> Reflection:
+    def get_reflection(self, user_id: str, reflection_id: str) -> Reflection | None:
         found = self._db(self._user_path(user_id)).table("reflections").get(Query().id == reflection_id)
-        if found is None:
-            raise NotFoundError(f"reflection {reflection_id} of user {user_id} not found")
-        return _validated(Reflection, found, self._user_path(user_id))
+        return _validated(Reflection, found, self._user_path(user_id)) if found is not None else None
 
     # -- comments (stored with the reflection's owner) and read markers --
     def add_comment(self, comment: Comment) -> Comment:
         _check_limits(comment)
         with self._write(self._user_path(comment.owner_id)) as db:
-            db.table("comments").insert(comment.model_dump(mode="json"))
+            db.table("comments").insert(_stored(comment))
         return comment
 
     def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]:
@@ -578,20 +539,138 @@ class TinyDBStore(_TeamSessions):
         with self._write(self._user_path(owner_id)) as db:
             db.table("comments").remove(Query().author_id == author_id)
 
-    def mark_seen(self, user_id: str, reflection_id: str, at: str) -> None:
+    def mark_seen(self, user_id: str, reflection_id: str, at: datetime) -> None:
+        marker = ReadMarker(reflection_id=reflection_id, at=at)
         with self._write(self._user_path(user_id)) as db:
-            db.table("seen").upsert({"reflection_id": reflection_id, "at": at}, Query().reflection_id == reflection_id)
+            db.table("seen").upsert(_stored(marker), Query().reflection_id == reflection_id)
 
-    def seen(self, user_id: str) -> dict[str, str]:
+    def seen(self, user_id: str) -> dict[str, datetime]:
         """Per reflection: the time up to which this user has read its comments."""
         path = self._user_path(user_id)
-        try:
-            return {str(d["reflection_id"]): str(d["at"]) for d in self._db(path).table("seen").all()}
-        except (KeyError, TypeError) as exc:
-            raise CorruptDataError(path, "a read marker does not fit") from exc
+        markers = [_validated(ReadMarker, d, path) for d in self._db(path).table("seen").all()]
+        return {m.reflection_id: m.at for m in markers}
+
+    # -- team sessions: sessions/<id>.json, plus sessions/index.json (join code -> session) --
+    def _session_path(self, session_id: str) -> Path:
+        if not _ID.match(session_id):
+            raise InvalidInputError(f"invalid session id {session_id!r}")
+        return self.root / "sessions" / f"{session_id}.json"
+
+    @property
+    def _session_index_path(self) -> Path:
+        return self.root / "sessions" / "index.json"
+
+    def create_team_session(self, session: TeamSession) -> TeamSession:
+        with self._write(self._session_index_path) as index:
+            codes = index.table("codes")
+            if codes.get((Query().code == session.code) & (Query().status == "open")) is not None:
+                raise DuplicateError(f"join code {session.code} is in use")
+            with self._write(self._session_path(session.id)) as db:
+                db.table("session").insert(_stored(session))
+            entry = CodeEntry(code=session.code, session_id=session.id, facilitator_id=session.facilitator_id,
+                              status=session.status, created_at=session.created_at)
+            codes.insert(_stored(entry))
+        return session
+
+    def get_team_session(self, session_id: str) -> TeamSession | None:
+        path = self._session_path(session_id)
+        docs = self._db(path).table("session").all()
+        return _validated(TeamSession, docs[0], path) if docs else None
+
+    def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
+        """Apply ``change`` to the session under the session's lock; returns the new session."""
+        path = self._session_path(session_id)
+        with self._write(path) as db:
+            table = db.table("session")
+            docs = table.all()
+            if not docs:
+                raise NotFoundError(f"team session {session_id} not found")
+            old = _validated(TeamSession, docs[0], path)
+            new = change(old.model_copy(deep=True))
+            doc = _stored(new)
+
+            def replace(stored: dict[str, Any]) -> None:
+                stored.clear()
+                stored.update(doc)
+
+            # one write: truncate + insert would let an unlocked reader see an empty session in between
+            table.update(replace, doc_ids=[docs[0].doc_id])
+        if new.status != old.status:
+            with self._write(self._session_index_path) as index:
+                index.table("codes").update({"status": new.status}, Query().session_id == session_id)
+        return new
+
+    def _code_entries(self) -> list[CodeEntry]:
+        path = self._session_index_path
+        return [_validated(CodeEntry, d, path) for d in self._db(path).table("codes").all()]
+
+    def find_team_session(self, code: str) -> TeamSession | None:
+        """The session with this join code: an open one first, else the newest that had it."""
+        entries = [e for e in self._code_entries() if e.code == code]
+        for entry in sorted(entries, key=lambda e: (e.status == "open", e.created_at), reverse=True):
+            found = self.get_team_session(entry.session_id)
+            if found is not None:
+                return found
+        return None
+
+    def list_team_sessions(self, facilitator_id: str | None = None) -> list[TeamSession]:
+        sessions = [self.get_team_session(e.session_id) for e in self._code_entries()
+                    if facilitator_id is None or e.facilitator_id == facilitator_id]
+        return sorted((s for s in sessions if s is not None), key=lambda s: s.created_at, reverse=True)
+
+    def delete_team_session(self, session_id: str) -> None:
+        """Remove a session document and its entry in the code index."""
+        with self._write(self._session_index_path) as index:
+            index.table("codes").remove(Query().session_id == session_id)
+            remove_with_lock(self._session_path(session_id))
 
 
-def open_store(root: str | Path | None = None, *, demo: bool | None = None) -> TinyDBStore:
+# Which record each table holds, per file pattern (kind names as in RECORD_KINDS).
+_TABLES: tuple[tuple[str, str, str, type[Record]], ...] = (
+    ("account", "accounts.json", "accounts", Account),
+    ("throttle", "throttle.json", "throttle", ThrottleEntry),
+    ("login", "logins.json", "logins", Login),
+    ("cookie_ticket", "logins.json", "tickets", Ticket),
+    ("connection", "links.json", "connections", Connection),
+    ("share", "links.json", "shares", Share),
+    ("attempt", "users/*.json", "attempts", Attempt),
+    ("reflection", "users/*.json", "reflections", Reflection),
+    ("comment", "users/*.json", "comments", Comment),
+    ("read_marker", "users/*.json", "seen", ReadMarker),
+    ("team_session", "sessions/[0-9a-f]*.json", "session", TeamSession),
+    ("team_code", "sessions/index.json", "codes", CodeEntry),
+    ("nickname_profile", "profiles.json", "profiles", Profile),
+)
+_INTERNAL = ("key",)  # store-internal lookup fields kept beside a record
+
+
+def migrate(store: TinyDBStore) -> dict[str, int]:
+    """Rewrite every stored record in the current format (``format_version``); returns how many per kind.
+
+    Idempotent: records already current are written back unchanged. A record that cannot be
+    read stops the migration with ``CorruptDataError`` before its file is written; files done
+    before it are complete (each file is replaced atomically).
+    """
+    store.drop_legacy_throttle()  # raw usernames in accounts.json, from before the throttle had its own file
+    counts: dict[str, int] = {}
+    for kind, pattern, table_name, model in _TABLES:
+        counts[kind] = 0
+        for path in sorted(store.root.glob(pattern)):
+            with locked(path):
+                storage = AtomicJSONStorage(path)
+                data = storage.read() or {}
+                docs = data.get(table_name) or {}
+                data[table_name] = {
+                    doc_id: _stored(_validated(model, doc, path), **{k: doc[k] for k in _INTERNAL if k in doc})
+                    for doc_id, doc in docs.items()
+                }
+                if docs:
+                    storage.write(data)  # one atomic replace per file
+                counts[kind] += len(docs)
+    return counts
+
+
+def open_store(root: str | Path | None = None, *, demo: bool | None = None) -> Store:
     """The configured store: the demo folder in demo mode, else ``SAMENSPEL_DATA_DIR`` or ``progress/``.
 
     Raises ``DataFolderError`` when the folder is of the other kind (demo data for a real

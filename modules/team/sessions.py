@@ -117,20 +117,20 @@ def disagreements(session: TeamSession, top: int = 3) -> list[Decision]:
 
 def is_expired(session: TeamSession, at: datetime | None = None) -> bool:
     at = at or datetime.now(timezone.utc)
-    return bool(session.expires_at) and datetime.fromisoformat(session.expires_at) <= at
+    return session.expires_at is not None and session.expires_at <= at
 
 
 def past_retention(session: TeamSession, at: datetime | None = None) -> bool:
     """A closed session whose reasons and participant list are due to go."""
     at = at or datetime.now(timezone.utc)
     return (session.status == "finished" and not session.purged and bool(session.finished_at)
-            and datetime.fromisoformat(session.finished_at) + RETENTION <= at)
+            and session.finished_at + RETENTION <= at)
 
 
 def is_idle(session: TeamSession, at: datetime | None = None) -> bool:
     at = at or datetime.now(timezone.utc)
     last = session.last_activity or session.created_at
-    return session.status == "open" and datetime.fromisoformat(last) + IDLE_CLOSE <= at
+    return session.status == "open" and last + IDLE_CLOSE <= at
 
 
 def normalise_join_code(code: str) -> str:
@@ -149,10 +149,10 @@ def _hash(value: str) -> str:
 # --- actions (each one atomic in the store) -----------------------------------------------------
 
 def _load(store: Store, session_id: str) -> TeamSession:
-    doc = store.get_team_session(session_id)
-    if doc is None:
+    session = store.get_team_session(session_id)
+    if session is None:
         raise TeamError("Deze sessie bestaat niet (meer).")
-    return TeamSession.model_validate(doc)
+    return session
 
 
 def load(store: Store, session_id: str, at: datetime | None = None) -> TeamSession:
@@ -168,10 +168,7 @@ def load(store: Store, session_id: str, at: datetime | None = None) -> TeamSessi
 def _update(store: Store, session_id: str, change) -> TeamSession:
     """Run ``change(session) -> session`` inside the store's locked read-modify-write."""
 
-    def apply(doc: dict) -> dict:
-        return change(TeamSession.model_validate(doc)).model_dump(mode="json")
-
-    return TeamSession.model_validate(store.update_team_session(session_id, apply))
+    return store.update_team_session(session_id, change)
 
 
 def _finish(s: TeamSession, reason: str, at: datetime | None = None) -> TeamSession:
@@ -180,7 +177,7 @@ def _finish(s: TeamSession, reason: str, at: datetime | None = None) -> TeamSess
     A guest's device hash stays until the retention ends, so a guest who refreshes still sees the debrief.
     """
     s.phase, s.status, s.closed_reason = "ended", "finished", reason
-    s.finished_at = (at or datetime.now(timezone.utc)).isoformat()
+    s.finished_at = at or now()
     s.votes = []
     for p in s.participants:
         p.name = "" if p.guest else p.name
@@ -200,10 +197,10 @@ def create(store: Store, facilitator: Account, scenario: Scenario, *, allow_gues
             code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
             facilitator_id=facilitator.id, scenario_id=scenario.id, scenario_title=scenario.title,
             allow_guests=allow_guests, projector_only=projector_only, show_names=show_names,
-            created_at=at.isoformat(), expires_at=(at + SESSION_VALID).isoformat(), last_activity=at.isoformat(),
+            created_at=at, expires_at=at + SESSION_VALID, last_activity=at,
         )
         try:
-            store.create_team_session(session.model_dump(mode="json"))
+            store.create_team_session(session)
             return session
         except DuplicateError:
             continue
@@ -244,8 +241,7 @@ def join(store: Store, code: str, *, account: Account | None = None, guest_name:
         except throttle.Locked as locked:
             raise TeamError(str(locked)) from None
     normalised = normalise_join_code(code)
-    doc = store.find_team_session(normalised) if normalised else None
-    session = TeamSession.model_validate(doc) if doc else None
+    session = store.find_team_session(normalised) if normalised else None
     if session is not None and (session.code != normalised or is_idle(session, at)):
         session = None  # the index may list a session whose code was freed
     known = find_participant(session, account, device) if session is not None else None
@@ -284,13 +280,13 @@ def join(store: Store, code: str, *, account: Account | None = None, guest_name:
                                       client=client_hash)
         if len(s.participants) >= MAX_PARTICIPANTS:
             raise TeamError(f"Deze sessie is vol ({MAX_PARTICIPANTS} deelnemers).")
-        minute_ago = (at - timedelta(minutes=1)).isoformat()
+        minute_ago = at - timedelta(minutes=1)
         if sum(p.joined_at > minute_ago for p in s.participants) >= JOINS_PER_MINUTE:
             raise TeamError("Er komen nu heel veel mensen tegelijk binnen. Probeer het over een minuut opnieuw.")
-        participant.joined_at = at.isoformat()
+        participant.joined_at = at
         s.participants.append(participant)
         s.participant_count = len(s.participants)
-        s.last_activity = at.isoformat()
+        s.last_activity = at
         result["p"] = participant
         return s
 
@@ -416,8 +412,7 @@ def sweep(store: Store, at: datetime | None = None) -> dict[str, int]:
     """Close idle sessions and remove reasons and participants of sessions closed longer than RETENTION."""
     at = at or datetime.now(timezone.utc)
     closed = purged = 0
-    for doc in store.list_team_sessions():
-        session = TeamSession.model_validate(doc)
+    for session in store.list_team_sessions():
         if is_idle(session, at):
             _update(store, session.id, lambda s: _finish(s, "idle", at) if is_idle(s, at) else s)
             closed += 1
@@ -432,17 +427,17 @@ def sweep(store: Store, at: datetime | None = None) -> dict[str, int]:
 def user_data(store: Store, user: Account) -> dict:
     """Every team-session record that names the user: sessions they led, and their part in others."""
     led, joined = [], []
-    for doc in store.list_team_sessions():
-        session = TeamSession.model_validate(doc)
+    for session in store.list_team_sessions():
         if session.facilitator_id == user.id:
-            led.append({k: doc[k] for k in ("id", "code", "scenario_id", "scenario_title", "status", "created_at",
-                                            "finished_at", "choices", "decisions", "participant_count")
-                        if k in doc})
+            led.append(session.model_dump(mode="json", include={
+                "id", "code", "scenario_id", "scenario_title", "status", "created_at", "finished_at", "choices",
+                "decisions", "participant_count"}))
         mine = [p for p in session.participants if p.user_id == user.id]
         if mine:
             ids = {p.id for p in mine}
             joined.append({
-                "session_id": session.id, "scenario_title": session.scenario_title, "created_at": session.created_at,
+                "session_id": session.id, "scenario_title": session.scenario_title,
+                "created_at": session.created_at.isoformat(),
                 "participant": [p.model_dump(mode="json", include={"id", "name", "joined_at"}) for p in mine],
                 "votes": [v.model_dump(mode="json") for v in session.votes if v.participant_id in ids],
                 "reasons": [r.model_dump(mode="json", exclude={"participant_id"}) for d in session.decisions
@@ -453,8 +448,7 @@ def user_data(store: Store, user: Account) -> dict:
 
 def forget_user(store: Store, user: Account) -> None:
     """Delete the sessions the user led, and remove the user, their votes and reasons from other sessions."""
-    for doc in store.list_team_sessions():
-        session = TeamSession.model_validate(doc)
+    for session in store.list_team_sessions():
         if session.facilitator_id == user.id:
             store.delete_team_session(session.id)
             continue

@@ -10,6 +10,7 @@ from datetime import date
 
 import pytest
 
+from modules import dutch
 from modules.people import accounts, coaching, sharing
 from modules.play import engine, reflection
 from modules.people.accounts import PermissionDenied
@@ -79,7 +80,7 @@ def test_timeline_merges_attempts_and_shared_reflections_newest_first(library, s
                                 library, unread={written.id: 2})
 
     assert [e.kind for e in entries] == ["attempt", "reflection", "attempt"]
-    assert [e.date[:10] for e in entries] == ["2025-03-01", "2025-02-01", "2025-01-10"]
+    assert [f"{e.date:%Y-%m-%d}" for e in entries] == ["2025-03-01", "2025-02-01", "2025-01-10"]
     newest, refl, oldest = entries
     assert not newest.finished and newest.steps == 1 and newest.ending_title is None
     assert refl.unread == 2 and refl.scenario_title == "De taalbarrière"
@@ -124,7 +125,7 @@ def test_filters_by_scenario_principle_and_period(library, catalogue, store):
     assert {r["scenario_id"] for r in coaching.filter_rows(rows, only_taal)} == {TAAL}
 
     in_feb = coaching.Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))
-    assert [e.date[:10] for e in coaching.filter_timeline(entries, in_feb)] == ["2025-02-10"]
+    assert [f"{e.date:%Y-%m-%d}" for e in coaching.filter_timeline(entries, in_feb)] == ["2025-02-10"]
     assert coaching.filter_attempts([taal, veel], in_feb) == [veel]
     assert coaching.filter_timeline(entries, coaching.Filters(start=date(2025, 1, 10), end=date(2025, 1, 10)))[0] \
         .attempt_id == taal.id  # both ends inclusive
@@ -196,7 +197,7 @@ def test_csv_has_metadata_only_unless_text_is_asked(store, library, team):
     assert len(rows) == 1
     assert rows[0]["Leraar"] == "juf roos" and rows[0]["Scenario"] == "De taalbarrière"
     assert rows[0]["Aantal reacties"] == "2" and rows[0]["Nieuwe reactie van leraar"] == "ja"
-    assert rows[0]["Datum reflectie"] == item.created_at[:16].replace("T", " ")
+    assert rows[0]["Datum reflectie"] == dutch.numeric_datetime(item.created_at)  # Dutch time
     assert "navertellen" not in plain and "praatte" not in plain and hidden.intention not in plain
 
     full_text = coaching.export_csv(coaching.load_export(store, coach, library, include_text=True), include_text=True)
@@ -252,3 +253,16 @@ def test_unconnected_teacher_is_refused(store, team):
     stranger = accounts.sign_up(store, "niet verbonden", PASSWORD)
     with pytest.raises(PermissionDenied):
         coaching.load_teacher(store, coach, stranger.id)
+
+
+def test_a_late_evening_in_utc_is_the_same_dutch_day_everywhere(library, catalogue):
+    """An attempt finished at 23:30 UTC on 30 November is 1 December in the Netherlands: the timeline,
+    the chart and the period filter all say so (before, the chart said 30-11)."""
+    late = attempt(library, TAAL, "2025-11-30T23:30:00+00:00")
+    (entry,) = coaching.timeline([late], [], library)
+    assert coaching.day(entry.date).isoformat() == "2025-12-01"
+    rows = coaching.profile_rows([late], library, catalogue)
+    assert {r["date"] for r in rows} == {"2025-12-01"} and {r["label"] for r in rows} == {"1 · 01-12"}
+    assert {r["day"] for r in rows} == {"1 december 2025"}
+    december = coaching.Filters(start=date(2025, 12, 1), end=date(2025, 12, 31))
+    assert coaching.filter_timeline([entry], december) == [entry]

@@ -54,7 +54,7 @@ def test_unknown_names_leave_only_a_bounded_expiring_counter(store, monkeypatch)
     entries = store._db(store.root / "throttle.json").table("throttle").all()
     assert len(entries) == 40, "the counter table is capped"
     assert all(len(e["key"]) == 64 for e in entries)
-    assert all(e["expires_at"] <= (T0 + throttle.SIGN_IN.memory).isoformat() for e in entries)
+    assert all(datetime.fromisoformat(e["expires_at"]) <= T0 + throttle.SIGN_IN.memory for e in entries)
 
     later = T0 + throttle.SIGN_IN.memory + timedelta(seconds=1)
     with pytest.raises(accounts.AuthError):  # one more failure a day later: the old counters are gone

@@ -7,7 +7,6 @@ told which codes exist; a guest could re-join and vote without limit; sessions n
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import datetime, timedelta, timezone
 
@@ -195,13 +194,14 @@ def test_a_facilitator_closes_a_session_and_nobody_can_join_or_vote(app_env, sce
     picker.select_index(next(i for i, label in enumerate(picker.options) if label.startswith(scenario.title)))
     lead.checkbox(key="start-guests").check()
     lead.button(key="FormSubmitter:team-start-Start de sessie").click().run()
-    (doc,) = store.list_team_sessions()
+    (opened,) = store.list_team_sessions()
+    doc = {"id": opened.id, "code": opened.code}
     _, guest = team.join(store, doc["code"], guest_name="Gast Naam", device="d")
     click(lead, "lead-close")
     click(lead, "lead-close-yes")
     closed = team.load(store, doc["id"])
     assert closed.status == "finished" and closed.closed_reason == "closed"
-    assert "Gast Naam" not in json.dumps(store.get_team_session(doc["id"]))
+    assert "Gast Naam" not in store.get_team_session(doc["id"]).model_dump_json()
     with pytest.raises(team.TeamError):
         team.vote(store, doc["id"], guest.id, 0, _first_choice(closed, scenario), scenario=scenario)
     with pytest.raises(team.TeamError, match="werkt niet"):
@@ -220,7 +220,7 @@ def test_idle_sessions_close_themselves_and_guest_data_goes_after_the_retention(
         team.vote(store, session.id, person.id, 0, _first_choice(session, scenario), "Een reden", scenario)
     team.reveal(store, session.id, facilitator)
     team.decide(store, session.id, facilitator, scenario)
-    last = datetime.fromisoformat(team.load(store, session.id).last_activity)
+    last = team.load(store, session.id).last_activity
 
     assert team.sweep(store, last + team.IDLE_CLOSE - timedelta(minutes=1)) == {"closed": 0, "purged": 0}
     assert team.sweep(store, last + team.IDLE_CLOSE + timedelta(minutes=1))["closed"] == 1
@@ -229,13 +229,13 @@ def test_idle_sessions_close_themselves_and_guest_data_goes_after_the_retention(
     assert all(p.name == "" and p.client is None for p in idle.participants if p.guest)
     assert idle.decisions[0].reasons and all(r.name is None for r in idle.decisions[0].reasons)
 
-    closed_at = datetime.fromisoformat(idle.finished_at)
+    closed_at = idle.finished_at
     assert team.sweep(store, closed_at + team.RETENTION - timedelta(hours=1))["purged"] == 0
     assert team.sweep(store, closed_at + team.RETENTION + timedelta(hours=1))["purged"] == 1
     kept = team.load(store, session.id)
     assert kept.participants == [] and kept.decisions[0].reasons == [] and kept.participant_count == 2
     assert kept.decisions[0].tally and kept.choices, "the path and the tallies stay"
-    assert "Een reden" not in json.dumps(store.get_team_session(session.id))
+    assert "Een reden" not in store.get_team_session(session.id).model_dump_json()
     assert math.isclose(team.RETENTION.days, 30)
 
 

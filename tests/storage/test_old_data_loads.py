@@ -66,7 +66,7 @@ def test_attempts_reflections_comments_and_links_load(old_data):
 
 def test_team_sessions_load_and_go_on(old_data):
     library = load_library()
-    sessions = [team.TeamSession.model_validate(d) for d in old_data.list_team_sessions()]
+    sessions = old_data.list_team_sessions()
     assert sorted(s.status for s in sessions) == ["finished", "open"]
     finished = next(s for s in sessions if s.status == "finished")
     assert team.state(finished, library.get(finished.scenario_id)).finished

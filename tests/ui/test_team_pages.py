@@ -96,8 +96,8 @@ def vote(at: AppTest, step: int, choice_id: str, reason: str = "") -> AppTest:
 
 
 def session_of(store, facilitator) -> team.TeamSession:
-    (doc,) = store.list_team_sessions(facilitator.id)
-    return team.TeamSession.model_validate(doc)
+    (session,) = store.list_team_sessions(facilitator.id)
+    return session
 
 
 def choices_now(store, facilitator) -> list[str]:

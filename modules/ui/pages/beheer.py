@@ -37,28 +37,22 @@ def day_month(iso: str) -> str:
     return re.sub(r" \d{4},.*$", "", common.short_date(iso))
 
 
-def compact_day(iso: str) -> str:
+def compact_day(iso: datetime) -> str:
     """'23 nov. 2026', for the table."""
     return common.short_date(iso).split(",")[0]
-
-
-def valid_code(account: Account, now: datetime) -> str | None:
-    """When the account's one-time code expires, if it still works."""
-    expires = account.reset_expires
-    return expires if expires and datetime.fromisoformat(expires) > now else None
 
 
 def sign_in_label(account: Account, now: datetime) -> str:
     """How the account signs in, with the expiry date and time of a one-time code that still works."""
     label = METHOD_LABELS[accounts.sign_in_method(account)]
-    expires = valid_code(account, now)
+    expires = accounts.code_valid_until(account, now)
     return f"{label} (code geldig tot {common.short_date(expires)})" if expires else label
 
 
 def sign_in_cell(account: Account, now: datetime) -> str:
     """The same, short, for the table: 'Code tot 25 nov.' (so the columns after it stay in view)."""
     method = accounts.sign_in_method(account)
-    expires = valid_code(account, now)
+    expires = accounts.code_valid_until(account, now)
     if not expires:
         return METHOD_LABELS[method]
     code = f"code tot {day_month(expires)}"

@@ -155,7 +155,7 @@ else:
             x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("balance:Q", title=BALANCE_TITLE),
             tooltip=[alt.Tooltip("label:N", title="Gesprek"), alt.Tooltip("scenario:N", title="Scenario"),
-                     alt.Tooltip("date:T", title="Datum", format="%d-%m-%Y"), alt.Tooltip("honoured:Q", title="Versterkt"),
+                     alt.Tooltip("day:N", title="Datum"), alt.Tooltip("honoured:Q", title="Versterkt"),
                      alt.Tooltip("neglected:Q", title="Onder druk"), alt.Tooltip("balance:Q", title=BALANCE_TITLE)],
         )
         .properties(height=240)

@@ -6,7 +6,7 @@ from modules.play import engine, practice
 from modules.records import limits
 from modules.records import Attempt
 from modules.content.scenario import Scenario
-from modules.storage import NotFoundError, StoreError
+from modules.storage import StoreError
 from modules.ui import common, scenes
 
 user = common.require_user()
@@ -26,11 +26,8 @@ def load_attempt() -> Attempt | None:
     attempt_id = st.session_state.get(common.ATTEMPT)
     if not attempt_id:
         return None
-    try:
-        attempt = store.get_attempt(user.id, attempt_id)
-    except NotFoundError:
-        return None
-    return attempt if attempt.scenario_id == scenario.id else None
+    attempt = store.get_attempt(user.id, attempt_id)
+    return attempt if attempt is not None and attempt.scenario_id == scenario.id else None
 
 
 try:
