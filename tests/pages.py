@@ -127,11 +127,11 @@ def collect_cookies(at: AppTest, jar: dict[str, str]) -> dict[str, str]:
 @contextmanager
 def with_cookies(jar: dict[str, str]):
     """AppTest runs inside this block see ``jar`` as the browser's cookies."""
-    from modules.ui import common
+    from modules.ui import signin
 
-    original = common._cookie
-    common._cookie = lambda name: jar.get(name)
+    original = signin._cookie
+    signin._cookie = lambda name: jar.get(name)
     try:
         yield
     finally:
-        common._cookie = original
+        signin._cookie = original

@@ -33,6 +33,11 @@ class Library:
     def sorted(self) -> list[Scenario]:
         return sorted(self.scenarios.values(), key=lambda s: s.title.lower())
 
+    def training(self, principle_id: str) -> list[Scenario]:
+        """Scenarios that list the principle or tag a choice with it."""
+        return [s for s in self.sorted() if principle_id in s.principles
+                or any(principle_id in c.principles for node in s.nodes.values() for c in node.choices)]
+
 
 _CACHE: dict[tuple, Library] = {}
 

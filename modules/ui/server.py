@@ -92,9 +92,9 @@ def routes(base_url_path: str = "") -> list[Route]:
 
 def on_script_error(exc: Exception) -> bool:
     """Any error that reaches Streamlit: a Dutch message with a reference code; True hides Streamlit's own box."""
-    from modules.ui import common
+    from modules.ui import errors
 
-    common.show_failure(exc)
+    errors.show(exc)
     return True
 
 

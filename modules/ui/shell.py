@@ -7,7 +7,7 @@ import streamlit as st
 from modules.people import accounts
 from modules.deployment import startup
 from modules.records import Account
-from modules.ui import common
+from modules.ui import context, errors, signin, wording
 
 PAGE_META = {
     "scenarios": ("Scenario's", "📚"),
@@ -52,14 +52,14 @@ DEMO_BANNER = ("**Demo: wachtwoorden zijn openbaar.** Dit is een demonstratie me
 def _sidebar(user: Account) -> None:
     with st.sidebar:
         st.caption(f"Ingelogd als {accounts.ROLE_LABELS[user.role].lower()}")
-        common.user_text(user.username)
+        wording.user_text(user.username)
         if "logboek" in pages_for(user.role).get("Mijn werk", []):
-            new = common.new_comment_count(user)
-            if new and st.button(f"🔵 {common.comments_label(new)} in je logboek", key="sidebar-unread"):
-                common.go("logboek")
+            new = context.unread_comments(user)
+            if new and st.button(f"🔵 {wording.comments_label(new)} in je logboek", key="sidebar-unread"):
+                context.go("logboek")
         if st.button("Uitloggen", key="sign-out", help="Je wordt uitgelogd op al je apparaten."):
-            oidc = common.oidc_signed_in()
-            common.sign_out()
+            oidc = signin.oidc_signed_in()
+            signin.sign_out()
             if oidc:
                 st.logout()
             st.rerun()
@@ -79,22 +79,22 @@ def main() -> None:
     try:
         _main()
     except Exception as exc:  # noqa: BLE001 - never a traceback for a visitor: a Dutch message and a code
-        common.show_failure(exc)
+        errors.show_failure(exc)
 
 
 def _main() -> None:
     report = startup.prepare()
     _banners(report)
-    common.resume_from_cookie()
-    user = common.current_user()
+    signin.resume_from_cookie()
+    user = signin.current_user()
     if user is None:
-        common.adopt_oidc_user()
-        user = common.current_user()
+        signin.adopt_oidc_user()
+        user = signin.current_user()
     if user is None:
-        if st.session_state.pop(common.SIGNED_OUT, False):
+        if st.session_state.pop(signin.SIGNED_OUT, False):
             st.info("Je bent uitgelogd. Log opnieuw in om verder te gaan.")
-        pages = [st.Page(common.PAGES["welkom"], title="Welkom", icon="👋", default=True),
-                 st.Page(common.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1])]
+        pages = [st.Page(context.PAGES["welkom"], title="Welkom", icon="👋", default=True),
+                 st.Page(context.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1])]
     else:
         pages = {}
         first = True
@@ -102,10 +102,10 @@ def _main() -> None:
             pages[section] = []
             for key in keys:
                 title, icon = PAGE_META[key]
-                pages[section].append(st.Page(common.PAGES[key], title=title, icon=icon, default=first))
+                pages[section].append(st.Page(context.PAGES[key], title=title, icon=icon, default=first))
                 first = False
     navigation = st.navigation(pages)
     if user is not None:
         _sidebar(user)
-    common.deliver_cookies()
+    signin.deliver_cookies()
     navigation.run()

@@ -28,7 +28,7 @@ from modules.people.accounts import PermissionDenied
 from modules.library.scenarios import load_library
 from modules.records import Account, Attempt, Comment, Reflection
 from modules.storage import TinyDBStore
-from modules.ui import common, shell
+from modules.ui import context, shell
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, open_app, signed_in, texts
 
 # --- A. service operations ---------------------------------------------------------------------
@@ -418,7 +418,7 @@ USERNAMES = {T: "leraar-a", C: "coach-a", F: "gespreksleider-a", A: "beheerder-a
 
 
 def test_every_page_has_a_row_and_the_shell_agrees_with_the_table():
-    assert PAGE_ROLES.keys() == common.PAGES.keys(), "a page was added or removed: put it in PAGE_ROLES"
+    assert PAGE_ROLES.keys() == context.PAGES.keys(), "a page was added or removed: put it in PAGE_ROLES"
     for role in (T, C, F, A):
         listed = {key for keys in shell.pages_for(role).values() for key in keys}
         assert listed == {key for key, roles in PAGE_ROLES.items() if role in roles}, role
@@ -483,7 +483,7 @@ def _open_by_url(at: AppTest, key: str) -> AppTest:
     ``AppTest.switch_page`` refuses a page that ``st.navigation`` did not register, so the
     request is made as the browser makes it.
     """
-    at._page_hash = calc_hash(Path(common.PAGES[key]).stem)
+    at._page_hash = calc_hash(Path(context.PAGES[key]).stem)
     at.run()
     return at
 
@@ -493,11 +493,11 @@ def test_navigation_lists_exactly_the_pages_of_the_role(role_accounts, navigatio
     at = _session(role)
     assert not at.exception, at.exception
     assert _titles(at) == [_title(_start_key(role))]
-    listed = {Path(common.PAGES[key]).stem for key, roles in PAGE_ROLES.items() if role in roles}
+    listed = {Path(context.PAGES[key]).stem for key, roles in PAGE_ROLES.items() if role in roles}
     shown = navigation.last()
     # the start page is served at "/", every other page at "/<file name>"
     assert [path for _, _, path in shown].count("") == 1
-    paths = {path or Path(common.PAGES[_start_key(role)]).stem for _, _, path in shown}
+    paths = {path or Path(context.PAGES[_start_key(role)]).stem for _, _, path in shown}
     assert paths == listed
     if role != "anonymous":
         titles = [title for _, title, _ in shown]
@@ -516,7 +516,7 @@ def test_pages_outside_the_navigation_cannot_be_opened_by_url(role_accounts, rol
     assert forbidden
     for key in forbidden:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(common.PAGES[key])  # not registered for this role
+            at.switch_page(context.PAGES[key])  # not registered for this role
         _open_by_url(at, key)
         assert not at.exception, (key, at.exception)
         assert _title(key) not in _titles(at), f"{role} opened /{key}"
@@ -529,7 +529,7 @@ def test_pages_in_the_navigation_open_for_the_role(role_accounts, role):
     for key, roles in PAGE_ROLES.items():
         if role not in roles:
             continue
-        at.switch_page(common.PAGES[key]).run()
+        at.switch_page(context.PAGES[key]).run()
         assert not at.exception, (key, at.exception)
         assert "niet beschikbaar" not in texts(at), key
         assert _title(key) in _titles(at), (key, _titles(at))
@@ -551,7 +551,7 @@ PROTECTED = {"coach": {C}, "team_overzicht": {C}, "beheer": {A}, "mijn_coach": {
 
 @pytest.mark.parametrize("key", [k for k, roles in PAGE_ROLES.items() if "anonymous" not in roles])
 def test_a_page_file_refuses_a_session_without_account(app_env, key):
-    at = AppTest.from_file(str(Path(APP).parent / common.PAGES[key]), default_timeout=TIMEOUT).run()
+    at = AppTest.from_file(str(Path(APP).parent / context.PAGES[key]), default_timeout=TIMEOUT).run()
     assert not at.exception, at.exception
     assert "niet beschikbaar" in texts(at)
     assert not at.title, f"{key} showed {_titles(at)} to nobody"
@@ -560,7 +560,7 @@ def test_a_page_file_refuses_a_session_without_account(app_env, key):
 @pytest.mark.parametrize("key", sorted(PROTECTED))
 def test_a_protected_page_file_refuses_other_roles(role_accounts, key):
     for role, account in role_accounts.items():
-        at = AppTest.from_file(str(Path(APP).parent / common.PAGES[key]), default_timeout=TIMEOUT)
+        at = AppTest.from_file(str(Path(APP).parent / context.PAGES[key]), default_timeout=TIMEOUT)
         signed_in(at, account).run()
         assert not at.exception, (role, at.exception)
         refused = "niet beschikbaar" in texts(at)

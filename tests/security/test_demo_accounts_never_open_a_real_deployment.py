@@ -20,7 +20,7 @@ from modules.people.accounts import AuthError, PermissionDenied
 from modules.library.scenarios import load_library
 from modules.records import Account
 from modules.storage import DEMO_MARKER, DataFolderError, TinyDBStore
-from modules.ui import common, shell
+from modules.ui import context, shell
 from tests.conftest import ROOT
 from tests.pages import PASSWORD, goto, open_app, sign_in, texts
 
@@ -174,7 +174,7 @@ def test_the_admin_page_offers_no_admin_role(app_env):
 def test_the_demo_banner_is_on_every_page(data, monkeypatch, page):
     monkeypatch.setenv("SAMENSPEL_DEMO", "1")
     at = sign_in(open_app(), "demo-leraar", PUBLIC["demo-leraar"])
-    goto(at, common.PAGES[page])
+    goto(at, context.PAGES[page])
     assert any("Demo: wachtwoorden zijn openbaar" in w.value for w in at.warning)
 
 

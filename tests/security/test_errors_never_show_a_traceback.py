@@ -86,7 +86,7 @@ def test_a_hand_edited_account_is_reported_in_dutch_not_crashed_on(app_env):
 
 @pytest.mark.expected_failures
 def test_an_error_on_any_page_shows_a_dutch_message_and_only_a_reference(app_env, monkeypatch, caplog):
-    from modules.ui import common
+    from modules.library.scenarios import Library
 
     accounts.sign_up(TinyDBStore(app_env), "leraar", PASSWORD)
     at = sign_in(open_app(), "leraar")
@@ -94,7 +94,7 @@ def test_an_error_on_any_page_shows_a_dutch_message_and_only_a_reference(app_env
     def broken(*args, **kwargs):
         raise RuntimeError("secret detail /srv/samenspel/progress/users")
 
-    monkeypatch.setattr(common, "scenarios_training", broken)
+    monkeypatch.setattr(Library, "training", broken)
     goto(at, "ui/pages/principes.py")
     assert not at.exception
     page = visible(at)

@@ -3,7 +3,7 @@
 A username, a reflection and a comment carry the same payload. Every page that shows them is
 rendered with AppTest, and every element that Streamlit renders as Markdown (bodies, labels,
 help texts) is inspected in its proto: the payload only appears in its escaped form
-(``common.escape_markdown``) or as plain text (``st.text``), never raw in Markdown; no element
+(``text.escape_markdown``) or as plain text (``st.text``), never raw in Markdown; no element
 may carry HTML (``st.html``, components, ``unsafe_allow_html``); and no bare address a user
 wrote (https://…, www.…, name@…) can become a link, because Markdown turns those into links.
 """
@@ -21,7 +21,7 @@ from modules.people import accounts, sharing
 from modules.play import engine, reflection
 from modules.records import Attempt
 from modules.storage import TinyDBStore
-from modules.ui.common import escape_markdown
+from modules.ui.wording import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
 
 PAYLOADS = [

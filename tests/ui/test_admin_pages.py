@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from modules.people import accounts
 from modules.storage import TinyDBStore
-from modules.ui.common import escape_markdown
+from modules.ui.wording import escape_markdown
 from tests.conftest import ROOT
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, open_app, sign_in, signed_in, texts
 

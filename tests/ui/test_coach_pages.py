@@ -12,7 +12,7 @@ from modules.people import accounts, coaching, sharing
 from modules.play import engine, reflection
 from modules.records import Attempt
 from modules.storage import TinyDBStore
-from modules.ui.common import escape_markdown
+from modules.ui.wording import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
 
 COACH = "ui/pages/coach.py"

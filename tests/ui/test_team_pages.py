@@ -14,7 +14,7 @@ from modules.play import engine
 from modules.team import sessions as team
 from modules.library.scenarios import load_library
 from modules.storage import TinyDBStore
-from modules.ui.common import escape_markdown
+from modules.ui.wording import escape_markdown
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, collect_cookies, goto, open_app, texts, with_cookies
 
 LEAD = "ui/pages/sessie_leiden.py"
@@ -333,7 +333,7 @@ def test_a_reveal_without_votes_gives_one_clear_message(world):
 
 
 def test_the_decision_note_counts_votes_in_singular_and_plural():
-    from modules.ui import team_widgets as tw
+    from modules.ui.widgets import team as tw
 
     session = team.TeamSession(code="ABC234", facilitator_id="f", scenario_id="s")
     one = team.Decision(step=0, node_id="n", tally={"a": 1, "b": 0}, voters=1, chosen="a", majority="a")

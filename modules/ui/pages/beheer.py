@@ -9,10 +9,10 @@ from modules.people import accounts
 from modules.records import limits
 from modules.records import Account
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, signin, wording
 
-admin = common.require_user("admin")
-store = common.store()
+admin = signin.require_user("admin")
+store = context.store()
 
 FLASH = "beheer-flash"  # a message (and maybe a one-time code) shown once, after the rerun that follows an action
 CODE_HELP = (
@@ -34,19 +34,19 @@ def role_label(role: str) -> str:
 
 def day_month(iso: str) -> str:
     """'25 nov.': short enough for a table column (a code lives 48 hours, so the year says nothing)."""
-    return re.sub(r" \d{4},.*$", "", common.short_date(iso))
+    return re.sub(r" \d{4},.*$", "", wording.short_date(iso))
 
 
 def compact_day(iso: datetime) -> str:
     """'23 nov. 2026', for the table."""
-    return common.short_date(iso).split(",")[0]
+    return wording.short_date(iso).split(",")[0]
 
 
 def sign_in_label(account: Account, now: datetime) -> str:
     """How the account signs in, with the expiry date and time of a one-time code that still works."""
     label = METHOD_LABELS[accounts.sign_in_method(account)]
     expires = accounts.code_valid_until(account, now)
-    return f"{label} (code geldig tot {common.short_date(expires)})" if expires else label
+    return f"{label} (code geldig tot {wording.short_date(expires)})" if expires else label
 
 
 def sign_in_cell(account: Account, now: datetime) -> str:
@@ -71,7 +71,7 @@ def show_flash(where: str) -> None:
     del st.session_state[FLASH]  # shown once: a one-time code is not kept in the session
     st.success(message["text"])
     if message["code"]:
-        st.markdown(f"Eenmalige code voor **{common.escape_markdown(message['username'])}**:")
+        st.markdown(f"Eenmalige code voor **{wording.escape_markdown(message['username'])}**:")
         st.code(message["code"], language=None)
         st.info(CODE_HELP)
 
@@ -98,7 +98,7 @@ if create:
     except accounts.AuthError as exc:
         st.error(str(exc))
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
     else:
         flash("create", f"Het account is gemaakt ({role_label(created.role).lower()}).", code, created.username)
 
@@ -106,7 +106,7 @@ if create:
 try:
     everyone = store.list_accounts()
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 now = datetime.now(timezone.utc)
@@ -147,10 +147,10 @@ if shown:
     chosen = by_id[chosen_id]
     yourself = chosen.id == admin.id
     with st.container(border=True):
-        st.markdown(f"**{common.escape_markdown(chosen.username)}**")
+        st.markdown(f"**{wording.escape_markdown(chosen.username)}**")
         st.caption(
             f"{role_label(chosen.role)} · {'actief' if chosen.active else 'uitgeschakeld'} · "
-            f"aangemaakt {common.short_day(chosen.created_at)} · inloggen: {sign_in_label(chosen, now).lower()}"
+            f"aangemaakt {wording.short_day(chosen.created_at)} · inloggen: {sign_in_label(chosen, now).lower()}"
         )
         if chosen.role == "coach" and chosen.invite_code:
             st.markdown("Koppelcode voor leraren:")
@@ -172,7 +172,7 @@ if shown:
                     except accounts.AuthError as exc:
                         st.error(str(exc))
                     except StoreError as exc:
-                        common.store_error(exc)
+                        errors.store_error(exc)
                     else:
                         flash("account", "Er is een nieuwe code gemaakt.", code, chosen.username)
             else:
@@ -189,7 +189,7 @@ if shown:
                 except accounts.AuthError as exc:
                     st.error(str(exc))
                 except StoreError as exc:
-                    common.store_error(exc)
+                    errors.store_error(exc)
                 else:
                     flash("account", f"De rol is nu: {role_label(updated.role).lower()}.")
 
@@ -207,6 +207,6 @@ if shown:
                 except accounts.AuthError as exc:
                     st.error(str(exc))
                 except StoreError as exc:
-                    common.store_error(exc)
+                    errors.store_error(exc)
                 else:
                     flash("account", done)

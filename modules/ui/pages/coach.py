@@ -7,13 +7,14 @@ import streamlit as st
 
 from modules.people import accounts, coaching, sharing
 from modules.storage import StoreError
-from modules.ui import common, threads
+from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import threads
 
-user = common.require_user("coach")
-store = common.store()
-library = common.library()
-catalogue = common.catalogue()
-md = common.escape_markdown
+user = signin.require_user("coach")
+store = context.store()
+library = context.library()
+catalogue = context.catalogue()
+md = wording.escape_markdown
 BALANCE_TITLE = "Versterkt min onder druk"
 
 st.title("Mijn leraren")
@@ -34,14 +35,14 @@ with st.container(border=True):
         try:
             accounts.new_invite_code(store, user)
         except StoreError as exc:
-            common.store_error(exc)
+            errors.store_error(exc)
         else:
             st.rerun()
 
 try:
     teachers = sharing.my_teachers(store, user)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 
@@ -58,7 +59,7 @@ def csv_download() -> None:
     try:
         rows = coaching.load_export(store, user, library, include_text)
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
         return
     data = coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING)
     st.download_button("Download CSV", data=data, file_name=coaching.CSV_FILE_NAME, mime="text/csv",
@@ -85,7 +86,7 @@ except accounts.PermissionDenied:
     st.info("Deze leraar is niet meer met je verbonden.")
     st.stop()
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 st.subheader(f"Leraar: {md(data.teacher.username)}")
@@ -132,11 +133,11 @@ for entry in shown:
             else:
                 status = f"bezig ({entry.steps} {'keuze' if entry.steps == 1 else 'keuzes'})"
             st.markdown(f"💬 **Gesprek: {md(entry.scenario_title)}** — {status}")
-            st.caption(common.short_date(entry.date))
+            st.caption(wording.short_date(entry.date))
         else:
             new = f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**" if entry.unread else ""
             st.markdown(f"✍️ **Reflectie gedeeld: {md(entry.scenario_title)}**{new}")
-            st.caption(f"Geschreven {common.short_date(entry.date)} · gedeeld {common.short_date(entry.shared_at)}")
+            st.caption(f"Geschreven {wording.short_date(entry.date)} · gedeeld {wording.short_date(entry.shared_at)}")
 
 # --- principle profile over time ------------------------------------------------------------
 
@@ -195,11 +196,11 @@ for item in visible:
     reflection = item.reflection
     unread = data.unread.get(reflection.id, 0)
     title = coaching.scenario_title(reflection.scenario_id, reflection.scenario_title, library)
-    label = f"{md(title)} — {common.short_date(reflection.created_at)}" + (" · nieuw" if unread else "")
+    label = f"{md(title)} — {wording.short_date(reflection.created_at)}" + (" · nieuw" if unread else "")
     expander = threads.remembered_expander(label, key=f"coach-refl-{reflection.id}")
     if expander.open:
         with expander:
-            st.caption(f"Gedeeld op {common.short_date(item.share.shared_at)}")
+            st.caption(f"Gedeeld op {wording.short_date(item.share.shared_at)}")
             threads.reflection_body(reflection)
             st.divider()
             threads.comment_thread(user, data.teacher.id, reflection, key=reflection.id)

@@ -5,14 +5,15 @@ import streamlit as st
 from modules.people import sharing
 from modules.people.accounts import PermissionDenied
 from modules.storage import StoreError
-from modules.ui import common, threads
+from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import threads
 
 FLASH = "logboek-flash"
 AUTO_OPEN = "logboek-open"  # ids of reflections opened for the teacher because a new comment came in
 
-user = common.require_user()
-library = common.library()
-store = common.store()
+user = signin.require_user()
+library = context.library()
+store = context.store()
 
 st.title("Logboek")
 try:
@@ -26,7 +27,7 @@ try:
         comment_counts[comment.reflection_id] = comment_counts.get(comment.reflection_id, 0) + 1
     unread = sharing.unread(store, user, user.id)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 flash = st.session_state.pop(FLASH, None)
@@ -37,14 +38,14 @@ if flash:
 def share_controls(item) -> None:
     """Status and one button per connected coach: share, or withdraw."""
     shared_ids = {s.coach_id for s in shares if s.reflection_id == item.id}
-    names = [common.escape_markdown(c.username) for c in coaches if c.id in shared_ids]
+    names = [wording.escape_markdown(c.username) for c in coaches if c.id in shared_ids]
     if names:
         st.caption("Gedeeld met " + ", ".join(names) + ". Je kunt een gedeelde reflectie altijd intrekken.")
     else:
         st.caption("Niet gedeeld. Alleen jij ziet deze reflectie.")
     with st.container(horizontal=True):
         for coach in coaches:
-            name = common.escape_markdown(coach.username)
+            name = wording.escape_markdown(coach.username)
             shared = coach.id in shared_ids
             label = f"Intrekken bij {name}" if shared else f"Delen met {name}"
             key = f"{'withdraw' if shared else 'share'}-{item.id}-{coach.id}"
@@ -60,7 +61,7 @@ def share_controls(item) -> None:
             except PermissionDenied:
                 st.error("Dit lukte niet: je bent niet (meer) gekoppeld aan deze coach. Kijk bij Mijn coach.")
             except StoreError as exc:
-                common.store_error(exc)
+                errors.store_error(exc)
             else:
                 st.rerun()
 
@@ -81,7 +82,7 @@ with tab_reflections:
         marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
         if new:
             opened.add(item.id)  # a new comment: open the reflection and its thread, so the teacher sees it
-        with st.expander(f"{title} — {common.short_date(item.created_at)}{marker}", expanded=item.id in opened,
+        with st.expander(f"{title} — {wording.short_date(item.created_at)}{marker}", expanded=item.id in opened,
                          key=f"log-refl-{item.id}"):
             threads.reflection_body(item)
             if coaches:
@@ -117,16 +118,16 @@ with tab_attempts:
                 steps = len(item.state.steps)
                 status = f"Bezig ({steps} {'keuze' if steps == 1 else 'keuzes'})"
             st.markdown(f"**{title}** — {status}")
-            st.caption(f"Begonnen {common.short_date(item.started_at)} · bijgewerkt {common.short_date(item.updated_at)}")
+            st.caption(f"Begonnen {wording.short_date(item.started_at)} · bijgewerkt {wording.short_date(item.updated_at)}")
             if scenario is None:
                 st.caption("Dit scenario staat niet meer in de bibliotheek.")
                 continue
             cols = st.columns(3)
             if item.finished:
                 if cols[0].button("Nabespreking", key=f"debrief-{item.id}"):
-                    common.go("nabespreking", **{common.ATTEMPT: item.id, common.SCENARIO: item.scenario_id})
+                    context.go("nabespreking", **{context.ATTEMPT: item.id, context.SCENARIO: item.scenario_id})
             elif cols[0].button("Verder spelen", key=f"resume-{item.id}", type="primary"):
-                common.go("spelen", **{common.ATTEMPT: item.id, common.SCENARIO: item.scenario_id})
+                context.go("spelen", **{context.ATTEMPT: item.id, context.SCENARIO: item.scenario_id})
             if cols[1].button("Opnieuw spelen", key=f"replay-{item.id}"):
-                st.session_state.pop(common.ATTEMPT, None)
-                common.go("spelen", **{common.SCENARIO: item.scenario_id})
+                st.session_state.pop(context.ATTEMPT, None)
+                context.go("spelen", **{context.SCENARIO: item.scenario_id})

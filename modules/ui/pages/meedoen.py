@@ -12,12 +12,12 @@ from modules.play import engine
 from modules.records import limits
 from modules.team import sessions as team
 from modules.storage import InvalidInputError, StoreError
-from modules.ui import common
-from modules.ui import team_widgets as tw
+from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import team as tw
 
-user = common.current_user()
-store = common.store()
-catalogue = common.catalogue()
+user = signin.current_user()
+store = context.store()
+catalogue = context.catalogue()
 JOINED = "team-joined"  # (session id, participant id) of this browser session
 CODE = "team-code"  # the code typed or scanned, kept while a guest goes to sign in
 MESSAGE = "team-vote-message"  # (kind, text, step) from the last vote
@@ -59,7 +59,7 @@ def find_participation() -> tuple[team.TeamSession, team.Participant] | None:
         return None
     participant = session.participant(joined[1]) if joined and joined[0] == session.id else None
     if participant is None:
-        participant = team.find_participant(session, user, common.device_token() if user is None else None)
+        participant = team.find_participant(session, user, signin.device_token() if user is None else None)
     if participant is None or not _is_me(participant):
         forget()
         if session.status == "open":  # a link from someone else: join as yourself, with the session's code
@@ -84,7 +84,7 @@ def join_form() -> None:
                                  max_chars=team.NAME_MAX, help="Je echte naam is niet nodig.")
             st.caption("Je echte naam is niet nodig. Een voornaam of een bijnaam is genoeg.")
         else:
-            st.markdown(f"Je doet mee als **{common.escape_markdown(user.username)}**.")
+            st.markdown(f"Je doet mee als **{wording.escape_markdown(user.username)}**.")
         submitted = st.form_submit_button("Meedoen", type="primary")
     if submitted:
         st.session_state[CODE] = code
@@ -94,11 +94,11 @@ def join_form() -> None:
             try:
                 session, participant = team.join(
                     store, code, account=user, guest_name=name,
-                    device=common.device_token() if user is None else None, client=common.client_key())
+                    device=signin.device_token() if user is None else None, client=signin.client_key())
             except team.TeamError as exc:
                 st.error(str(exc))
             except StoreError as exc:
-                common.store_error(exc)
+                errors.store_error(exc)
             else:
                 st.session_state.pop(MESSAGE, None)
                 remember(session.id, participant.id)
@@ -107,14 +107,14 @@ def join_form() -> None:
         st.caption("Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "
                    "Sommige sessies zijn alleen voor deelnemers met een account.")
         if st.button("Naar inloggen", key="join-sign-in"):
-            common.go("welkom")
+            context.go("welkom")
 
 
 def cast_vote(session_id: str, participant_id: str, step: int, scenario_id: str) -> None:
     """Callback of the vote form: runs even when the screen has moved on, so a late vote gets a clear answer."""
     choice_id = st.session_state.get(f"vote-choice-{step}")
     reason = st.session_state.get(f"vote-reason-{step}") or ""
-    if not common.still_signed_in(user):
+    if not signin.still_signed_in(user):
         st.session_state[MESSAGE] = ("error", "Je bent uitgelogd. Log opnieuw in om mee te doen.", step)
         return
     if choice_id is None:
@@ -122,7 +122,7 @@ def cast_vote(session_id: str, participant_id: str, step: int, scenario_id: str)
         return
     try:
         team.vote(store, session_id, participant_id, step, choice_id, reason,
-                  scenario=common.library().get(scenario_id))
+                  scenario=context.library().get(scenario_id))
     except team.TeamError as exc:
         st.session_state[MESSAGE] = ("error", str(exc), step)
     except StoreError:
@@ -163,14 +163,14 @@ def show_own_vote(view, mine: team.Vote) -> None:
     if mine.choice_id not in ids:
         return
     index = ids.index(mine.choice_id)
-    reason = f"  \nJe reden: {common.escape_markdown(mine.reason)}" if mine.reason else ""
+    reason = f"  \nJe reden: {wording.escape_markdown(mine.reason)}" if mine.reason else ""
     st.success(f"**Je stem:** {tw.choice_label(index, view.choices[index])}{reason}")
 
 
 @st.fragment(run_every="2s")
 def live(session_id: str, participant_id: str) -> None:
     """The current scene and your vote; re-read from the store every two seconds."""
-    if not common.still_signed_in(user):
+    if not signin.still_signed_in(user):
         st.rerun()  # signed out (perhaps in another browser): the whole page runs again, without the account
     try:
         session = team.load(store, session_id)
@@ -179,7 +179,7 @@ def live(session_id: str, participant_id: str) -> None:
         return
     if session.status == "finished":
         st.rerun()  # the group reached the ending: show the debrief
-    scenario = common.library().get(session.scenario_id)
+    scenario = context.library().get(session.scenario_id)
     try:
         state = team.state(session, scenario) if scenario else None
     except engine.EngineError:
@@ -214,7 +214,7 @@ def live(session_id: str, participant_id: str) -> None:
 
 
 def finished_screen(session: team.TeamSession, participant: team.Participant) -> None:
-    scenario = common.library().get(session.scenario_id)
+    scenario = context.library().get(session.scenario_id)
     try:
         if scenario is None:
             raise engine.EngineError("scenario missing")
@@ -226,22 +226,22 @@ def finished_screen(session: team.TeamSession, participant: team.Participant) ->
         st.markdown("Blik terug op de sessie en schrijf een reflectie. Die komt in je eigen logboek, met een "
                     "verwijzing naar deze sessie.")
         if st.button("Schrijf je reflectie", type="primary", key="team-reflect"):
-            common.go("reflectie", **{tw.REFLECT_SESSION: session.id})
+            context.go("reflectie", **{tw.REFLECT_SESSION: session.id})
     elif participant.user_id:
         st.info("Log opnieuw in om een reflectie over deze sessie in je logboek te schrijven.")
         if st.button("Naar inloggen", key="team-sign-in"):
-            common.go("welkom")
+            context.go("welkom")
     else:
         st.info("Een logboek kan alleen met een account. Wil je een reflectie bewaren? Maak dan een account aan "
                 "op de welkomstpagina. Je echte naam is niet nodig.")
         if user is None and st.button("Account maken", key="team-sign-up"):
-            common.go("welkom")
+            context.go("welkom")
 
 
 try:
     found = find_participation()
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 if found is None:
@@ -251,7 +251,7 @@ if found is None:
 session, participant = found
 st.title(session.scenario_title or "Teamsessie")
 if participant.name:
-    st.caption(f"Je doet mee als {common.escape_markdown(participant.name)}.")
+    st.caption(f"Je doet mee als {wording.escape_markdown(participant.name)}.")
 if session.status == "finished":
     finished_screen(session, participant)
 else:

@@ -4,13 +4,13 @@ import streamlit as st
 
 from modules.people import sharing
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, signin, wording
 
 FLASH = "mijn-coach-flash"
 CONFIRM = "mijn-coach-confirm"
 
-user = common.require_user("teacher", "facilitator")
-store = common.store()
+user = signin.require_user("teacher", "facilitator")
+store = context.store()
 
 st.title("Mijn coach")
 st.markdown(
@@ -43,9 +43,9 @@ if submitted:
     except sharing.SharingError as exc:
         st.error(str(exc))
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
     else:
-        name = common.escape_markdown(coach.username)
+        name = wording.escape_markdown(coach.username)
         if coach.id in before:
             st.info(f"Je was al gekoppeld aan {name}.")
         else:
@@ -60,17 +60,17 @@ try:
     since = {c.coach_id: c.created_at for c in store.connections(teacher_id=user.id)}
     shared = store.shares(teacher_id=user.id)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 if not coaches:
     st.info("Je bent nog niet gekoppeld aan een coach.")
 for coach in coaches:
     with st.container(border=True):
-        common.user_text(coach.username)
+        wording.user_text(coach.username)
         count = sum(1 for s in shared if s.coach_id == coach.id)
         st.caption(
-            f"Gekoppeld sinds {common.short_date(since.get(coach.id))} · "
+            f"Gekoppeld sinds {wording.short_date(since.get(coach.id))} · "
             f"{count} {'reflectie' if count == 1 else 'reflecties'} gedeeld"
         )
         if st.session_state.get(CONFIRM) != coach.id:
@@ -87,11 +87,11 @@ for coach in coaches:
             try:
                 sharing.disconnect(store, user, coach.id)
             except StoreError as exc:
-                common.store_error(exc)
+                errors.store_error(exc)
             else:
                 st.session_state.pop(CONFIRM, None)
                 st.session_state[FLASH] = (
-                    f"Je bent ontkoppeld van {common.escape_markdown(coach.username)}. "
+                    f"Je bent ontkoppeld van {wording.escape_markdown(coach.username)}. "
                     "Je gedeelde reflecties zijn ingetrokken."
                 )
                 st.rerun()

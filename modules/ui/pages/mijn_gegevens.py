@@ -7,10 +7,10 @@ import streamlit as st
 from modules.exchange import mydata
 from modules.people import accounts, logins
 from modules.storage import StoreError, normalise_nickname
-from modules.ui import common
+from modules.ui import context, errors, signin
 
-user = common.require_user()
-store = common.store()
+user = signin.require_user()
+store = context.store()
 
 st.title("Mijn gegevens")
 st.markdown("Hier zie je wat Samenspel van je bewaart. Je kunt al je gegevens downloaden of je account verwijderen.")
@@ -25,7 +25,7 @@ st.markdown(
 try:
     data = json.dumps(mydata.export(store, user), indent=2, ensure_ascii=False)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
 else:
     st.download_button("Download mijn gegevens", data=data.encode("utf-8"), file_name="samenspel-mijn-gegevens.json",
                        mime="application/json", key="download-my-data", on_click="ignore", icon="⬇️")
@@ -51,11 +51,11 @@ else:
             st.error("De twee nieuwe wachtwoorden zijn niet gelijk.")
         else:
             try:
-                accounts.change_password(store, user, old, new, keep_login=st.session_state.get(common.LOGIN))
+                accounts.change_password(store, user, old, new, keep_login=st.session_state.get(signin.LOGIN))
             except accounts.AuthError as exc:
                 st.error(str(exc))
             except StoreError as exc:
-                common.store_error(exc)
+                errors.store_error(exc)
             else:
                 st.success("Je wachtwoord is gewijzigd.")
 
@@ -86,12 +86,12 @@ if delete:
         try:
             mydata.delete(store, user)
         except StoreError as exc:
-            common.store_error(exc)
+            errors.store_error(exc)
         else:
             for key in list(st.session_state.keys()):
                 del st.session_state[key]
-            common.queue_cookie(logins.LOGIN_COOKIE, "", 0)
+            signin.queue_cookie(logins.LOGIN_COOKIE, "", 0)
             st.session_state["account-deleted"] = True
-            if common.oidc_signed_in():
+            if signin.oidc_signed_in():
                 st.logout()
             st.rerun()

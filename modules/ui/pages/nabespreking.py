@@ -5,18 +5,19 @@ import streamlit as st
 from modules.play import debrief, engine, practice
 from modules.play.reflection import SOURCE as KORTHAGEN
 from modules.storage import StoreError
-from modules.ui import common, scenes
-from modules.ui.attempts import finished_attempt_picker
+from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import scenes
+from modules.ui.widgets.attempts import finished_attempt_picker
 
-user = common.require_user()
-catalogue = common.catalogue()
+user = signin.require_user()
+catalogue = context.catalogue()
 
 st.title("Nabespreking")
 attempt = finished_attempt_picker(user, "Welk gesprek wil je nabespreken?", key="debrief-attempt")
 if attempt is None:
     st.info("Speel eerst een scenario tot het einde. Daarna vind je hier de nabespreking.")
     st.stop()
-scenario = common.library().get(attempt.scenario_id)
+scenario = context.library().get(attempt.scenario_id)
 if scenario is None:
     st.warning("Dit scenario staat niet meer in de bibliotheek. Je poging blijft bewaard in je logboek.")
     st.stop()
@@ -34,12 +35,12 @@ st.markdown(report.ending.debrief)
 if attempt.anticipation:
     with st.container(border=True):
         st.markdown("**Wat je vooraf verwachtte of wilde bereiken**")
-        common.user_text(attempt.anticipation)
+        wording.user_text(attempt.anticipation)
 
 st.markdown("### Jouw route")
 for step in report.steps:
     marker = " ⭐ sleutelmoment" if step.key_moment else ""
-    changes = ", ".join(common.format_change(k, v, scenario) for k, v in step.changes.items()
+    changes = ", ".join(wording.format_change(k, v, scenario) for k, v in step.changes.items()
                         if scenario.variables[k].visible)
     st.markdown(f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
                 + (f"  \n_{changes}_" if changes else ""))
@@ -64,7 +65,7 @@ if report.alternatives:
                 st.markdown(f"**Je keuze:** {other.choice.text}")
                 st.markdown(f"**Reactie:** {other.choice.reaction}")
                 st.markdown(f"**Feedback:** {other.choice.feedback}")
-                changes = ", ".join(common.format_change(k, v, scenario) for k, v in other.changes.items()
+                changes = ", ".join(wording.format_change(k, v, scenario) for k, v in other.changes.items()
                                     if scenario.variables[k].visible)
                 if changes:
                     st.caption(changes)
@@ -76,9 +77,9 @@ if report.try_next:
 st.info(debrief.RESEARCH_NOTE)
 
 try:
-    own = common.store().list_attempts(user.id, scenario.id)
+    own = context.store().list_attempts(user.id, scenario.id)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     own = [attempt]
 status = practice.status(scenario, own)
 found, missing = debrief.endings_found(scenario, set(status.endings_found))
@@ -100,7 +101,7 @@ with st.expander("Bronnen bij deze nabespreking"):
 
 cols = st.columns(2)
 if cols[0].button("Schrijf je reflectie", type="primary", key="debrief-reflect"):
-    common.go("reflectie", **{common.ATTEMPT: attempt.id})
+    context.go("reflectie", **{context.ATTEMPT: attempt.id})
 if cols[1].button("Opnieuw spelen", key="debrief-replay"):
-    st.session_state.pop(common.ATTEMPT, None)
-    common.go("spelen", **{common.SCENARIO: scenario.id})
+    st.session_state.pop(context.ATTEMPT, None)
+    context.go("spelen", **{context.SCENARIO: scenario.id})

@@ -4,10 +4,10 @@ import streamlit as st
 
 from modules.exchange import portfolio
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, signin, wording
 
-user = common.require_user("teacher", "facilitator", "coach")
-store = common.store()
+user = signin.require_user("teacher", "facilitator", "coach")
+store = context.store()
 
 st.title("Portfolio")
 st.markdown(
@@ -18,14 +18,14 @@ st.markdown(
 try:
     reflections = store.list_reflections(user.id)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 if not reflections:
     st.info("Je hebt nog geen reflecties. Na een gesprek kun je er een schrijven in Reflectie.")
     st.stop()
 
-labels = {r.id: f"{r.scenario_title or 'Losse reflectie'} — {common.short_date(r.created_at)}" for r in reflections}
+labels = {r.id: f"{r.scenario_title or 'Losse reflectie'} — {wording.short_date(r.created_at)}" for r in reflections}
 chosen = st.multiselect(
     "Welke reflecties komen in je portfolio?",
     options=list(labels),
@@ -54,7 +54,7 @@ try:
     as_markdown = portfolio.as_markdown(store, user, chosen)
     as_html = portfolio.as_html(store, user, chosen)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 cols = st.columns(2)

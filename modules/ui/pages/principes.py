@@ -3,10 +3,11 @@
 import streamlit as st
 
 from modules.records import limits
-from modules.ui import common
+from modules.ui import context, signin, wording
+from modules.ui.widgets import cards
 
-common.require_user()
-catalogue = common.catalogue()
+signin.require_user()
+catalogue = context.catalogue()
 
 st.title("Principes")
 st.markdown(
@@ -29,7 +30,7 @@ for group in catalogue.groups:
     st.caption(f"{group.intro} (Bron: {group.source.label()})")
     for principle in members:
         with st.expander(principle.name, expanded=bool(query) or focus == principle.id):
-            common.principle_card(principle)
+            cards.principle_card(principle)
 
 if not shown:
-    st.info(f"Geen principe gevonden met ‘{common.escape_markdown(query)}’. Probeer een ander woord.")
+    st.info(f"Geen principe gevonden met ‘{wording.escape_markdown(query)}’. Probeer een ander woord.")

@@ -5,11 +5,11 @@ import streamlit as st
 from modules.play import reflection
 from modules.team import sessions as team
 from modules.storage import StoreError
-from modules.ui import common
-from modules.ui.attempts import finished_attempt_picker
-from modules.ui.team_widgets import REFLECT_SESSION
+from modules.ui import context, errors, signin, wording
+from modules.ui.widgets.attempts import finished_attempt_picker
+from modules.ui.widgets.team import REFLECT_SESSION
 
-user = common.require_user()
+user = signin.require_user()
 
 st.title("Reflectie")
 st.markdown(
@@ -21,7 +21,7 @@ SAVED = "reflection-saved"  # the context (attempt or team session) of the refle
 
 
 def context_key() -> str:
-    return str(st.session_state.get(REFLECT_SESSION) or st.session_state.get(common.ATTEMPT) or "los")
+    return str(st.session_state.get(REFLECT_SESSION) or st.session_state.get(context.ATTEMPT) or "los")
 
 
 if st.session_state.get(SAVED) == context_key():
@@ -29,7 +29,7 @@ if st.session_state.get(SAVED) == context_key():
     cols = st.columns(2)
     if cols[0].button("Naar mijn logboek", key="to-log", type="primary"):
         st.session_state.pop(SAVED, None)
-        common.go("logboek")
+        context.go("logboek")
     if cols[1].button("Nog een reflectie schrijven", key="reflect-again"):
         st.session_state.pop(SAVED, None)
         st.rerun()
@@ -42,7 +42,7 @@ def team_session_to_reflect_on() -> team.TeamSession | None:
     if not session_id:
         return None
     try:
-        session = team.load(common.store(), session_id)
+        session = team.load(context.store(), session_id)
     except (team.TeamError, StoreError):
         session = None
     if session is None or not any(p.user_id == user.id for p in session.participants):
@@ -55,7 +55,7 @@ team_session = team_session_to_reflect_on()
 attempt = None
 if team_session is not None:
     st.info(f"Je reflecteert op de teamsessie over ‘{team_session.scenario_title}’ van "
-            f"{common.short_date(team_session.created_at)}. Je reflectie komt in je eigen logboek.")
+            f"{wording.short_date(team_session.created_at)}. Je reflectie komt in je eigen logboek.")
     if st.button("Liever over een eigen gesprek reflecteren", key="reflection-not-team"):
         st.session_state.pop(REFLECT_SESSION, None)
         st.rerun()
@@ -96,11 +96,11 @@ if submitted:
             record = record.model_copy(update={"scenario_id": team_session.scenario_id,
                                                "scenario_title": team_session.scenario_title,
                                                "team_session_id": team_session.id})
-        common.store().add_reflection(record)
+        context.store().add_reflection(record)
     except reflection.ReflectionError as exc:
         st.error(str(exc))
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
     else:
         for key in [f"refl-{q.key}" for q in reflection.ALL_QUESTIONS] + ["refl-voornemen"]:
             st.session_state.pop(key, None)

@@ -4,26 +4,26 @@ import streamlit as st
 
 from modules.play import practice
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, signin, wording
 
-user = common.require_user()
-library = common.library()
-catalogue = common.catalogue()
+user = signin.require_user()
+library = context.library()
+catalogue = context.catalogue()
 
 st.title("Scenario's")
 
-new_comments = common.new_comment_count(user)
+new_comments = context.unread_comments(user)
 if new_comments:
-    st.info(f"Je coach heeft gereageerd: {common.comments_label(new_comments)} in je logboek.", icon="🔵")
+    st.info(f"Je coach heeft gereageerd: {wording.comments_label(new_comments)} in je logboek.", icon="🔵")
     if st.button("Naar mijn logboek", key="unread-to-log"):
-        common.go("logboek")
+        context.go("logboek")
 
 st.markdown("Kies een gesprek om te oefenen. Je kunt elk scenario vaker spelen en andere routes ontdekken.")
 
 try:
-    attempts = common.store().list_attempts(user.id)
+    attempts = context.store().list_attempts(user.id)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     attempts = []
 
 for scenario in library.sorted():
@@ -33,18 +33,18 @@ for scenario in library.sorted():
         st.markdown(scenario.summary)
         names = [catalogue.get(p).name for p in scenario.principles if catalogue.get(p)]
         more = f" en {len(names) - 3} meer" if len(names) > 3 else ""
-        st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+        st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
         st.caption(f"Je oefent onder meer: {' · '.join(names[:3])}{more}")
         st.markdown(f"**Status:** {status.label} · {status.endings_label}")
         cols = st.columns(2)
         if status.open_attempt is not None:
             if cols[0].button("Verder spelen", key=f"resume-{scenario.id}", type="primary"):
-                common.go("spelen", **{common.SCENARIO: scenario.id, common.ATTEMPT: status.open_attempt.id})
+                context.go("spelen", **{context.SCENARIO: scenario.id, context.ATTEMPT: status.open_attempt.id})
         label = "Start" if status.state == "nieuw" else "Opnieuw spelen"
         column = cols[1] if status.open_attempt is not None else cols[0]
         if column.button(label, key=f"start-{scenario.id}", type="secondary" if status.open_attempt else "primary"):
-            st.session_state.pop(common.ATTEMPT, None)
-            common.go("spelen", **{common.SCENARIO: scenario.id})
+            st.session_state.pop(context.ATTEMPT, None)
+            context.go("spelen", **{context.SCENARIO: scenario.id})
 
 if not library.scenarios:
     st.warning("Er zijn nog geen scenario's die gespeeld kunnen worden.")

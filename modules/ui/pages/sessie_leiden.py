@@ -5,12 +5,12 @@ import streamlit as st
 from modules.play import engine
 from modules.team import sessions as team
 from modules.storage import StoreError
-from modules.ui import common
-from modules.ui import team_widgets as tw
+from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import team as tw
 
-user = common.require_user(*team.FACILITATOR_ROLES)
-store = common.store()
-catalogue = common.catalogue()
+user = signin.require_user(*team.FACILITATOR_ROLES)
+store = context.store()
+catalogue = context.catalogue()
 LEAD = "team-lead-session"  # the id of the session this browser session leads
 CONFIRM_CLOSE = "team-confirm-close"
 CLOSED_LABELS = {
@@ -33,7 +33,7 @@ def overview() -> None:
         "op een eigen laptop of telefoon. Jij laat de stemmen zien, de groep bespreekt ze en jij legt de keuze "
         "van de groep vast."
     )
-    scenarios = common.library().sorted()
+    scenarios = context.library().sorted()
     with st.form("team-start"):
         st.subheader("Nieuwe sessie")
         scenario = st.selectbox("Scenario", scenarios, format_func=lambda s: f"{s.title} ({s.minutes} min)",
@@ -53,7 +53,7 @@ def overview() -> None:
             except team.TeamError as exc:
                 st.error(str(exc))
             except StoreError as exc:
-                common.store_error(exc)
+                errors.store_error(exc)
             else:
                 open_session(session.id)
 
@@ -61,7 +61,7 @@ def overview() -> None:
     try:
         mine = [team.TeamSession.model_validate(d) for d in store.list_team_sessions(user.id)]
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
         return
     if not mine:
         st.caption("Je hebt nog geen sessies geleid.")
@@ -77,7 +77,7 @@ def overview() -> None:
                 status = CLOSED_LABELS.get(item.closed_reason or "ended", "Afgerond")
             people = "alleen projector" if item.projector_only else f"{item.participant_count} deelnemers"
             st.markdown(f"**{item.scenario_title or item.scenario_id}** — {status}")
-            st.caption(f"Gestart {common.short_date(item.created_at)} · {people}")
+            st.caption(f"Gestart {wording.short_date(item.created_at)} · {people}")
             label = "Verder leiden" if item.status == "open" else "Bekijken"
             if st.button(label, key=f"open-{item.id}", type="primary" if item.status == "open" else "secondary"):
                 open_session(item.id)
@@ -100,7 +100,7 @@ def load_led_session() -> team.TeamSession | None:
 @st.fragment(run_every="2s")
 def live_count(session_id: str, step: int, phase: str, situation_open: bool) -> None:
     """How many have voted and the reveal button: re-read from the store every two seconds, never the distribution."""
-    if not common.still_signed_in(user):
+    if not signin.still_signed_in(user):
         st.rerun()  # signed out (perhaps in another browser): the whole page runs again and refuses
     try:
         current = team.load(store, session_id)
@@ -131,7 +131,7 @@ def revealed_count(session: team.TeamSession) -> None:
 
 def act(action) -> None:
     """Run a team action and redraw, or show why it was refused."""
-    if not common.still_signed_in(user):
+    if not signin.still_signed_in(user):
         st.rerun()
     try:
         action()
@@ -140,7 +140,7 @@ def act(action) -> None:
     except engine.EngineError:
         st.error("Deze keuze kan nu niet gekozen worden.")
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
     else:
         st.rerun()
 
@@ -205,7 +205,7 @@ def session_screen(session: team.TeamSession) -> None:
     if st.button("← Mijn sessies", key="lead-back"):
         st.session_state.pop(LEAD, None)
         st.rerun()
-    scenario = common.library().get(session.scenario_id)
+    scenario = context.library().get(session.scenario_id)
     if scenario is None:
         st.title(session.scenario_title or "Teamsessie")
         st.warning("Dit scenario staat niet meer in de bibliotheek. De sessie kan daarom niet worden getoond.")
@@ -263,7 +263,7 @@ def session_screen(session: team.TeamSession) -> None:
 try:
     led = load_led_session()
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 if led is None:
     overview()

@@ -7,14 +7,15 @@ from modules.records import limits
 from modules.records import Attempt
 from modules.content.scenario import Scenario
 from modules.storage import StoreError
-from modules.ui import common, scenes
+from modules.ui import context, errors, signin
+from modules.ui.widgets import scenes
 
-user = common.require_user()
-store = common.store()
-scenario: Scenario | None = common.library().get(st.session_state.get(common.SCENARIO, ""))
+user = signin.require_user()
+store = context.store()
+scenario: Scenario | None = context.library().get(st.session_state.get(context.SCENARIO, ""))
 
 if st.button("← Terug naar de scenario's", key="back"):
-    common.go("scenarios")
+    context.go("scenarios")
 
 if scenario is None:
     st.title("Spelen")
@@ -23,7 +24,7 @@ if scenario is None:
 
 
 def load_attempt() -> Attempt | None:
-    attempt_id = st.session_state.get(common.ATTEMPT)
+    attempt_id = st.session_state.get(context.ATTEMPT)
     if not attempt_id:
         return None
     attempt = store.get_attempt(user.id, attempt_id)
@@ -33,13 +34,13 @@ def load_attempt() -> Attempt | None:
 try:
     attempt = load_attempt()
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 st.title(scenario.title)
 
 if attempt is None:
-    st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+    st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
     st.markdown("### De situatie")
     st.markdown(scenario.context)
     st.markdown(f"**De ouder:** {scenario.persona.role}")
@@ -62,9 +63,9 @@ if attempt is None:
             st.error(str(exc))
             st.stop()
         except StoreError as exc:
-            common.store_error(exc)
+            errors.store_error(exc)
             st.stop()
-        st.session_state[common.ATTEMPT] = attempt.id
+        st.session_state[context.ATTEMPT] = attempt.id
         st.rerun()
     st.stop()
 
@@ -76,7 +77,7 @@ except engine.EngineError:
         "begin een nieuwe poging om verder te spelen."
     )
     if st.button("Nieuwe poging", type="primary"):
-        st.session_state.pop(common.ATTEMPT, None)
+        st.session_state.pop(context.ATTEMPT, None)
         st.rerun()
     st.stop()
 
@@ -99,11 +100,11 @@ if view.finished:
     scenes.ending_banner(view.ending)
     cols = st.columns(3)
     if cols[0].button("Naar de nabespreking", type="primary", key="to-debrief"):
-        common.go("nabespreking")
+        context.go("nabespreking")
     if cols[1].button("Schrijf je reflectie", key="to-reflection"):
-        common.go("reflectie")
+        context.go("reflectie")
     if cols[2].button("Opnieuw spelen", key="replay"):
-        st.session_state.pop(common.ATTEMPT, None)
+        st.session_state.pop(context.ATTEMPT, None)
         st.rerun()
     st.stop()
 
@@ -115,6 +116,6 @@ for choice in view.choices:
         try:
             store.save_attempt(attempt.model_copy(update={"state": new_state}))
         except StoreError as exc:
-            common.store_error(exc)
+            errors.store_error(exc)
             st.stop()
         st.rerun()

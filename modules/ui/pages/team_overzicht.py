@@ -5,13 +5,13 @@ import streamlit as st
 
 from modules.people import coaching
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, signin, wording
 
 SCENARIO_BAR = 18  # px per bar (two bars per scenario: started and finished)
 
-user = common.require_user("coach")
-library = common.library()
-md = common.escape_markdown
+user = signin.require_user("coach")
+library = context.library()
+md = wording.escape_markdown
 
 st.title("Teamoverzicht")
 st.markdown(
@@ -20,9 +20,9 @@ st.markdown(
 )
 
 try:
-    teachers, attempts = coaching.load_team(common.store(), user)
+    teachers, attempts = coaching.load_team(context.store(), user)
 except StoreError as exc:
-    common.store_error(exc)
+    errors.store_error(exc)
     st.stop()
 
 if teachers == 0:
@@ -53,7 +53,7 @@ if days:
     else:
         start = end = period
 filters = coaching.Filters(scenario_id=scenario_id, start=start, end=end)
-overview = coaching.team_overview(teachers, coaching.filter_attempts(attempts, filters), library, common.catalogue())
+overview = coaching.team_overview(teachers, coaching.filter_attempts(attempts, filters), library, context.catalogue())
 
 metrics = st.columns(3)
 metrics[0].metric("Verbonden leraren", overview.teachers)

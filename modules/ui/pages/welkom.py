@@ -7,7 +7,7 @@ from modules import settings
 from modules.people import accounts, logins
 from modules.records import limits
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, signin
 
 st.title("Welkom bij Samenspel")
 if settings.demo_enabled():
@@ -26,12 +26,12 @@ st.markdown(
 def sign_in_with(action, *args, **kwargs) -> None:
     """Run an accounts action that returns an account; on success sign in, else show why in Dutch."""
     try:
-        account = action(common.store(), *args, **kwargs)
-        common.sign_in_as(account)
+        account = action(context.store(), *args, **kwargs)
+        signin.sign_in_as(account)
     except accounts.AuthError as exc:
         st.error(str(exc))
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
     else:
         st.rerun()
 
@@ -40,18 +40,18 @@ USERNAME_HELP = f"{accounts.USERNAME_MIN} tot {accounts.USERNAME_MAX} tekens."
 PASSWORD_LABEL = f"minstens {accounts.PASSWORD_MIN}, hoogstens {accounts.PASSWORD_MAX} tekens"
 
 
-providers = common.oidc_providers()
+providers = signin.oidc_providers()
 if providers:
     st.markdown("**Inloggen met je schoolaccount**")
     st.caption("De eerste keer krijg je vanzelf een leraaraccount. Je hebt dan geen apart wachtwoord nodig.")
     for provider in providers:
-        if st.button(f"Inloggen met {common.PROVIDER_LABELS.get(provider, provider)}", key=f"oidc-{provider}"):
+        if st.button(f"Inloggen met {signin.PROVIDER_LABELS.get(provider, provider)}", key=f"oidc-{provider}"):
             try:
                 st.login(provider)
             except StreamlitAuthError:  # incomplete configuration or Authlib missing: tell, don't crash
                 st.error("Inloggen met je schoolaccount is nu niet mogelijk. Log in met een Samenspel-account "
                          "of vraag de beheerder om hulp.")
-    if common.oidc_signed_in():  # signed in at school, but no usable account here (e.g. switched off)
+    if signin.oidc_signed_in():  # signed in at school, but no usable account here (e.g. switched off)
         if st.button("Uitloggen bij je schoolaccount", key="oidc-logout"):
             st.logout()
     st.caption("Of log in met een Samenspel-account:")
@@ -70,7 +70,7 @@ with tab_in:
         if not username.strip() or not password:
             st.error("Vul je gebruikersnaam en je wachtwoord in.")
         else:
-            sign_in_with(accounts.sign_in, username, password, client=common.client_key())
+            sign_in_with(accounts.sign_in, username, password, client=signin.client_key())
 
 with tab_up:
     st.caption(
@@ -91,7 +91,7 @@ with tab_up:
         if new_pass != again:
             st.error("De twee wachtwoorden zijn niet gelijk.")
         else:
-            sign_in_with(accounts.sign_up, new_user, new_pass, client=common.client_key())
+            sign_in_with(accounts.sign_up, new_user, new_pass, client=signin.client_key())
 
 with tab_code:
     st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
@@ -103,7 +103,7 @@ with tab_code:
                                    key="reset-pass", max_chars=accounts.PASSWORD_MAX)
         reset = st.form_submit_button("Wachtwoord instellen", type="primary")
     if reset:
-        sign_in_with(accounts.reset_password, reset_user, code, reset_pass, client=common.client_key())
+        sign_in_with(accounts.reset_password, reset_user, code, reset_pass, client=signin.client_key())
 
 with tab_old:
     st.caption(

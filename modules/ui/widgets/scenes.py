@@ -11,7 +11,18 @@ import streamlit as st
 
 from modules.play import engine
 from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker
-from modules.ui import common
+from modules.ui import context, wording
+from modules.ui.widgets import cards
+
+
+AVATARS = {
+    Speaker.ouder: "🧑",
+    Speaker.ouder2: "🧔",
+    Speaker.leraar: "🧑‍🏫",
+    Speaker.kind: "🧒",
+    Speaker.tolk: "🗣️",
+    Speaker.collega: "🧑‍💼",
+}
 
 
 def show_lines(scenario: Scenario, lines: list[Line]) -> None:
@@ -20,7 +31,7 @@ def show_lines(scenario: Scenario, lines: list[Line]) -> None:
             st.markdown(f"_{line.text}_")
         else:
             label = scenario.speaker_label(line.speaker)
-            with st.chat_message(label, avatar=common.AVATARS[line.speaker]):
+            with st.chat_message(label, avatar=AVATARS[line.speaker]):
                 st.markdown(f"**{label}:** {line.text}")
 
 
@@ -30,7 +41,7 @@ def show_step(scenario: Scenario, node_id: str, choice: Choice, actor: str) -> N
     if node.text:
         st.markdown(node.text)
     show_lines(scenario, node.lines)
-    with st.chat_message(actor, avatar=common.AVATARS[Speaker.leraar]):
+    with st.chat_message(actor, avatar=AVATARS[Speaker.leraar]):
         st.markdown(f"**{actor}:** {choice.text}")
     st.markdown(f"_{choice.reaction.strip()}_")
 
@@ -52,16 +63,16 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
     show_step(scenario, node_id, choice, actor)
     with st.container(border=True):
         st.markdown(f"**Feedback** — {choice.feedback}")
-        visible = [common.format_change(k, v, scenario) for k, v in state.steps[-1].changes.items()
+        visible = [wording.format_change(k, v, scenario) for k, v in state.steps[-1].changes.items()
                    if scenario.variables[k].visible]
         if visible:
             st.markdown(" · ".join(visible))
         if why:
             with st.container(horizontal=True):
                 for pid, weight in choice.principles.items():
-                    principle = common.catalogue().get(pid)
+                    principle = context.catalogue().get(pid)
                     mark = "✓" if weight > 0 else "⚠"
-                    common.principle_popover(principle, key=f"why-{len(taken)}-{pid}",
+                    cards.principle_popover(principle, key=f"why-{len(taken)}-{pid}",
                                              label=f"{mark} Waarom? {principle.name}")
 
 

@@ -8,7 +8,7 @@ from modules.play import reflection as reflection_form
 from modules.people import sharing
 from modules.records import Account, Reflection
 from modules.storage import StoreError
-from modules.ui import common
+from modules.ui import context, errors, wording
 
 NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."
 
@@ -21,9 +21,9 @@ def reflection_body(item: Reflection) -> None:
         if not item.answers[key].strip():
             continue
         st.markdown(f"**{reflection_form.label(key)}**")
-        common.user_text(item.answers[key])
+        wording.user_text(item.answers[key])
     st.markdown(f"**{reflection_form.INTENTION.label}**")
-    common.user_text(item.intention)
+    wording.user_text(item.intention)
 
 
 def remembered_expander(label: str, key: str):
@@ -41,11 +41,11 @@ def remembered_expander(label: str, key: str):
 
 def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -> None:
     """The comments on one reflection, a reply form, and marking them read."""
-    store = common.store()
+    store = context.store()
     try:
         comments = sharing.thread(store, viewer, owner_id, item.id)
     except StoreError as exc:
-        common.store_error(exc)
+        errors.store_error(exc)
         return
     if comments:
         st.markdown(f"**Reacties ({len(comments)})**")
@@ -54,21 +54,21 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
     for comment in comments:
         mine = comment.author_id == viewer.id
         with st.chat_message("Jij" if mine else comment.author_name, avatar="💬" if mine else "🗨️"):
-            author = "Jij" if mine else common.escape_markdown(comment.author_name)
-            st.caption(f"{author} · {common.short_date(comment.created_at)}")
-            common.user_text(comment.text)
+            author = "Jij" if mine else wording.escape_markdown(comment.author_name)
+            st.caption(f"{author} · {wording.short_date(comment.created_at)}")
+            wording.user_text(comment.text)
     with st.form(f"comment-{key}", clear_on_submit=True):
-        text = st.text_area("Schrijf een reactie", key=f"comment-text-{key}", max_chars=sharing.COMMENT_MAX,
-                            height=80)
+        reply = st.text_area("Schrijf een reactie", key=f"comment-text-{key}", max_chars=sharing.COMMENT_MAX,
+                             height=80)
         st.caption(NAMES_REMINDER)
         sent = st.form_submit_button("Plaats reactie")
     if sent:
         try:
-            sharing.add_comment(store, viewer, owner_id, item.id, text)
+            sharing.add_comment(store, viewer, owner_id, item.id, reply)
         except sharing.SharingError as exc:
             st.error(str(exc))
         except StoreError as exc:
-            common.store_error(exc)
+            errors.store_error(exc)
         else:
             st.rerun()
     if comments:

@@ -2,7 +2,7 @@
 
 Used by the facilitator's page (sessie_leiden.py) and the participants' page (meedoen.py).
 Scenario text comes from authors (Markdown); everything participants wrote (names, reasons)
-is rendered with ``common.escape_markdown``.
+is rendered with ``wording.escape_markdown``.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ from modules.play import debrief, engine
 from modules.team import sessions as team
 from modules.content.principles import Catalogue
 from modules.content.scenario import Choice, Scenario
-from modules.ui import common, scenes
+from modules.ui import context, wording
+from modules.ui.widgets import scenes
 
 # Session key read by the Reflectie page: the team session a participant reflects on.
 REFLECT_SESSION = "team_session_id"
@@ -89,7 +90,7 @@ def letter_of(choices: list[Choice], choice_id: str) -> str:
 def show_context(scenario: Scenario, expanded: bool) -> None:
     """The situation; ``expanded`` may change between runs (Streamlit then opens or closes it)."""
     with st.expander("De situatie", expanded=expanded):
-        st.caption(f"{common.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+        st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
         st.markdown(scenario.context)
         st.markdown(f"**De ouder:** {scenario.persona.role}")
         st.markdown(scenario.persona.description)
@@ -166,8 +167,8 @@ def show_reasons(choices: list[Choice], reasons: list[team.Reason]) -> None:
             continue
         st.markdown(f"**Bij {LETTERS[index]}:**")
         for reason in given:
-            who = f" — {common.escape_markdown(reason.name)}" if reason.name else ""
-            st.markdown(f"- “{common.escape_markdown(reason.text)}”{who}")
+            who = f" — {wording.escape_markdown(reason.name)}" if reason.name else ""
+            st.markdown(f"- “{wording.escape_markdown(reason.text)}”{who}")
 
 
 # --- the group debrief ------------------------------------------------------------------------
@@ -207,7 +208,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
     if not session.projector_only:
         count = session.participant_count
         st.caption(f"{count} {'deelnemer' if count == 1 else 'deelnemers'} · "
-                   f"afgerond {common.short_date(session.finished_at)}")
+                   f"afgerond {wording.short_date(session.finished_at)}")
 
     st.subheader("De route van de groep")
     for number, (decision, text) in enumerate(team.debrief_path(session, scenario), start=1):

@@ -1,0 +1,47 @@
+"""Text on pages: what users wrote (plain text, or escaped inside Markdown), dates in Dutch, small labels."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import streamlit as st
+
+from modules import dutch
+from modules.content.scenario import Scenario
+from modules.exchange import escaping
+
+WORD_JOINER = "\u2060"  # invisible; splits what Markdown would turn into a link
+_AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")
+
+
+
+def escape_markdown(text: str) -> str:
+    """Make user text inert inside Markdown: every Markdown/HTML character escaped, line breaks kept,
+    and no bare address (https://…, www.…, name@…) turned into a clickable link."""
+    unlinked = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), str(text))
+    return escaping.escape_markdown(unlinked.replace("@", WORD_JOINER + "@"))
+
+
+def user_text(text: str) -> None:
+    """Render text a user wrote as plain text (``st.text``): never HTML, Markdown or a link."""
+    st.text(str(text))
+
+
+def comments_label(count: int) -> str:
+    return f"{count} nieuwe {'reactie' if count == 1 else 'reacties'}"
+
+
+def format_change(name: str, delta: int, scenario: Scenario) -> str:
+    label = scenario.variables[name].label
+    return f"{label}: {'+' if delta > 0 else ''}{delta}"
+
+
+def short_date(moment: datetime | None) -> str:
+    """'23 nov. 2026, 12:08' in Dutch time; empty for no date."""
+    return dutch.dutch_datetime(moment)
+
+
+def short_day(moment: datetime | None) -> str:
+    """'23 november 2026' in Dutch time; empty for no date."""
+    return dutch.dutch_date(moment)
