@@ -218,6 +218,6 @@ def main(argv: list[str] | None = None) -> int:
     except accounts.AuthError as exc:  # the app's own rules, worded for its users (in Dutch)
         print(f"error: refused by the account rules: {exc}", file=sys.stderr)
         return 1
-    except (StoreError, LookupError) as exc:
+    except (StoreError, LookupError, mydata.DeletionRefused) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

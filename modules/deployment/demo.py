@@ -110,6 +110,6 @@ def purge_legacy(store: TinyDBStore) -> list[str]:
         account = store.find_account(username=username)
         if account is None or not accounts.password_matches(account, password):
             continue
-        mydata.delete(store, account.model_copy(update={"active": True}))
+        mydata.delete(store, account.model_copy(update={"active": True}), allow_last_admin=True)
         removed.append(username)
     return removed

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from modules.people.accounts import ROLE_LABELS, require_role
 from modules.records import Account, Comment, now
-from modules.storage import Store
+from modules.storage import Store, normalise_nickname
 from modules.team import sessions as team
 
 SECRET_FIELDS = {"password_hash", "reset_code_hash"}
@@ -110,10 +110,34 @@ def export(store: Store, user: Account) -> dict:
     }
 
 
-def delete(store: Store, user: Account) -> None:
+class DeletionRefused(ValueError):
+    """An account that may not be deleted (now); the message is Dutch."""
+
+
+LAST_ADMIN = ("Je bent de enige beheerder. Laat eerst met een opdracht op de server een andere beheerder maken; "
+              "daarna kun je je account verwijderen.")
+
+
+def delete_own(store: Store, user: Account, typed_username: str, confirmed: bool) -> None:
+    """A user deletes their own account: they typed their username and ticked the box."""
+    if normalise_nickname(typed_username or "") != normalise_nickname(user.username):
+        raise DeletionRefused("De gebruikersnaam klopt niet. Typ je gebruikersnaam precies zoals je inlogt.")
+    if not confirmed:
+        raise DeletionRefused("Zet eerst een vinkje om te bevestigen dat je alles wilt verwijderen.")
+    delete(store, user)
+
+
+def delete(store: Store, user: Account, *, allow_last_admin: bool = False) -> None:
     """Erase the user: their comments in other users' files, their team-session entries, then the
-    account with its file, links, shares, sign-ins and failure counter."""
+    account with its file, links, shares, sign-ins and failure counter.
+
+    The last active admin is never deleted (``DeletionRefused``), unless ``allow_last_admin``
+    (removing the public demo admin of an old install).
+    """
     require_role(user, *ROLES)
+    others = [a for a in store.list_accounts() if a.role == "admin" and a.active and a.id != user.id]
+    if user.role == "admin" and not others and not allow_last_admin:
+        raise DeletionRefused(LAST_ADMIN)
     for owner_id in _written_elsewhere(store, user):
         store.remove_comments_by(owner_id, user.id)
     team.forget_user(store, user)

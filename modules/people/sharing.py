@@ -20,6 +20,12 @@ from modules.records import Account, Attempt, Comment, Reflection, Share
 from modules.storage import Store
 
 COMMENT_MAX = limits.COMMENT
+SHARING_ROLES = ("teacher", "facilitator")  # who connects to a coach and shares reflections with them
+
+
+def can_share(account: Account) -> bool:
+    """Whether this account connects to coaches and shares its reflections (teachers and facilitators)."""
+    return account.active and account.role in SHARING_ROLES
 
 
 class SharingError(Exception):
@@ -43,7 +49,7 @@ def _signed_in(account: Account | None) -> Account:
 # --- teacher side ---------------------------------------------------------------------------
 
 def connect_with_code(store: Store, teacher: Account, code: str) -> Account:
-    require_role(teacher, "teacher", "coach", "facilitator")
+    require_role(teacher, *SHARING_ROLES)
     if limits.too_long(code, limits.INVITE_CODE):
         raise SharingError(f"Een code van een coach is hoogstens {limits.INVITE_CODE} tekens.")
     coach = store.find_account(invite_code=normalise_code(code)) if code.strip() else None

@@ -1,13 +1,23 @@
-"""Per-scenario progress of one user, derived from their attempts."""
+"""Practising alone: a teacher's attempts at a scenario, started, played choice by choice, and their status.
+
+Pages call these functions; the rules (what an attempt holds, that every choice is saved at
+once, that a changed scenario cannot show an impossible state) live here.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modules.records import Attempt
 from modules.content.scenario import Scenario
+from modules.play import engine
+from modules.records import Account, Attempt, PlayState, limits
+from modules.storage import Store
 
 STATE_LABELS = {"nieuw": "Nieuw", "bezig": "Bezig", "afgerond": "Afgerond"}
+
+
+class AttemptError(ValueError):
+    """Input for a new attempt that cannot be saved; the message is Dutch."""
 
 
 @dataclass(frozen=True)
@@ -39,17 +49,34 @@ def status(scenario: Scenario, attempts: list[Attempt]) -> ScenarioStatus:
     return ScenarioStatus(state, found, len(scenario.endings), open_attempts[0] if open_attempts else None)
 
 
-class AttemptError(ValueError):
-    """Input for a new attempt that cannot be saved; the message is Dutch."""
-
-
 def new_attempt(user_id: str, scenario: Scenario, anticipation: str | None) -> Attempt:
     """A new attempt at the start of the scenario, with the answer to the anticipate question (bounded)."""
-    from modules.play import engine
-    from modules.records import limits
-
     text = (anticipation or "").strip()
     if limits.too_long(text, limits.ANTICIPATION):
         raise AttemptError(f"Je antwoord is hoogstens {limits.ANTICIPATION} tekens. Maak het wat korter.")
     return Attempt(user_id=user_id, scenario_id=scenario.id, scenario_title=scenario.title,
                    state=engine.start(scenario), anticipation=text)
+
+
+def start(store: Store, user: Account, scenario: Scenario, anticipation: str | None) -> Attempt:
+    """Start and save a new attempt (``AttemptError`` for an answer that is too long)."""
+    return store.create_attempt(new_attempt(user.id, scenario, anticipation))
+
+
+def find(store: Store, user: Account, scenario: Scenario, attempt_id: str | None) -> Attempt | None:
+    """The user's own attempt of this scenario, or None."""
+    if not attempt_id:
+        return None
+    attempt = store.get_attempt(user.id, attempt_id)
+    return attempt if attempt is not None and attempt.scenario_id == scenario.id else None
+
+
+def replayed(scenario: Scenario, attempt: Attempt) -> PlayState:
+    """The attempt's state rebuilt from its choices; ``engine.EngineError`` when the scenario changed under it."""
+    return engine.replay(scenario, attempt.state.choice_ids())
+
+
+def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str) -> Attempt:
+    """Make a choice and save it at once, so a closed tab resumes here."""
+    state, _ = engine.choose(scenario, replayed(scenario, attempt), choice_id)
+    return store.save_attempt(attempt.model_copy(update={"state": state}))

@@ -37,7 +37,7 @@ from modules.records.accounts import Account
 from modules.records.base import now
 from modules.records.team import Decision, Participant, Reason, TeamSession, Vote
 from modules.content.scenario import Scenario
-from modules.storage import DuplicateError, Store
+from modules.storage import DuplicateError, InvalidInputError, Store
 
 CODE_LENGTH = 8  # 32**8 = 2**40 codes; see the README on why (guessing at most ~60 codes per client per 12 h)
 SESSION_VALID = timedelta(hours=12)  # joining is possible for one study afternoon or evening
@@ -207,6 +207,17 @@ def create(store: Store, facilitator: Account, scenario: Scenario, *, allow_gues
     raise TeamError("Er kon geen code worden gemaakt. Probeer het opnieuw.")  # pragma: no cover
 
 
+def led_by(store: Store, session_id: str | None, facilitator: Account) -> TeamSession | None:
+    """The session, if ``facilitator`` leads it; None for another's session or one that is gone."""
+    if not session_id:
+        return None
+    try:
+        session = load(store, session_id)
+    except (TeamError, InvalidInputError):
+        return None
+    return session if session.facilitator_id == facilitator.id else None
+
+
 def find_participant(session: TeamSession, account: Account | None, device: str | None) -> Participant | None:
     """This browser's participant: the signed-in account's, or the guest that joined from this device."""
     if account is not None:
@@ -215,6 +226,36 @@ def find_participant(session: TeamSession, account: Account | None, device: str 
         key = _hash(device)
         return next((p for p in session.participants if p.guest and p.device == key), None)
     return None
+
+
+def belongs_to(participant: Participant, account: Account | None) -> bool:
+    """A guest belongs to the browser that joined; an account's participant only to that account
+    (never to whoever uses the browser after it signed out)."""
+    return participant.guest or (account is not None and participant.user_id == account.id)
+
+
+@dataclass(frozen=True)
+class Participation:
+    """Where a browser stands in a session: the session (if it exists) and its participant (if it joined)."""
+
+    session: TeamSession | None
+    participant: Participant | None
+
+
+def participation(store: Store, session_id: str, participant_id: str | None, account: Account | None,
+                  device: str | None) -> Participation:
+    """This browser's place in a session: the participant it joined as (``participant_id``, remembered by
+    the browser session), else the account's or the device's; never someone else's."""
+    try:
+        session = load(store, session_id)
+    except (TeamError, InvalidInputError):
+        return Participation(None, None)
+    participant = session.participant(participant_id) if participant_id else None
+    if participant is None:
+        participant = find_participant(session, account, device)
+    if participant is None or not belongs_to(participant, account):
+        return Participation(session, None)
+    return Participation(session, participant)
 
 
 def _join_key(client: str | None) -> str | None:

@@ -84,6 +84,15 @@ def resume_from_cookie() -> None:
         st.session_state[USER] = account.id
 
 
+def forget_everything() -> None:
+    """After deleting the own account: nothing of it stays in this browser (session, cookie, school sign-in)."""
+    for key in list(st.session_state.keys()):
+        del st.session_state[key]
+    queue_cookie(logins.LOGIN_COOKIE, "", 0)
+    if oidc_signed_in():
+        st.logout()
+
+
 def sign_out() -> None:
     """Sign out in every browser: all logins of the user end, this browser's cookie is deleted."""
     user = current_user()

@@ -19,7 +19,7 @@ st.title("Logboek")
 try:
     attempts = store.list_attempts(user.id)
     reflections = store.list_reflections(user.id)
-    can_share = user.role in ("teacher", "facilitator")
+    can_share = sharing.can_share(user)
     coaches = sharing.my_coaches(store, user) if can_share else []
     shares = store.shares(teacher_id=user.id)
     comment_counts: dict[str, int] = {}

@@ -1,251 +1,18 @@
 """Join a team session: the join code, the current scene, your vote, and the group debrief.
 
 Open to everyone: signed-in users join as themselves, guests (when the session allows it)
-with a name they choose. Who you are in a session is your account, or, for a guest, this
-browser (its device cookie): the URL only names the session (``?sessie=…``), so a copied
-link or QR code is never a pass. Opened elsewhere it leads to the join form.
+with a name they choose; see ``modules.ui.widgets.team_join``.
 """
 
 import streamlit as st
 
-from modules.play import engine
-from modules.records import limits
-from modules.team import sessions as team
-from modules.storage import InvalidInputError, StoreError
-from modules.ui import context, errors, signin, wording
-from modules.ui.widgets import team as tw
+from modules.ui import signin, wording
+from modules.ui.widgets import team_join
 
 user = signin.current_user()
-store = context.store()
-catalogue = context.catalogue()
-JOINED = "team-joined"  # (session id, participant id) of this browser session
-CODE = "team-code"  # the code typed or scanned, kept while a guest goes to sign in
-MESSAGE = "team-vote-message"  # (kind, text, step) from the last vote
-
-
-def remember(session_id: str, participant_id: str) -> None:
-    st.session_state[JOINED] = (session_id, participant_id)
-    if st.query_params.get("sessie") != session_id:
-        st.query_params["sessie"] = session_id
-    for stale in ("code", "deelnemer"):
-        if stale in st.query_params:
-            del st.query_params[stale]
-
-
-def forget() -> None:
-    st.session_state.pop(JOINED, None)
-    st.session_state.pop(MESSAGE, None)
-    for key in ("sessie", "deelnemer"):
-        if key in st.query_params:
-            del st.query_params[key]
-
-
-def _is_me(participant: team.Participant) -> bool:
-    """A participant of an account belongs to that account only (not to whoever used this browser before)."""
-    return participant.guest or (user is not None and participant.user_id == user.id)
-
-
-def find_participation() -> tuple[team.TeamSession, team.Participant] | None:
-    """This browser's place in a session: from this browser session, or after a refresh from its account or cookie."""
-    joined = st.session_state.get(JOINED)
-    session_id = joined[0] if joined else st.query_params.get("sessie")
-    if not session_id:
-        return None
-    try:
-        session = team.load(store, session_id)
-    except (team.TeamError, InvalidInputError):
-        forget()
-        st.warning("We vinden deze sessie niet. Doe opnieuw mee met de code.")
-        return None
-    participant = session.participant(joined[1]) if joined and joined[0] == session.id else None
-    if participant is None:
-        participant = team.find_participant(session, user, signin.device_token() if user is None else None)
-    if participant is None or not _is_me(participant):
-        forget()
-        if session.status == "open":  # a link from someone else: join as yourself, with the session's code
-            st.session_state.setdefault("join-code", team.display_code(session.code))
-            st.info("Op dit apparaat doe je nog niet mee aan deze sessie. Doe mee met de code hieronder.")
-        return None
-    remember(session.id, participant.id)
-    return session, participant
-
-
-def join_form() -> None:
-    st.title("Meedoen met een sessie")
-    st.markdown("Doe mee met een teamsessie. Vul de code in die de gespreksleider laat zien, of scan de QR-code.")
-    if "join-code" not in st.session_state:
-        prefilled = st.query_params.get("code") or st.session_state.get(CODE, "")
-        st.session_state["join-code"] = prefilled[:limits.JOIN_CODE]
-    name = None
-    with st.form("join"):
-        code = st.text_input("Code", key="join-code", max_chars=limits.JOIN_CODE, placeholder="ABCD-EFGH")
-        if user is None:
-            name = st.text_input(f"Je naam in deze sessie (hoogstens {team.NAME_MAX} tekens)", key="join-name",
-                                 max_chars=team.NAME_MAX, help="Je echte naam is niet nodig.")
-            st.caption("Je echte naam is niet nodig. Een voornaam of een bijnaam is genoeg.")
-        else:
-            st.markdown(f"Je doet mee als **{wording.escape_markdown(user.username)}**.")
-        submitted = st.form_submit_button("Meedoen", type="primary")
-    if submitted:
-        st.session_state[CODE] = code
-        if not team.normalise_join_code(code):
-            st.error("Vul de code in.")
-        else:
-            try:
-                session, participant = team.join(
-                    store, code, account=user, guest_name=name,
-                    device=signin.device_token() if user is None else None, client=signin.client_key())
-            except team.TeamError as exc:
-                st.error(str(exc))
-            except StoreError as exc:
-                errors.store_error(exc)
-            else:
-                st.session_state.pop(MESSAGE, None)
-                remember(session.id, participant.id)
-                st.rerun()
-    if user is None:
-        st.caption("Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "
-                   "Sommige sessies zijn alleen voor deelnemers met een account.")
-        if st.button("Naar inloggen", key="join-sign-in"):
-            context.go("welkom")
-
-
-def cast_vote(session_id: str, participant_id: str, step: int, scenario_id: str) -> None:
-    """Callback of the vote form: runs even when the screen has moved on, so a late vote gets a clear answer."""
-    choice_id = st.session_state.get(f"vote-choice-{step}")
-    reason = st.session_state.get(f"vote-reason-{step}") or ""
-    if not signin.still_signed_in(user):
-        st.session_state[MESSAGE] = ("error", "Je bent uitgelogd. Log opnieuw in om mee te doen.", step)
-        return
-    if choice_id is None:
-        st.session_state[MESSAGE] = ("error", "Kies eerst wat jij zou doen.", step)
-        return
-    try:
-        team.vote(store, session_id, participant_id, step, choice_id, reason,
-                  scenario=context.library().get(scenario_id))
-    except team.TeamError as exc:
-        st.session_state[MESSAGE] = ("error", str(exc), step)
-    except StoreError:
-        st.session_state[MESSAGE] = ("error", "Je stem kon niet worden bewaard. Probeer het opnieuw.", step)
-    else:
-        st.session_state[MESSAGE] = ("success", "Je stem is bewaard. Je kunt hem veranderen tot de stemmen "
-                                                "getoond worden.", step)
-
-
-def show_message(session: team.TeamSession) -> None:
-    message = st.session_state.get(MESSAGE)
-    if not message:
-        return
-    kind, text, step = message
-    if kind == "error":
-        st.error(text)
-    elif step == session.step and session.phase == "voting":
-        st.success(text)
-
-
-def vote_form(session: team.TeamSession, participant_id: str, scenario, view, mine: team.Vote | None) -> None:
-    step = session.step
-    ids = [c.id for c in view.choices]
-    with st.form(f"vote-{step}"):
-        st.radio("Wat zou jij doen?", ids, key=f"vote-choice-{step}",
-                 index=ids.index(mine.choice_id) if mine and mine.choice_id in ids else None,
-                 format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]))
-        st.text_input(f"Waarom? In één zin, mag leeg blijven (hoogstens {team.REASON_MAX} tekens)",
-                      key=f"vote-reason-{step}", max_chars=team.REASON_MAX, value=mine.reason if mine else "")
-        privacy = "In deze sessie staat je naam bij je reden." if session.show_names else "Je reden is anoniem."
-        st.caption(f"{tw.NAMES_REMINDER} {privacy}")
-        st.form_submit_button("Stem wijzigen" if mine else "Stem", type="primary", key=f"vote-submit-{step}",
-                              on_click=cast_vote, args=(session.id, participant_id, step, scenario.id))
-
-
-def show_own_vote(view, mine: team.Vote) -> None:
-    ids = [c.id for c in view.choices]
-    if mine.choice_id not in ids:
-        return
-    index = ids.index(mine.choice_id)
-    reason = f"  \nJe reden: {wording.escape_markdown(mine.reason)}" if mine.reason else ""
-    st.success(f"**Je stem:** {tw.choice_label(index, view.choices[index])}{reason}")
-
-
-@st.fragment(run_every="2s")
-def live(session_id: str, participant_id: str) -> None:
-    """The current scene and your vote; re-read from the store every two seconds."""
-    if not signin.still_signed_in(user):
-        st.rerun()  # signed out (perhaps in another browser): the whole page runs again, without the account
-    try:
-        session = team.load(store, session_id)
-    except (team.TeamError, StoreError):
-        st.warning("De sessie kan nu niet worden gelezen. We proberen het zo opnieuw.")
-        return
-    if session.status == "finished":
-        st.rerun()  # the group reached the ending: show the debrief
-    scenario = context.library().get(session.scenario_id)
-    try:
-        state = team.state(session, scenario) if scenario else None
-    except engine.EngineError:
-        state = None
-    if state is None:
-        st.warning("Dit scenario kan niet meer worden getoond. Vraag de gespreksleider wat er aan de hand is.")
-        return
-    message = st.session_state.get(MESSAGE)
-    if message and message[2] != session.step:
-        st.session_state.pop(MESSAGE, None)  # a message about an earlier decision is no longer news
-    tw.show_context(scenario, expanded=False)
-    tw.show_story(scenario, state)
-    view = engine.view(scenario, state)
-    tw.show_scene(scenario, view)
-    if session.projector_only:
-        tw.show_choices(view.choices)
-        st.info("De groep kiest samen. Kijk mee op het grote scherm.")
-        return
-    mine = session.vote_of(participant_id)
-    show_message(session)
-    if session.phase == "voting":
-        vote_form(session, participant_id, scenario, view, mine)
-    else:
-        st.info("De stemmen zijn bekend. Bespreek ze met de groep. Daarna legt de gespreksleider de keuze van de "
-                "groep vast en gaat het gesprek verder.")
-        result = team.tally(session, scenario)
-        tw.show_tally(view.choices, result.counts, result.voters, chart=False)
-    if mine:
-        show_own_vote(view, mine)
-    elif session.phase == "voting":
-        st.caption("Je hebt nog niet gestemd.")
-
-
-def finished_screen(session: team.TeamSession, participant: team.Participant) -> None:
-    scenario = context.library().get(session.scenario_id)
-    try:
-        if scenario is None:
-            raise engine.EngineError("scenario missing")
-        tw.group_debrief(session, scenario, catalogue, full=False)
-    except engine.EngineError:
-        st.warning("Dit scenario staat niet meer (zo) in de bibliotheek. De nabespreking kan niet worden getoond.")
-    st.subheader("Jouw reflectie")
-    if user is not None and participant.user_id == user.id:
-        st.markdown("Blik terug op de sessie en schrijf een reflectie. Die komt in je eigen logboek, met een "
-                    "verwijzing naar deze sessie.")
-        if st.button("Schrijf je reflectie", type="primary", key="team-reflect"):
-            context.go("reflectie", **{tw.REFLECT_SESSION: session.id})
-    elif participant.user_id:
-        st.info("Log opnieuw in om een reflectie over deze sessie in je logboek te schrijven.")
-        if st.button("Naar inloggen", key="team-sign-in"):
-            context.go("welkom")
-    else:
-        st.info("Een logboek kan alleen met een account. Wil je een reflectie bewaren? Maak dan een account aan "
-                "op de welkomstpagina. Je echte naam is niet nodig.")
-        if user is None and st.button("Account maken", key="team-sign-up"):
-            context.go("welkom")
-
-
-try:
-    found = find_participation()
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
-
+found = team_join.find_participation(user)
 if found is None:
-    join_form()
+    team_join.join_form(user)
     st.stop()
 
 session, participant = found
@@ -253,10 +20,10 @@ st.title(session.scenario_title or "Teamsessie")
 if participant.name:
     st.caption(f"Je doet mee als {wording.escape_markdown(participant.name)}.")
 if session.status == "finished":
-    finished_screen(session, participant)
+    team_join.finished_screen(user, session, participant)
 else:
-    live(session.id, participant.id)
+    team_join.live(user, session.id, participant.id)
 if st.button("Met een andere code meedoen", key="leave"):
-    forget()
+    team_join.forget()
     st.session_state.pop("join-code", None)
     st.rerun()

@@ -9,7 +9,7 @@ from modules.ui import context, errors, signin, wording
 FLASH = "mijn-coach-flash"
 CONFIRM = "mijn-coach-confirm"
 
-user = signin.require_user("teacher", "facilitator")
+user = signin.require_user(*sharing.SHARING_ROLES)
 store = context.store()
 
 st.title("Mijn coach")

@@ -5,9 +5,8 @@ import json
 import streamlit as st
 
 from modules.exchange import mydata
-from modules.people import accounts, logins
-from modules.storage import StoreError, normalise_nickname
-from modules.ui import context, errors, signin
+from modules.people import accounts
+from modules.ui import context, signin
 
 user = signin.require_user()
 store = context.store()
@@ -22,13 +21,9 @@ st.markdown(
     "je reflecties, de reacties op je reflecties, de reacties die jij schreef, je koppelingen en wat je hebt "
     "gedeeld. Je wachtwoord staat er niet in."
 )
-try:
-    data = json.dumps(mydata.export(store, user), indent=2, ensure_ascii=False)
-except StoreError as exc:
-    errors.store_error(exc)
-else:
-    st.download_button("Download mijn gegevens", data=data.encode("utf-8"), file_name="samenspel-mijn-gegevens.json",
-                       mime="application/json", key="download-my-data", on_click="ignore", icon="⬇️")
+data = json.dumps(mydata.export(store, user), indent=2, ensure_ascii=False)
+st.download_button("Download mijn gegevens", data=data.encode("utf-8"), file_name="samenspel-mijn-gegevens.json",
+                   mime="application/json", key="download-my-data", on_click="ignore", icon="⬇️")
 
 # --- password -----------------------------------------------------------------------------------
 st.subheader("Wachtwoord wijzigen")
@@ -54,8 +49,6 @@ else:
                 accounts.change_password(store, user, old, new, keep_login=st.session_state.get(signin.LOGIN))
             except accounts.AuthError as exc:
                 st.error(str(exc))
-            except StoreError as exc:
-                errors.store_error(exc)
             else:
                 st.success("Je wachtwoord is gewijzigd.")
 
@@ -75,23 +68,11 @@ with st.form("delete-account"):
     sure = st.checkbox("Ik begrijp dat al mijn gegevens definitief worden verwijderd.", key="delete-sure")
     delete = st.form_submit_button("Verwijder mijn account", type="secondary")
 if delete:
-    other_admins = [a for a in store.list_accounts() if a.role == "admin" and a.active and a.id != user.id]
-    if normalise_nickname(typed or "") != normalise_nickname(user.username):
-        st.error("De gebruikersnaam klopt niet. Typ je gebruikersnaam precies zoals je inlogt.")
-    elif not sure:
-        st.error("Zet eerst een vinkje om te bevestigen dat je alles wilt verwijderen.")
-    elif user.role == "admin" and not other_admins:
-        st.error("Je bent de enige beheerder. Maak eerst een andere beheerder aan, dan kun je je account verwijderen.")
+    try:
+        mydata.delete_own(store, user, typed, sure)
+    except mydata.DeletionRefused as exc:
+        st.error(str(exc))
     else:
-        try:
-            mydata.delete(store, user)
-        except StoreError as exc:
-            errors.store_error(exc)
-        else:
-            for key in list(st.session_state.keys()):
-                del st.session_state[key]
-            signin.queue_cookie(logins.LOGIN_COOKIE, "", 0)
-            st.session_state["account-deleted"] = True
-            if signin.oidc_signed_in():
-                st.logout()
-            st.rerun()
+        signin.forget_everything()
+        st.session_state["account-deleted"] = True
+        st.rerun()

@@ -25,6 +25,28 @@ AVATARS = {
 }
 
 
+def show_introduction(scenario: Scenario) -> None:
+    """Before the first scene: the situation, the parent, what the teacher practises."""
+    st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+    st.markdown("### De situatie")
+    st.markdown(scenario.context)
+    st.markdown(f"**De ouder:** {scenario.persona.role}")
+    st.markdown(scenario.persona.description)
+    st.markdown("**Wat je oefent**")
+    st.markdown("\n".join(f"- {goal}" for goal in scenario.learning_goals))
+
+
+def show_meters(scenario: Scenario, state: engine.PlayState) -> None:
+    """The visible variables (the parent's trust, ...) with the change of the last choice."""
+    visible = [(k, v) for k, v in scenario.variables.items() if v.visible]
+    if not visible:
+        return
+    last_changes = state.steps[-1].changes if state.steps else {}
+    for column, (name, var) in zip(st.columns(len(visible)), visible, strict=True):
+        delta = last_changes.get(name)
+        column.metric(var.label, state.variables[name], delta=delta if delta else None)
+
+
 def show_lines(scenario: Scenario, lines: list[Line]) -> None:
     for line in lines:
         if line.speaker is Speaker.verteller:
