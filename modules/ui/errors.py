@@ -1,7 +1,9 @@
 """The one place where errors become what a page shows: a short Dutch message and a reference code.
 
 Pages do not catch storage errors themselves: the shell (``modules.ui.shell``), the server's
-error handler (``modules.ui.server``) and ``guarded`` callbacks hand them to ``show``.
+error handler (``modules.ui.server``) and ``guarded`` callbacks hand them to ``show``. The one
+exception is a page that is still useful without the data it could not read (the scenario list
+without its status, a debrief without the count of endings): it calls ``store_error`` and goes on.
 """
 
 from __future__ import annotations

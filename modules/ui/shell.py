@@ -79,7 +79,7 @@ def main() -> None:
     try:
         _main()
     except Exception as exc:  # noqa: BLE001 - never a traceback for a visitor: a Dutch message and a code
-        errors.show_failure(exc)
+        errors.show(exc)
 
 
 def _main() -> None:

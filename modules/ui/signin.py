@@ -13,8 +13,7 @@ from modules import settings
 from modules.deployment import startup
 from modules.people import accounts, logins
 from modules.records import Account
-from modules.storage import StoreError
-from modules.ui import context, errors
+from modules.ui import context
 from modules.ui.server import COOKIE_ROUTE
 
 USER = "user_id"
@@ -209,9 +208,6 @@ def adopt_oidc_user() -> None:
                                         info.get("email") or info.get("preferred_username"), info.get("name"))
     except accounts.AuthError as exc:
         st.error(str(exc))
-        return
-    except StoreError as exc:
-        errors.store_error(exc)
         return
     if not logins.oidc_still_valid(account, info.get("iat")):
         st.logout()  # signed out everywhere after this school sign-in: sign in at school again

@@ -8,8 +8,7 @@ import streamlit as st
 from modules.people import accounts
 from modules.records import limits
 from modules.records import Account
-from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 
 admin = signin.require_user("admin")
 store = context.store()
@@ -97,17 +96,11 @@ if create:
         created, code = accounts.admin_create_account(store, admin, new_name, new_role)
     except accounts.AuthError as exc:
         st.error(str(exc))
-    except StoreError as exc:
-        errors.store_error(exc)
     else:
         flash("create", f"Het account is gemaakt ({role_label(created.role).lower()}).", code, created.username)
 
 # --- all accounts ----------------------------------------------------------------------------
-try:
-    everyone = store.list_accounts()
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+everyone = store.list_accounts()
 
 now = datetime.now(timezone.utc)
 st.subheader(f"Alle accounts ({len(everyone)})")
@@ -171,8 +164,6 @@ if shown:
                         code = accounts.admin_reset_code(store, admin, chosen.id)
                     except accounts.AuthError as exc:
                         st.error(str(exc))
-                    except StoreError as exc:
-                        errors.store_error(exc)
                     else:
                         flash("account", "Er is een nieuwe code gemaakt.", code, chosen.username)
             else:
@@ -188,8 +179,6 @@ if shown:
                     updated = accounts.admin_set_role(store, admin, chosen.id, new_role)
                 except accounts.AuthError as exc:
                     st.error(str(exc))
-                except StoreError as exc:
-                    errors.store_error(exc)
                 else:
                     flash("account", f"De rol is nu: {role_label(updated.role).lower()}.")
 
@@ -206,7 +195,5 @@ if shown:
                     accounts.admin_set_active(store, admin, chosen.id, make_active)
                 except accounts.AuthError as exc:
                     st.error(str(exc))
-                except StoreError as exc:
-                    errors.store_error(exc)
                 else:
                     flash("account", done)

@@ -6,8 +6,7 @@ import altair as alt
 import streamlit as st
 
 from modules.people import accounts, coaching, sharing
-from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 from modules.ui.widgets import threads
 
 user = signin.require_user("coach")
@@ -32,18 +31,10 @@ with st.container(border=True):
     else:
         st.caption("Je hebt nog geen code. Maak er een om leraren met je te laten verbinden.")
     if st.button("Maak een nieuwe code" if user.invite_code else "Maak een code", key="coach-new-code"):
-        try:
-            accounts.new_invite_code(store, user)
-        except StoreError as exc:
-            errors.store_error(exc)
-        else:
-            st.rerun()
+        accounts.new_invite_code(store, user)
+        st.rerun()
 
-try:
-    teachers = sharing.my_teachers(store, user)
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+teachers = sharing.my_teachers(store, user)
 
 
 def csv_download() -> None:
@@ -56,11 +47,7 @@ def csv_download() -> None:
         + ("De tekst van de reflecties staat er ook in. Bewaar het bestand veilig en deel het niet verder."
            if include_text else "De tekst van de reflecties staat er niet in.")
     )
-    try:
-        rows = coaching.load_export(store, user, library, include_text)
-    except StoreError as exc:
-        errors.store_error(exc)
-        return
+    rows = coaching.load_export(store, user, library, include_text)
     data = coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING)
     st.download_button("Download CSV", data=data, file_name=coaching.CSV_FILE_NAME, mime="text/csv",
                        key="coach-csv", on_click="ignore", disabled=not rows)
@@ -84,9 +71,6 @@ try:
     data = coaching.load_teacher(store, user, teacher_id)
 except accounts.PermissionDenied:
     st.info("Deze leraar is niet meer met je verbonden.")
-    st.stop()
-except StoreError as exc:
-    errors.store_error(exc)
     st.stop()
 
 st.subheader(f"Leraar: {md(data.teacher.username)}")

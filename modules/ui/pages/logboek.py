@@ -4,8 +4,7 @@ import streamlit as st
 
 from modules.people import sharing
 from modules.people.accounts import PermissionDenied
-from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 from modules.ui.widgets import threads
 
 FLASH = "logboek-flash"
@@ -16,19 +15,15 @@ library = context.library()
 store = context.store()
 
 st.title("Logboek")
-try:
-    attempts = store.list_attempts(user.id)
-    reflections = store.list_reflections(user.id)
-    can_share = sharing.can_share(user)
-    coaches = sharing.my_coaches(store, user) if can_share else []
-    shares = store.shares(teacher_id=user.id)
-    comment_counts: dict[str, int] = {}
-    for comment in store.list_comments(user.id):
-        comment_counts[comment.reflection_id] = comment_counts.get(comment.reflection_id, 0) + 1
-    unread = sharing.unread(store, user, user.id)
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+attempts = store.list_attempts(user.id)
+reflections = store.list_reflections(user.id)
+can_share = sharing.can_share(user)
+coaches = sharing.my_coaches(store, user) if can_share else []
+shares = store.shares(teacher_id=user.id)
+comment_counts: dict[str, int] = {}
+for comment in store.list_comments(user.id):
+    comment_counts[comment.reflection_id] = comment_counts.get(comment.reflection_id, 0) + 1
+unread = sharing.unread(store, user, user.id)
 
 flash = st.session_state.pop(FLASH, None)
 if flash:
@@ -60,8 +55,6 @@ def share_controls(item) -> None:
                     st.session_state[FLASH] = f"Gedeeld met {name}."
             except PermissionDenied:
                 st.error("Dit lukte niet: je bent niet (meer) gekoppeld aan deze coach. Kijk bij Mijn coach.")
-            except StoreError as exc:
-                errors.store_error(exc)
             else:
                 st.rerun()
 

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from modules.people import sharing
-from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 
 FLASH = "mijn-coach-flash"
 CONFIRM = "mijn-coach-confirm"
@@ -42,8 +41,6 @@ if submitted:
         coach = sharing.connect_with_code(store, user, code)
     except sharing.SharingError as exc:
         st.error(str(exc))
-    except StoreError as exc:
-        errors.store_error(exc)
     else:
         name = wording.escape_markdown(coach.username)
         if coach.id in before:
@@ -55,13 +52,9 @@ if submitted:
             )
 
 st.subheader("Je coaches")
-try:
-    coaches = sharing.my_coaches(store, user)
-    since = {c.coach_id: c.created_at for c in store.connections(teacher_id=user.id)}
-    shared = store.shares(teacher_id=user.id)
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+coaches = sharing.my_coaches(store, user)
+since = {c.coach_id: c.created_at for c in store.connections(teacher_id=user.id)}
+shared = store.shares(teacher_id=user.id)
 
 if not coaches:
     st.info("Je bent nog niet gekoppeld aan een coach.")
@@ -84,17 +77,13 @@ for coach in coaches:
         )
         cols = st.columns(2)
         if cols[0].button("Ja, ontkoppelen", key=f"disconnect-yes-{coach.id}", type="primary"):
-            try:
-                sharing.disconnect(store, user, coach.id)
-            except StoreError as exc:
-                errors.store_error(exc)
-            else:
-                st.session_state.pop(CONFIRM, None)
-                st.session_state[FLASH] = (
-                    f"Je bent ontkoppeld van {wording.escape_markdown(coach.username)}. "
-                    "Je gedeelde reflecties zijn ingetrokken."
-                )
-                st.rerun()
+            sharing.disconnect(store, user, coach.id)
+            st.session_state.pop(CONFIRM, None)
+            st.session_state[FLASH] = (
+                f"Je bent ontkoppeld van {wording.escape_markdown(coach.username)}. "
+                "Je gedeelde reflecties zijn ingetrokken."
+            )
+            st.rerun()
         if cols[1].button("Annuleren", key=f"disconnect-no-{coach.id}"):
             st.session_state.pop(CONFIRM, None)
             st.rerun()

@@ -3,8 +3,7 @@
 import streamlit as st
 
 from modules.exchange import portfolio
-from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 
 user = signin.require_user("teacher", "facilitator", "coach")
 store = context.store()
@@ -15,11 +14,7 @@ st.markdown(
     "Handig voor je bekwaamheidsdossier. Het HTML-bestand open je in je browser en kun je als PDF afdrukken; "
     "het bewerkbare tekstbestand (.md) kun je zelf verder aanpassen."
 )
-try:
-    reflections = store.list_reflections(user.id)
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+reflections = store.list_reflections(user.id)
 
 if not reflections:
     st.info("Je hebt nog geen reflecties. Na een gesprek kun je er een schrijven in Reflectie.")
@@ -50,12 +45,8 @@ st.caption(
     "Er staat alleen in wat jij schreef en de reacties op die reflecties. "
     "Lees het na voordat je het deelt: staan er geen namen van kinderen of ouders in?"
 )
-try:
-    as_markdown = portfolio.as_markdown(store, user, chosen)
-    as_html = portfolio.as_html(store, user, chosen)
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+as_markdown = portfolio.as_markdown(store, user, chosen)
+as_html = portfolio.as_html(store, user, chosen)
 
 cols = st.columns(2)
 cols[0].download_button("Download als HTML", data=as_html, file_name="portfolio.html", mime="text/html",

@@ -5,7 +5,7 @@ import streamlit as st
 from modules.play import reflection
 from modules.team import sessions as team
 from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 from modules.ui.widgets.attempts import finished_attempt_picker
 from modules.ui.widgets.team import REFLECT_SESSION
 
@@ -99,8 +99,6 @@ if submitted:
         context.store().add_reflection(record)
     except reflection.ReflectionError as exc:
         st.error(str(exc))
-    except StoreError as exc:
-        errors.store_error(exc)
     else:
         for key in [f"refl-{q.key}" for q in reflection.ALL_QUESTIONS] + ["refl-voornemen"]:
             st.session_state.pop(key, None)

@@ -4,8 +4,7 @@ import altair as alt
 import streamlit as st
 
 from modules.people import coaching
-from modules.storage import StoreError
-from modules.ui import context, errors, signin, wording
+from modules.ui import context, signin, wording
 
 SCENARIO_BAR = 18  # px per bar (two bars per scenario: started and finished)
 
@@ -19,11 +18,7 @@ st.markdown(
     "**Er staan geen namen in:** je ziet alleen aantallen per principe en per scenario."
 )
 
-try:
-    teachers, attempts = coaching.load_team(context.store(), user)
-except StoreError as exc:
-    errors.store_error(exc)
-    st.stop()
+teachers, attempts = coaching.load_team(context.store(), user)
 
 if teachers == 0:
     st.info(

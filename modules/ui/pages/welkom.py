@@ -6,8 +6,7 @@ from streamlit.errors import StreamlitAuthError
 from modules import settings
 from modules.people import accounts, logins
 from modules.records import limits
-from modules.storage import StoreError
-from modules.ui import context, errors, signin
+from modules.ui import context, signin
 
 st.title("Welkom bij Samenspel")
 if settings.demo_enabled():
@@ -30,8 +29,6 @@ def sign_in_with(action, *args, **kwargs) -> None:
         signin.sign_in_as(account)
     except accounts.AuthError as exc:
         st.error(str(exc))
-    except StoreError as exc:
-        errors.store_error(exc)
     else:
         st.rerun()
 

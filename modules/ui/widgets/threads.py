@@ -8,7 +8,7 @@ from modules.play import reflection as reflection_form
 from modules.people import sharing
 from modules.records import Account, Reflection
 from modules.storage import StoreError
-from modules.ui import context, errors, wording
+from modules.ui import context, wording
 
 NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."
 
@@ -42,11 +42,7 @@ def remembered_expander(label: str, key: str):
 def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -> None:
     """The comments on one reflection, a reply form, and marking them read."""
     store = context.store()
-    try:
-        comments = sharing.thread(store, viewer, owner_id, item.id)
-    except StoreError as exc:
-        errors.store_error(exc)
-        return
+    comments = sharing.thread(store, viewer, owner_id, item.id)
     if comments:
         st.markdown(f"**Reacties ({len(comments)})**")
     else:
@@ -67,8 +63,6 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
             sharing.add_comment(store, viewer, owner_id, item.id, reply)
         except sharing.SharingError as exc:
             st.error(str(exc))
-        except StoreError as exc:
-            errors.store_error(exc)
         else:
             st.rerun()
     if comments:
