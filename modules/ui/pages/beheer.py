@@ -1,79 +1,15 @@
 """Accounts beheren: an admin creates accounts, makes reset codes, changes roles, switches accounts off."""
 
-import re
 from datetime import datetime, timezone
 
 import streamlit as st
 
-from modules.people import accounts
 from modules.records import limits
-from modules.records import Account
-from modules.ui import context, signin, wording
+from modules.ui import context, signin
+from modules.ui.widgets import admin as parts
 
 admin = signin.require_user("admin")
 store = context.store()
-
-FLASH = "beheer-flash"  # a message (and maybe a one-time code) shown once, after the rerun that follows an action
-CODE_HELP = (
-    "Geef deze code aan de gebruiker. Die kiest ermee een wachtwoord via 'Code van de beheerder' op de "
-    "welkomstpagina. De code is 48 uur geldig."
-)
-METHOD_LABELS = {
-    "password": "Wachtwoord",
-    "school": "Schoolaccount",
-    "school+password": "Schoolaccount en wachtwoord",
-    "none": "Nog geen wachtwoord",
-}
-ROLE_ORDER = ["coach", "facilitator", "teacher"]  # an admin is made with a command on the server, never here
-
-
-def role_label(role: str) -> str:
-    return accounts.ROLE_LABELS.get(role, role)
-
-
-def day_month(iso: str) -> str:
-    """'25 nov.': short enough for a table column (a code lives 48 hours, so the year says nothing)."""
-    return re.sub(r" \d{4},.*$", "", wording.short_date(iso))
-
-
-def compact_day(iso: datetime) -> str:
-    """'23 nov. 2026', for the table."""
-    return wording.short_date(iso).split(",")[0]
-
-
-def sign_in_label(account: Account, now: datetime) -> str:
-    """How the account signs in, with the expiry date and time of a one-time code that still works."""
-    label = METHOD_LABELS[accounts.sign_in_method(account)]
-    expires = accounts.code_valid_until(account, now)
-    return f"{label} (code geldig tot {wording.short_date(expires)})" if expires else label
-
-
-def sign_in_cell(account: Account, now: datetime) -> str:
-    """The same, short, for the table: 'Code tot 25 nov.' (so the columns after it stay in view)."""
-    method = accounts.sign_in_method(account)
-    expires = accounts.code_valid_until(account, now)
-    if not expires:
-        return METHOD_LABELS[method]
-    code = f"code tot {day_month(expires)}"
-    return code.capitalize() if method == "none" else f"{METHOD_LABELS[method]}, {code}"
-
-
-def flash(where: str, text: str, code: str | None = None, username: str | None = None) -> None:
-    st.session_state[FLASH] = {"where": where, "text": text, "code": code, "username": username}
-    st.rerun()
-
-
-def show_flash(where: str) -> None:
-    message = st.session_state.get(FLASH)
-    if not message or message["where"] != where:
-        return
-    del st.session_state[FLASH]  # shown once: a one-time code is not kept in the session
-    st.success(message["text"])
-    if message["code"]:
-        st.markdown(f"Eenmalige code voor **{wording.escape_markdown(message['username'])}**:")
-        st.code(message["code"], language=None)
-        st.info(CODE_HELP)
-
 
 st.title("Accounts beheren")
 st.markdown(
@@ -81,119 +17,15 @@ st.markdown(
     "stellen en zet je accounts uit of weer aan. Leraren maken zelf een account op de welkomstpagina."
 )
 
-# --- new account -----------------------------------------------------------------------------
 st.subheader("Nieuw account")
-show_flash("create")
-with st.form("create-account", clear_on_submit=True):
-    new_name = st.text_input("Gebruikersnaam", max_chars=accounts.USERNAME_MAX, key="create-user",
-                             help="Een echte naam is niet nodig. Spreek de gebruikersnaam af met de gebruiker.")
-    new_role = st.selectbox("Rol", ROLE_ORDER, format_func=role_label, key="create-role")
-    create = st.form_submit_button("Account maken", type="primary")
-st.caption("Een beheerder maak je niet hier, maar met een opdracht op de server (zie de README). "
-           "Zo kan niemand via de app beheerder worden.")
-if create:
-    try:
-        created, code = accounts.admin_create_account(store, admin, new_name, new_role)
-    except accounts.AuthError as exc:
-        st.error(str(exc))
-    else:
-        flash("create", f"Het account is gemaakt ({role_label(created.role).lower()}).", code, created.username)
+parts.create_form(store, admin)
 
-# --- all accounts ----------------------------------------------------------------------------
 everyone = store.list_accounts()
-
 now = datetime.now(timezone.utc)
 st.subheader(f"Alle accounts ({len(everyone)})")
 query = st.text_input("Zoek op gebruikersnaam", key="search", max_chars=limits.SEARCH).strip().casefold()
 shown = [a for a in everyone if query in a.username.casefold()]
-if not shown:
-    st.info("Geen accounts gevonden." if query else "Er zijn nog geen accounts.")
-else:
-    # st.dataframe shows every cell as plain text: user names are never rendered as HTML or Markdown.
-    st.dataframe(
-        [
-            {
-                "Gebruikersnaam": a.username,
-                "Rol": role_label(a.role),
-                "Status": "Actief" if a.active else "Uitgeschakeld",
-                "Aangemaakt": compact_day(a.created_at),
-                "Inloggen met": sign_in_cell(a, now),
-                "Koppelcode": a.invite_code if a.role == "coach" and a.invite_code else "",
-            }
-            for a in shown
-        ],
-        hide_index=True,
-        key="accounts-table",
-    )
+parts.account_table(shown, query, now)
 
-# --- one account -----------------------------------------------------------------------------
 st.subheader("Account aanpassen")
-show_flash("account")
-if shown:
-    by_id = {a.id: a for a in shown}
-    chosen_id = st.selectbox(
-        "Kies een account",
-        list(by_id),
-        format_func=lambda i: f"{by_id[i].username} ({role_label(by_id[i].role).lower()})",
-        key="chosen",
-    )
-    chosen = by_id[chosen_id]
-    yourself = chosen.id == admin.id
-    with st.container(border=True):
-        st.markdown(f"**{wording.escape_markdown(chosen.username)}**")
-        st.caption(
-            f"{role_label(chosen.role)} · {'actief' if chosen.active else 'uitgeschakeld'} · "
-            f"aangemaakt {wording.short_day(chosen.created_at)} · inloggen: {sign_in_label(chosen, now).lower()}"
-        )
-        if chosen.role == "coach" and chosen.invite_code:
-            st.markdown("Koppelcode voor leraren:")
-            st.code(chosen.invite_code, language=None)
-            st.caption("Een leraar vult deze code in bij 'Mijn coach'. Daarna ziet de coach de gespeelde gesprekken "
-                       "van die leraar en de reflecties die de leraar deelt.")
-        if yourself:
-            st.info("Dit is je eigen account. Je wachtwoord wijzig je bij 'Mijn gegevens'. Je rol en status "
-                    "worden op de server gewijzigd (zie de README).")
-        elif chosen.role == "admin":
-            st.info(accounts.ADMINS_BY_COMMAND)
-        else:
-            st.markdown("**Wachtwoord opnieuw instellen**")
-            if chosen.active:
-                st.caption("Je krijgt een eenmalige code. Een eerder gemaakte code werkt daarna niet meer.")
-                if st.button("Maak een code", key=f"reset-{chosen.id}"):
-                    try:
-                        code = accounts.admin_reset_code(store, admin, chosen.id)
-                    except accounts.AuthError as exc:
-                        st.error(str(exc))
-                    else:
-                        flash("account", "Er is een nieuwe code gemaakt.", code, chosen.username)
-            else:
-                st.caption("Zet het account eerst weer aan. Daarna kun je een code maken.")
-
-            st.markdown("**Rol**")
-            role_cols = st.columns([2, 1], vertical_alignment="bottom")
-            options = ROLE_ORDER if chosen.role in ROLE_ORDER else [chosen.role, *ROLE_ORDER]
-            new_role = role_cols[0].selectbox("Nieuwe rol", options, index=options.index(chosen.role),
-                                              format_func=role_label, key=f"role-{chosen.id}")
-            if role_cols[1].button("Rol opslaan", key=f"set-role-{chosen.id}", disabled=new_role == chosen.role):
-                try:
-                    updated = accounts.admin_set_role(store, admin, chosen.id, new_role)
-                except accounts.AuthError as exc:
-                    st.error(str(exc))
-                else:
-                    flash("account", f"De rol is nu: {role_label(updated.role).lower()}.")
-
-            st.markdown("**Status**")
-            if chosen.active:
-                st.caption("Een uitgeschakeld account kan niet meer inloggen. Er wordt niets verwijderd; "
-                           "je kunt het account later weer aanzetten.")
-                label, make_active, done = "Account uitschakelen", False, "Het account is uitgeschakeld."
-            else:
-                st.caption("Dit account is uitgeschakeld en kan niet inloggen.")
-                label, make_active, done = "Account weer aanzetten", True, "Het account is weer actief."
-            if st.button(label, key=f"active-{chosen.id}"):
-                try:
-                    accounts.admin_set_active(store, admin, chosen.id, make_active)
-                except accounts.AuthError as exc:
-                    st.error(str(exc))
-                else:
-                    flash("account", done)
+parts.account_editor(store, admin, shown, now)

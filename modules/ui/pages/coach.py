@@ -1,60 +1,19 @@
 """Mijn leraren: invite code, connected teachers, their timeline and principle profile, shared reflections, CSV."""
 
-from datetime import date
-
-import altair as alt
 import streamlit as st
 
 from modules.people import accounts, coaching, sharing
 from modules.ui import context, signin, wording
-from modules.ui.widgets import threads
+from modules.ui.widgets import coach as parts
 
 user = signin.require_user("coach")
 store = context.store()
 library = context.library()
-catalogue = context.catalogue()
-md = wording.escape_markdown
-BALANCE_TITLE = "Versterkt min onder druk"
 
 st.title("Mijn leraren")
-
-# --- invite code ----------------------------------------------------------------------------
-
-with st.container(border=True):
-    st.markdown("**Jouw uitnodigingscode**")
-    if user.invite_code:
-        st.code(user.invite_code, language=None)
-        st.caption(
-            "Geef deze code aan een leraar. De leraar vult de code in op de pagina ‘Mijn coach’. "
-            "Maak je een nieuwe code, dan werkt de oude niet meer. Leraren die al verbonden zijn, blijven verbonden."
-        )
-    else:
-        st.caption("Je hebt nog geen code. Maak er een om leraren met je te laten verbinden.")
-    if st.button("Maak een nieuwe code" if user.invite_code else "Maak een code", key="coach-new-code"):
-        accounts.new_invite_code(store, user)
-        st.rerun()
+parts.invite_code(store, user)
 
 teachers = sharing.my_teachers(store, user)
-
-
-def csv_download() -> None:
-    """CSV of the metadata of every reflection shared with me; the text only when asked."""
-    st.subheader("Exporteren")
-    include_text = st.checkbox("Ook de tekst van de reflecties", key="coach-csv-text")
-    st.caption(
-        "Het bestand (CSV, te openen in Excel) heeft één regel per gedeelde reflectie: leraar, scenario, datums, "
-        "aantal reacties en of er een nieuwe reactie van de leraar is. "
-        + ("De tekst van de reflecties staat er ook in. Bewaar het bestand veilig en deel het niet verder."
-           if include_text else "De tekst van de reflecties staat er niet in.")
-    )
-    rows = coaching.load_export(store, user, library, include_text)
-    data = coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING)
-    st.download_button("Download CSV", data=data, file_name=coaching.CSV_FILE_NAME, mime="text/csv",
-                       key="coach-csv", on_click="ignore", disabled=not rows)
-    if not rows:
-        st.caption("Er zijn nog geen reflecties met je gedeeld.")
-
-
 if not teachers:
     st.info(
         "Er zijn nog geen leraren met je verbonden. Geef je uitnodigingscode aan een leraar. "
@@ -62,8 +21,6 @@ if not teachers:
         "Reflecties zie je alleen als de leraar ze met je deelt."
     )
     st.stop()
-
-# --- choose a teacher -----------------------------------------------------------------------
 
 names = {t.id: t.username for t in teachers}
 teacher_id = st.selectbox("Kies een leraar", list(names), format_func=lambda tid: names[tid], key="coach-teacher")
@@ -73,120 +30,17 @@ except accounts.PermissionDenied:
     st.info("Deze leraar is niet meer met je verbonden.")
     st.stop()
 
-st.subheader(f"Leraar: {md(data.teacher.username)}")
+st.subheader(f"Leraar: {wording.escape_markdown(data.teacher.username)}")
 st.caption(
     "Je ziet de gesprekken van deze leraar (scenario, route, einde en principeprofiel) "
     "en alleen de reflecties die de leraar met je deelt."
 )
 
 entries = coaching.timeline(data.attempts, data.shared, library, data.unread)
-rows = coaching.profile_rows(data.attempts, library, catalogue)
-
-# --- filters --------------------------------------------------------------------------------
-
-scenarios = coaching.scenario_options(entries)
-principles = coaching.principle_options(rows)
-span = coaching.date_span(entries) or (date.today(), date.today())
-cols = st.columns(3)
-scenario_id = cols[0].selectbox("Scenario", [None, *scenarios], key=f"coach-scenario-{teacher_id}",
-                                format_func=lambda s: "Alle scenario's" if s is None else scenarios[s])
-principle_id = cols[1].selectbox("Principe", [None, *principles], key=f"coach-principle-{teacher_id}",
-                                 format_func=lambda p: "Alle principes" if p is None else principles[p])
-period = cols[2].date_input("Periode", value=span, key=f"coach-period-{teacher_id}", format="DD-MM-YYYY")
-if isinstance(period, (tuple, list)):
-    start, end = (tuple(period) + (None, None))[:2]
-else:
-    start, end = period, period
-filters = coaching.Filters(scenario_id=scenario_id, principle_id=principle_id, start=start, end=end)
+rows = coaching.profile_rows(data.attempts, library, context.catalogue())
+filters = parts.filters(teacher_id, entries, rows)
 shown = coaching.filter_timeline(entries, filters)
-shown_rows = coaching.filter_rows(rows, filters)
-
-# --- timeline -------------------------------------------------------------------------------
-
-st.markdown("### Tijdlijn")
-if not entries:
-    st.info("Deze leraar heeft nog geen gesprek gespeeld en nog geen reflectie met je gedeeld.")
-elif not shown:
-    st.info("Niets gevonden met deze filters. Kies een ander scenario, principe of een ruimere periode.")
-for entry in shown:
-    with st.container(border=True):
-        if isinstance(entry, coaching.AttemptEntry):
-            if entry.finished:
-                ending = f"{md(entry.ending_title)} ({entry.outcome_label})" if entry.ending_title else "einde onbekend"
-                status = f"afgerond: {ending}"
-            else:
-                status = f"bezig ({entry.steps} {'keuze' if entry.steps == 1 else 'keuzes'})"
-            st.markdown(f"💬 **Gesprek: {md(entry.scenario_title)}** — {status}")
-            st.caption(wording.short_date(entry.date))
-        else:
-            new = f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**" if entry.unread else ""
-            st.markdown(f"✍️ **Reflectie gedeeld: {md(entry.scenario_title)}**{new}")
-            st.caption(f"Geschreven {wording.short_date(entry.date)} · gedeeld {wording.short_date(entry.shared_at)}")
-
-# --- principle profile over time ------------------------------------------------------------
-
-st.markdown("### Principeprofiel door de tijd")
-if not rows:
-    st.info("Nog geen afgerond gesprek. Het principeprofiel verschijnt als de leraar een scenario uitspeelt.")
-elif not shown_rows:
-    st.info("Geen principeprofiel met deze filters.")
-else:
-    balance = coaching.balance_rows(shown_rows)
-    order = [b["label"] for b in balance]
-    line = (
-        alt.Chart(alt.Data(values=balance))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("balance:Q", title=BALANCE_TITLE),
-            tooltip=[alt.Tooltip("label:N", title="Gesprek"), alt.Tooltip("scenario:N", title="Scenario"),
-                     alt.Tooltip("day:N", title="Datum"), alt.Tooltip("honoured:Q", title="Versterkt"),
-                     alt.Tooltip("neglected:Q", title="Onder druk"), alt.Tooltip("balance:Q", title=BALANCE_TITLE)],
-        )
-        .properties(height=240)
-    )
-    st.altair_chart(line, width="stretch")
-    st.caption(
-        "Per gesprek: hoeveel de keuzes principes versterkten, min hoeveel ze onder druk zetten. "
-        + ("Alleen het gekozen principe telt mee." if principle_id else "Hoger is beter.")
-    )
-    heat = (
-        alt.Chart(alt.Data(values=shown_rows))
-        .mark_rect()
-        .encode(
-            x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("principle:N", title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("score:Q", title="Score",
-                            scale=alt.Scale(scheme="redyellowgreen", domainMid=0)),
-            tooltip=[alt.Tooltip("principle:N", title="Principe"), alt.Tooltip("label:N", title="Gesprek"),
-                     alt.Tooltip("scenario:N", title="Scenario"),
-                     alt.Tooltip("score:Q", title="Score")],
-        )
-        .properties(height=22 * len({r["principle"] for r in shown_rows}) + 60)
-    )
-    st.altair_chart(heat, width="stretch")
-    st.caption("Groen: het principe werd versterkt. Rood: het kwam onder druk.")
-
-# --- shared reflections ---------------------------------------------------------------------
-
-st.markdown("### Gedeelde reflecties")
-shown_ids = {e.reflection_id for e in shown if isinstance(e, coaching.ReflectionEntry)}
-visible = [s for s in data.shared if s.reflection.id in shown_ids]
-if not data.shared:
-    st.info("Deze leraar heeft nog geen reflectie met je gedeeld. De leraar kiest zelf welke reflecties je ziet.")
-elif not visible:
-    st.info("Geen gedeelde reflecties met deze filters.")
-for item in visible:
-    reflection = item.reflection
-    unread = data.unread.get(reflection.id, 0)
-    title = coaching.scenario_title(reflection.scenario_id, reflection.scenario_title, library)
-    label = f"{md(title)} — {wording.short_date(reflection.created_at)}" + (" · nieuw" if unread else "")
-    expander = threads.remembered_expander(label, key=f"coach-refl-{reflection.id}")
-    if expander.open:
-        with expander:
-            st.caption(f"Gedeeld op {wording.short_date(item.share.shared_at)}")
-            threads.reflection_body(reflection)
-            st.divider()
-            threads.comment_thread(user, data.teacher.id, reflection, key=reflection.id)
-
-csv_download()
+parts.timeline(entries, shown)
+parts.principle_profile(rows, coaching.filter_rows(rows, filters), bool(filters.principle_id))
+parts.shared_reflections(user, data, shown, library)
+parts.csv_download(store, user, library)

@@ -1,0 +1,167 @@
+"""The parts of the Mijn leraren page (coach): invite code, filters, timeline, principle profile, shared reflections, CSV."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import altair as alt
+import streamlit as st
+
+from modules.library.scenarios import Library
+from modules.people import accounts, coaching
+from modules.records import Account
+from modules.storage import Store
+from modules.ui import wording
+from modules.ui.widgets import threads
+
+md = wording.escape_markdown
+BALANCE_TITLE = "Versterkt min onder druk"
+
+
+def invite_code(store: Store, coach: Account) -> None:
+    """The coach's invite code for teachers, and a button for a new one."""
+    with st.container(border=True):
+        st.markdown("**Jouw uitnodigingscode**")
+        if coach.invite_code:
+            st.code(coach.invite_code, language=None)
+            st.caption(
+                "Geef deze code aan een leraar. De leraar vult de code in op de pagina ‘Mijn coach’. "
+                "Maak je een nieuwe code, dan werkt de oude niet meer. Leraren die al verbonden zijn, "
+                "blijven verbonden."
+            )
+        else:
+            st.caption("Je hebt nog geen code. Maak er een om leraren met je te laten verbinden.")
+        if st.button("Maak een nieuwe code" if coach.invite_code else "Maak een code", key="coach-new-code"):
+            accounts.new_invite_code(store, coach)
+            st.rerun()
+
+
+def csv_download(store: Store, coach: Account, library: Library) -> None:
+    """CSV of the metadata of every reflection shared with me; the text only when asked."""
+    st.subheader("Exporteren")
+    include_text = st.checkbox("Ook de tekst van de reflecties", key="coach-csv-text")
+    st.caption(
+        "Het bestand (CSV, te openen in Excel) heeft één regel per gedeelde reflectie: leraar, scenario, datums, "
+        "aantal reacties en of er een nieuwe reactie van de leraar is. "
+        + ("De tekst van de reflecties staat er ook in. Bewaar het bestand veilig en deel het niet verder."
+           if include_text else "De tekst van de reflecties staat er niet in.")
+    )
+    rows = coaching.load_export(store, coach, library, include_text)
+    data = coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING)
+    st.download_button("Download CSV", data=data, file_name=coaching.CSV_FILE_NAME, mime="text/csv",
+                       key="coach-csv", on_click="ignore", disabled=not rows)
+    if not rows:
+        st.caption("Er zijn nog geen reflecties met je gedeeld.")
+
+
+def filters(teacher_id: str, entries: list, rows: list[dict]) -> coaching.Filters:
+    """Scenario, principle and period, remembered per teacher."""
+    scenarios = coaching.scenario_options(entries)
+    principles = coaching.principle_options(rows)
+    span = coaching.date_span(entries) or (date.today(), date.today())
+    cols = st.columns(3)
+    scenario_id = cols[0].selectbox("Scenario", [None, *scenarios], key=f"coach-scenario-{teacher_id}",
+                                    format_func=lambda s: "Alle scenario's" if s is None else scenarios[s])
+    principle_id = cols[1].selectbox("Principe", [None, *principles], key=f"coach-principle-{teacher_id}",
+                                     format_func=lambda p: "Alle principes" if p is None else principles[p])
+    period = cols[2].date_input("Periode", value=span, key=f"coach-period-{teacher_id}", format="DD-MM-YYYY")
+    if isinstance(period, (tuple, list)):
+        start, end = (tuple(period) + (None, None))[:2]
+    else:
+        start, end = period, period
+    return coaching.Filters(scenario_id=scenario_id, principle_id=principle_id, start=start, end=end)
+
+
+def timeline(entries: list, shown: list) -> None:
+    """Play-throughs and shared reflections, newest first."""
+    st.markdown("### Tijdlijn")
+    if not entries:
+        st.info("Deze leraar heeft nog geen gesprek gespeeld en nog geen reflectie met je gedeeld.")
+    elif not shown:
+        st.info("Niets gevonden met deze filters. Kies een ander scenario, principe of een ruimere periode.")
+    for entry in shown:
+        with st.container(border=True):
+            if isinstance(entry, coaching.AttemptEntry):
+                if entry.finished:
+                    ending = (f"{md(entry.ending_title)} ({entry.outcome_label})" if entry.ending_title
+                              else "einde onbekend")
+                    status = f"afgerond: {ending}"
+                else:
+                    status = f"bezig ({entry.steps} {'keuze' if entry.steps == 1 else 'keuzes'})"
+                st.markdown(f"💬 **Gesprek: {md(entry.scenario_title)}** — {status}")
+                st.caption(wording.short_date(entry.date))
+            else:
+                new = (f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**"
+                       if entry.unread else "")
+                st.markdown(f"✍️ **Reflectie gedeeld: {md(entry.scenario_title)}**{new}")
+                st.caption(f"Geschreven {wording.short_date(entry.date)} · "
+                           f"gedeeld {wording.short_date(entry.shared_at)}")
+
+
+def principle_profile(rows: list[dict], shown_rows: list[dict], one_principle: bool) -> None:
+    """The balance per play-through as a line, and every principle per play-through as a heat map."""
+    st.markdown("### Principeprofiel door de tijd")
+    if not rows:
+        st.info("Nog geen afgerond gesprek. Het principeprofiel verschijnt als de leraar een scenario uitspeelt.")
+        return
+    if not shown_rows:
+        st.info("Geen principeprofiel met deze filters.")
+        return
+    balance = coaching.balance_rows(shown_rows)
+    order = [b["label"] for b in balance]
+    line = (
+        alt.Chart(alt.Data(values=balance))
+        .mark_line(point=True)
+        .encode(
+            x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("balance:Q", title=BALANCE_TITLE),
+            tooltip=[alt.Tooltip("label:N", title="Gesprek"), alt.Tooltip("scenario:N", title="Scenario"),
+                     alt.Tooltip("day:N", title="Datum"), alt.Tooltip("honoured:Q", title="Versterkt"),
+                     alt.Tooltip("neglected:Q", title="Onder druk"), alt.Tooltip("balance:Q", title=BALANCE_TITLE)],
+        )
+        .properties(height=240)
+    )
+    st.altair_chart(line, width="stretch")
+    st.caption(
+        "Per gesprek: hoeveel de keuzes principes versterkten, min hoeveel ze onder druk zetten. "
+        + ("Alleen het gekozen principe telt mee." if one_principle else "Hoger is beter.")
+    )
+    heat = (
+        alt.Chart(alt.Data(values=shown_rows))
+        .mark_rect()
+        .encode(
+            x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
+            y=alt.Y("principle:N", title=None, axis=alt.Axis(labelLimit=260)),
+            color=alt.Color("score:Q", title="Score",
+                            scale=alt.Scale(scheme="redyellowgreen", domainMid=0)),
+            tooltip=[alt.Tooltip("principle:N", title="Principe"), alt.Tooltip("label:N", title="Gesprek"),
+                     alt.Tooltip("scenario:N", title="Scenario"),
+                     alt.Tooltip("score:Q", title="Score")],
+        )
+        .properties(height=22 * len({r["principle"] for r in shown_rows}) + 60)
+    )
+    st.altair_chart(heat, width="stretch")
+    st.caption("Groen: het principe werd versterkt. Rood: het kwam onder druk.")
+
+
+def shared_reflections(coach: Account, data: coaching.TeacherData, shown: list, library: Library) -> None:
+    """The reflections this teacher shared, each with its comment thread."""
+    st.markdown("### Gedeelde reflecties")
+    shown_ids = {e.reflection_id for e in shown if isinstance(e, coaching.ReflectionEntry)}
+    visible = [s for s in data.shared if s.reflection.id in shown_ids]
+    if not data.shared:
+        st.info("Deze leraar heeft nog geen reflectie met je gedeeld. De leraar kiest zelf welke reflecties je ziet.")
+    elif not visible:
+        st.info("Geen gedeelde reflecties met deze filters.")
+    for item in visible:
+        reflection = item.reflection
+        unread = data.unread.get(reflection.id, 0)
+        title = coaching.scenario_title(reflection.scenario_id, reflection.scenario_title, library)
+        label = f"{md(title)} — {wording.short_date(reflection.created_at)}" + (" · nieuw" if unread else "")
+        expander = threads.remembered_expander(label, key=f"coach-refl-{reflection.id}")
+        if expander.open:
+            with expander:
+                st.caption(f"Gedeeld op {wording.short_date(item.share.shared_at)}")
+                threads.reflection_body(reflection)
+                st.divider()
+                threads.comment_thread(coach, data.teacher.id, reflection, key=reflection.id)
