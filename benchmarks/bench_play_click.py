@@ -43,7 +43,7 @@ import textwrap
 import time
 import uuid
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,10 +53,10 @@ os.chdir(REPO)
 import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from modules.play import engine, reflection  # noqa: E402
-from modules.library.scenarios import SCENARIO_DIR, load_library  # noqa: E402
-from modules.records import Attempt  # noqa: E402
 from modules.content.scenario import Scenario  # noqa: E402
+from modules.library.scenarios import SCENARIO_DIR, load_library  # noqa: E402
+from modules.play import engine, reflection  # noqa: E402
+from modules.records import Attempt  # noqa: E402
 from modules.storage import TinyDBStore, normalise_nickname  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
@@ -79,6 +79,7 @@ def quiet_streamlit() -> None:
 
 # --- the app ---------------------------------------------------------------------------------------
 
+
 def leaves(node):
     children = getattr(node, "children", None)
     if isinstance(children, dict):
@@ -93,8 +94,9 @@ def choice_keys(at: AppTest) -> list[str]:
 
 
 def new_attempt(store: TinyDBStore, user_id: str, scenario: Scenario) -> str:
-    attempt = Attempt(user_id=user_id, scenario_id=scenario.id, scenario_title=scenario.title,
-                      state=engine.start(scenario))
+    attempt = Attempt(
+        user_id=user_id, scenario_id=scenario.id, scenario_title=scenario.title, state=engine.start(scenario)
+    )
     store.create_attempt(attempt)
     return attempt.id
 
@@ -176,6 +178,7 @@ def bench_baseline(markdown: int, buttons: int, folder: Path) -> list[float]:
 
 # --- the stores -----------------------------------------------------------------------------------
 
+
 def write_json(path: Path, data: dict) -> None:
     """As ``AtomicJSONStorage.write`` writes it."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,7 +189,9 @@ def empty_store(root: Path) -> str:
     return TinyDBStore(root).profile_for("bench-speler").id
 
 
-def play_pool(scenarios: list[Scenario], rng: random.Random, per_scenario: int = 200) -> list[tuple[Scenario, list[str]]]:
+def play_pool(
+    scenarios: list[Scenario], rng: random.Random, per_scenario: int = 200
+) -> list[tuple[Scenario, list[str]]]:
     pool = []
     for scenario in scenarios:
         for _ in range(per_scenario):
@@ -210,7 +215,7 @@ def big_store(root: Path, scenarios: list[Scenario]) -> tuple[str, int]:
             states[key] = engine.replay(by_id[scenario_id], list(choices)).model_dump(mode="json")
         return states[key]
 
-    origin = datetime(2026, 9, 1, 8, 0, tzinfo=timezone.utc)
+    origin = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
     profiles: dict[str, dict] = {}
     total_steps = 0
     bench_user = ""
@@ -219,8 +224,12 @@ def big_store(root: Path, scenarios: list[Scenario]) -> tuple[str, int]:
         nickname = f"leerkracht-{number:04d}"
         user_id = uuid.uuid4().hex
         created = origin + timedelta(minutes=rng.randrange(60 * 24 * 30))
-        profiles[str(number)] = {"id": user_id, "nickname": nickname, "created_at": created.isoformat(),
-                                 "key": normalise_nickname(nickname)}
+        profiles[str(number)] = {
+            "id": user_id,
+            "nickname": nickname,
+            "created_at": created.isoformat(),
+            "key": normalise_nickname(nickname),
+        }
         attempts: dict[str, dict] = {}
         steps = 0
         moment = created
@@ -249,7 +258,9 @@ def big_store(root: Path, scenarios: list[Scenario]) -> tuple[str, int]:
             user_id,
             {"ik_wilde": "Ik wilde dat de ouder zich gehoord voelde.", "essentie": "Ik praatte te veel."},
             "Ik laat de ouder navertellen wat we hebben afgesproken.",
-            attempt_id=last["id"], scenario_id=last["scenario_id"], scenario_title=last["scenario_title"],
+            attempt_id=last["id"],
+            scenario_id=last["scenario_id"],
+            scenario_title=last["scenario_title"],
         )
         note_doc = note.model_copy(update={"created_at": moment.isoformat()}).model_dump(mode="json")
         user_doc = {"attempts": attempts, "reflections": {"1": note_doc}}
@@ -282,8 +293,9 @@ def check_read_back(root: Path, expected: dict[str, dict], profiles: dict[str, d
         scenario = load_library().get(ours["attempts"]["1"]["scenario_id"])
         state = engine.start(scenario)
         state, _ = engine.choose(scenario, state, engine.available_choices(scenario, state)[0].id)
-        real.save_attempt(Attempt(user_id=profile.id, scenario_id=scenario.id, scenario_title=scenario.title,
-                                  state=state))
+        real.save_attempt(
+            Attempt(user_id=profile.id, scenario_id=scenario.id, scenario_title=scenario.title, state=state)
+        )
         written = json.loads((Path(scratch) / "users" / f"{profile.id}.json").read_text(encoding="utf-8"))
         written_profiles = json.loads((Path(scratch) / "profiles.json").read_text(encoding="utf-8"))
     assert set(written) <= set(ours) and set(written["attempts"]["1"]) == set(ours["attempts"]["1"])
@@ -291,6 +303,7 @@ def check_read_back(root: Path, expected: dict[str, dict], profiles: dict[str, d
 
 
 # --- main -----------------------------------------------------------------------------------------
+
 
 def nl(number: int) -> str:
     return f"{number:,}"
@@ -314,8 +327,10 @@ def main() -> None:
         big_user, steps = big_store(big_root, library.sorted())
         size = sum(f.stat().st_size for f in big_root.rglob("*.json"))
         user_size = (big_root / "users" / f"{big_user}.json").stat().st_size
-        print(f"large store: {nl(USERS)} users, {nl(steps)} steps, {size / 1e6:.1f} MB "
-              f"(measured user: {user_size / 1e3:.0f} kB), built in {time.perf_counter() - start:.1f} s")
+        print(
+            f"large store: {nl(USERS)} users, {nl(steps)} steps, {size / 1e6:.1f} MB "
+            f"(measured user: {user_size / 1e3:.0f} kB), built in {time.perf_counter() - start:.1f} s"
+        )
         cases.append((f"{nl(steps)} steps", big_root, big_user))
         for name, root, user_id in cases:
             app_times, buttons, others = bench_app(root, user_id, scenario)
@@ -323,8 +338,10 @@ def main() -> None:
             app_ms = statistics.median(app_times) * 1000
             base_ms = statistics.median(base_times) * 1000
             rows.append((name, app_ms, base_ms, app_ms / base_ms, buttons, others))
-    print(f"\nOne choice click on the Play page ({SCENARIO_ID}), median of {CLICKS} clicks, AppTest, "
-          f"Python {sys.version.split()[0]}")
+    print(
+        f"\nOne choice click on the Play page ({SCENARIO_ID}), median of {CLICKS} clicks, AppTest, "
+        f"Python {sys.version.split()[0]}"
+    )
     header = f"{'case':<18} {'median ms':>10} {'baseline ms':>12} {'ratio':>7}   baseline = buttons + markdown"
     print(header)
     print("-" * len(header))

@@ -6,7 +6,7 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_team_votes.py --rounds 10 --no-processes
 
 What it measures, with the real ``TinyDBStore`` in a temporary folder and
-``modules.team`` exactly as the pages call it (no Streamlit, no browser):
+``modules.team.sessions`` exactly as the pages call it (no Streamlit, no browser):
 
 * A session of *De taalbarrière* with 60 guest participants.
 * **threads**: 60 threads, one per participant (as when every participant is
@@ -54,11 +54,11 @@ sys.path.insert(0, str(REPO))
 os.chdir(REPO)
 os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
+from modules.library.scenarios import load_library  # noqa: E402
 from modules.people import accounts  # noqa: E402
 from modules.play import engine  # noqa: E402
-from modules.team import sessions as team  # noqa: E402
-from modules.library.scenarios import load_library  # noqa: E402
 from modules.storage import TinyDBStore  # noqa: E402
+from modules.team import sessions as team  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
 PARTICIPANTS = 60
@@ -101,7 +101,7 @@ class Facilitator:
                 return
             time.sleep(POLL_PAUSE)
 
-    def __enter__(self) -> "Facilitator":
+    def __enter__(self) -> Facilitator:
         self._thread.start()
         return self
 
@@ -115,8 +115,9 @@ class Facilitator:
         return self.complete_at
 
 
-def _vote_threads(root: str, session_id: str, people: list[str], choices: list[str], step: int,
-                  scenario, before_release=None) -> tuple[list[float], list[float]]:
+def _vote_threads(
+    root: str, session_id: str, people: list[str], choices: list[str], step: int, scenario, before_release=None
+) -> tuple[list[float], list[float]]:
     """Run one voting thread per participant; returns (start times, save times) in seconds."""
     barrier = threading.Barrier(len(people) + 1)
     starts: list[float] = []
@@ -134,7 +135,7 @@ def _vote_threads(root: str, session_id: str, people: list[str], choices: list[s
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(pid, c)) for pid, c in zip(people, choices)]
+    threads = [threading.Thread(target=run, args=(pid, c)) for pid, c in zip(people, choices, strict=True)]
     for t in threads:
         t.start()
     if before_release is not None:
@@ -147,11 +148,13 @@ def _vote_threads(root: str, session_id: str, people: list[str], choices: list[s
     return starts, durations
 
 
-def _process_main(root: str, session_id: str, people: list[str], choices: list[str], step: int,
-                  barrier, results) -> None:
+def _process_main(
+    root: str, session_id: str, people: list[str], choices: list[str], step: int, barrier, results
+) -> None:
     scenario = _scenario()
-    starts, durations = _vote_threads(root, session_id, people, choices, step, scenario,
-                                      before_release=lambda: barrier.wait(timeout=60))
+    starts, durations = _vote_threads(
+        root, session_id, people, choices, step, scenario, before_release=lambda: barrier.wait(timeout=60)
+    )
     results.put((starts, durations))
 
 
@@ -204,8 +207,9 @@ def measure(rounds: int, processes: bool) -> None:
                     if use_processes:
                         starts, durations = _run_processes(root, session, people, choices)
                     else:
-                        starts, durations = _vote_threads(str(root), session.id, people, choices, session.step,
-                                                          scenario)
+                        starts, durations = _vote_threads(
+                            str(root), session.id, people, choices, session.step, scenario
+                        )
                     complete = watcher.wait()
                 released = min(starts)
                 full.append(complete - released)
@@ -215,10 +219,11 @@ def measure(rounds: int, processes: bool) -> None:
                 session = _next_round(store, session.id, facilitator, scenario)
             results[name] = (full, saves)
 
-    print(f"Team session: {PARTICIPANTS} participants vote at once, {rounds} rounds per case "
-          f"({os.cpu_count()} CPUs).")
-    print(f"Baselines in this run: one vote saved alone {vote_alone * 1000:.1f} ms, "
-          f"one facilitator read (load + tally) {one_read * 1000:.1f} ms.")
+    print(f"Team session: {PARTICIPANTS} participants vote at once, {rounds} rounds per case ({os.cpu_count()} CPUs).")
+    print(
+        f"Baselines in this run: one vote saved alone {vote_alone * 1000:.1f} ms, "
+        f"one facilitator read (load + tally) {one_read * 1000:.1f} ms."
+    )
     print()
     header = f"{'case':<12}{'measure':<34}{'ms':>9}{'x vote alone':>14}{'x one read':>12}"
     print(header)
@@ -233,22 +238,29 @@ def measure(rounds: int, processes: bool) -> None:
         for label, value in rows:
             print(f"{name:<12}{label:<34}{value * 1000:>9.1f}{value / vote_alone:>13.1f}x{value / one_read:>11.1f}x")
     print()
-    print(f"For scale: {PARTICIPANTS} votes saved one after another with no contention would take "
-          f"{PARTICIPANTS * vote_alone * 1000:.0f} ms ({PARTICIPANTS}x vote alone); votes to one session are "
-          "serialised by its lock.")
-    print("Full tally: from the moment the voters are released until the facilitator's tally counts all "
-          f"{PARTICIPANTS}; the page's 2 s fragment interval comes on top. Save time includes waiting for "
-          "the session's lock.")
+    print(
+        f"For scale: {PARTICIPANTS} votes saved one after another with no contention would take "
+        f"{PARTICIPANTS * vote_alone * 1000:.0f} ms ({PARTICIPANTS}x vote alone); votes to one session are "
+        "serialised by its lock."
+    )
+    print(
+        "Full tally: from the moment the voters are released until the facilitator's tally counts all "
+        f"{PARTICIPANTS}; the page's 2 s fragment interval comes on top. Save time includes waiting for "
+        "the session's lock."
+    )
 
 
 def _run_processes(root: Path, session: team.TeamSession, people: list[str], choices: list[str]):
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES + 1)
     queue = ctx.Queue()
-    procs = [ctx.Process(target=_process_main,
-                         args=(str(root), session.id, people[i::PROCESSES], choices[i::PROCESSES], session.step,
-                               barrier, queue))
-             for i in range(PROCESSES)]
+    procs = [
+        ctx.Process(
+            target=_process_main,
+            args=(str(root), session.id, people[i::PROCESSES], choices[i::PROCESSES], session.step, barrier, queue),
+        )
+        for i in range(PROCESSES)
+    ]
     for p in procs:
         p.start()
     barrier.wait(timeout=120)  # every process has started and its threads wait

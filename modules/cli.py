@@ -16,14 +16,13 @@ import os
 import sys
 from pathlib import Path
 
-from modules import settings
+from modules import settings, storage
+from modules.content.principles import load_catalogue
+from modules.content.scenario import schema_text
 from modules.deployment import demo
 from modules.exchange import mydata
 from modules.library.lint import check_file
-from modules.content.principles import load_catalogue
-from modules.content.scenario import schema_text
 from modules.people import accounts
-from modules import storage
 from modules.storage import Store, StoreError, open_store
 
 
@@ -39,6 +38,7 @@ def _account(store: Store, username: str) -> accounts.Account:
 
 
 # --- lint ---------------------------------------------------------------------------------------
+
 
 def _scenario_files(paths: list[str]) -> list[Path]:
     files: list[Path] = []
@@ -79,6 +79,7 @@ def lint(args: argparse.Namespace) -> int:
 
 
 # --- people -------------------------------------------------------------------------------------
+
 
 def create_admin(args: argparse.Namespace) -> int:
     store = _real_store()
@@ -140,6 +141,7 @@ def delete_user(args: argparse.Namespace) -> int:
 
 # --- the demo and stored data -------------------------------------------------------------------
 
+
 def demo_command(args: argparse.Namespace) -> int:
     if args.action == "seed":
         store = open_store(settings.demo_dir(), demo=True)
@@ -199,10 +201,13 @@ def parser() -> argparse.ArgumentParser:
         else:
             sub.add_argument("username")
         if name == "create-admin":
-            sub.add_argument("--code", action="store_true",
-                             help="no password now: print a one-time code (valid 48 hours, shown once) with which "
-                                  "the new admin chooses a password on the welcome page; without --code the "
-                                  "password is read from SAMENSPEL_ADMIN_PASSWORD or asked for twice")
+            sub.add_argument(
+                "--code",
+                action="store_true",
+                help="no password now: print a one-time code (valid 48 hours, shown once) with which "
+                "the new admin chooses a password on the welcome page; without --code the "
+                "password is read from SAMENSPEL_ADMIN_PASSWORD or asked for twice",
+            )
         if name == "export-user":
             sub.add_argument("--out", help="a file to write (default: standard output)")
         if name == "delete-user":

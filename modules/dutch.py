@@ -7,17 +7,29 @@ Imports nothing from the rest of Samenspel.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 try:
     from zoneinfo import ZoneInfo
 
     TZ = ZoneInfo("Europe/Amsterdam")
 except Exception:  # pragma: no cover - systems without tz data
-    TZ = timezone.utc
+    TZ = UTC
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
+MONTHS = (
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
+)
 SHORT_MONTHS = ("jan.", "feb.", "mrt.", "apr.", "mei", "jun.", "jul.", "aug.", "sep.", "okt.", "nov.", "dec.")
 
 
@@ -25,7 +37,7 @@ def local(moment: datetime | str) -> datetime:
     """A stored moment in Dutch time (a naive one counts as UTC)."""
     when = datetime.fromisoformat(moment) if isinstance(moment, str) else moment
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
+        when = when.replace(tzinfo=UTC)
     return when.astimezone(TZ)
 
 

@@ -10,7 +10,7 @@
 The demo is **off** unless switched on explicitly: ``streamlit run app.py`` without
 settings never creates an account with a public password. The demo never uses the
 real data folder: its data lives in ``<data>/demo/``, a folder marked as demo data
-(see ``modules.store``), so real and demo accounts never share a data folder.
+(see ``modules.storage``), so real and demo accounts never share a data folder.
 """
 
 from __future__ import annotations

@@ -56,18 +56,22 @@ def app_env(tmp_path, monkeypatch):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "expected_failures: the test provokes errors that the app reports with a "
-                                       "reference code (otherwise any such report fails the test)")
+    config.addinivalue_line(
+        "markers",
+        "expected_failures: the test provokes errors that the app reports with a "
+        "reference code (otherwise any such report fails the test)",
+    )
 
 
 @pytest.fixture(autouse=True)
 def no_hidden_errors(request, caplog):
     """The app turns every unexpected error into a Dutch message with a reference code, so AppTest sees
-    no exception. Such a report (logged by modules.startup.log_failure) fails the test, unless expected."""
+    no exception. Such a report (logged by modules.deployment.startup.log_failure) fails the test, unless expected."""
     yield
     if request.node.get_closest_marker("expected_failures"):
         return
     records = caplog.get_records("setup") + caplog.get_records("call")  # caplog.records is teardown's by now
     reports = [r for r in records if r.name == "samenspel" and r.levelname == "ERROR"]
     assert not reports, "the app reported an error: " + "; ".join(
-        f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in reports)
+        f"{r.getMessage()}: {r.exc_info[1]!r}" if r.exc_info else r.getMessage() for r in reports
+    )

@@ -56,8 +56,19 @@ def as_user(username: str, password: str = PASSWORD) -> AppTest:
 def texts(at: AppTest) -> str:
     """All visible text of the page, for assertions on what a user sees."""
     parts = []
-    for kind in ("title", "header", "subheader", "markdown", "text", "caption", "info", "success", "warning", "error",
-                 "code"):
+    for kind in (
+        "title",
+        "header",
+        "subheader",
+        "markdown",
+        "text",
+        "caption",
+        "info",
+        "success",
+        "warning",
+        "error",
+        "code",
+    ):
         parts.extend(str(el.value) for el in getattr(at, kind))
     for expander in at.expander:
         parts.append(expander.label)

@@ -20,8 +20,8 @@ so ``tolk_geregeld`` works as a flag. Examples::
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping, Union
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>-?\d+)|(?P<name>[a-z_][a-z0-9_]*)|(?P<op><=|>=|==|!=|<|>|\(|\)))", re.I)
 _KEYWORDS = {"and", "or", "not"}
@@ -52,22 +52,22 @@ class Var:
 @dataclass(frozen=True)
 class Compare:
     op: str
-    left: "Node"
-    right: "Node"
+    left: Node
+    right: Node
 
 
 @dataclass(frozen=True)
 class BoolOp:
     op: str  # "and" | "or"
-    parts: tuple["Node", ...]
+    parts: tuple[Node, ...]
 
 
 @dataclass(frozen=True)
 class Not:
-    operand: "Node"
+    operand: Node
 
 
-Node = Union[Num, Var, Compare, BoolOp, Not]
+Node = Num | Var | Compare | BoolOp | Not
 
 
 def _tokenise(text: str) -> list[str]:

@@ -24,9 +24,11 @@ SEED_TITLES = {
     "000_bd1fe83d345ef498.txt": "‘Gelijkwaardige samenwerking tussen school en ouders’ (kennisartikel)",
     "001_be526354fe6ce481.txt": "‘Ouderbetrokkenheid’ (Arja Kerpel, wij-leren.nl, 2023)",
     "002_a86ea550050b7846.txt": "‘Samen met ouders het welbevinden van een kind stimuleren’ "
-                                "(naar NJi, Partnerschap met ouders: wat werkt)",
+    "(naar NJi, Partnerschap met ouders: wat werkt)",
     "003_402ef0ece0a768d4.txt": "‘Zorg voor educatief partnerschap’ (Vincent Fafieanie, lectoraat Fontys Pedagogiek)",
-    "004_e7bd58222e9c493f.txt": "‘Daag ouders uit voor samenwerking met school’ (Marieke Boon, Ouders & Onderwijs, 2018)",
+    "004_e7bd58222e9c493f.txt": (
+        "‘Daag ouders uit voor samenwerking met school’ (Marieke Boon, Ouders & Onderwijs, 2018)"
+    ),
 }
 
 
@@ -72,7 +74,7 @@ class Catalogue(BaseModel):
     principles: list[Principle]
 
     @model_validator(mode="after")
-    def _check_ids(self) -> "Catalogue":
+    def _check_ids(self) -> Catalogue:
         group_ids = [g.id for g in self.groups]
         if len(set(group_ids)) != len(group_ids):
             raise ValueError("duplicate group id")

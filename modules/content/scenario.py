@@ -8,7 +8,7 @@ A test checks that the committed schema is current.
 from __future__ import annotations
 
 import json
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -33,13 +33,13 @@ def _check_condition(value: str | None) -> str | None:
     return value
 
 
-class SchoolType(str, Enum):
+class SchoolType(StrEnum):
     po = "po"
     vo = "vo"
     so = "so"
 
 
-class Outcome(str, Enum):
+class Outcome(StrEnum):
     """How an ending turned out for the partnership, not a score."""
 
     sterk = "sterk"  # a joint way forward, trust grew
@@ -47,7 +47,7 @@ class Outcome(str, Enum):
     zwak = "zwak"  # the relationship or the child's interests were harmed
 
 
-class Speaker(str, Enum):
+class Speaker(StrEnum):
     ouder = "ouder"
     ouder2 = "ouder2"
     leraar = "leraar"
@@ -60,8 +60,12 @@ class Speaker(str, Enum):
 class Persona(_Model):
     role: str = Field(description="Who the parent is, without a real name, e.g. 'moeder van een leerling uit groep 5'")
     description: str = Field(description="Background in a few sentences (Markdown)")
-    label: str = Field(default="Ouder", description="Name shown above the parent's lines, e.g. 'Moeder' (never a real name)")
-    second_label: str | None = Field(default=None, description="Label for speaker 'ouder2', when a second parent takes part")
+    label: str = Field(
+        default="Ouder", description="Name shown above the parent's lines, e.g. 'Moeder' (never a real name)"
+    )
+    second_label: str | None = Field(
+        default=None, description="Label for speaker 'ouder2', when a second parent takes part"
+    )
 
 
 class Variable(_Model):
@@ -72,7 +76,7 @@ class Variable(_Model):
     visible: bool = Field(default=True, description="Show changes of this variable to the teacher")
 
     @model_validator(mode="after")
-    def _range(self) -> "Variable":
+    def _range(self) -> Variable:
         if not self.min <= self.initial <= self.max:
             raise ValueError(f"initial value {self.initial} lies outside {self.min}..{self.max}")
         return self
@@ -124,7 +128,7 @@ class Node(_Model):
     discussion: str | None = Field(default=None, description="Prompt for team discussion at this decision")
 
     @model_validator(mode="after")
-    def _choices_or_routes(self) -> "Node":
+    def _choices_or_routes(self) -> Node:
         if self.choices and self.routes:
             raise ValueError("a node has either choices or routes, not both")
         if not self.choices and not self.routes:
@@ -153,7 +157,9 @@ SCENARIO_FORMAT = 1  # the version of the scenario file format this Samenspel re
 
 class Scenario(_Model):
     format_version: int = Field(
-        default=SCENARIO_FORMAT, ge=1, le=SCENARIO_FORMAT,
+        default=SCENARIO_FORMAT,
+        ge=1,
+        le=SCENARIO_FORMAT,
         description=f"The version of the scenario format; this Samenspel reads up to {SCENARIO_FORMAT}",
     )
     id: ID
@@ -165,7 +171,9 @@ class Scenario(_Model):
     principles: list[ID] = Field(min_length=1, description="Principles this scenario trains")
     persona: Persona
     context: str = Field(description="Context (Markdown): school, group, child, history with this parent")
-    anticipate: str = Field(description="A question before the first scene: what do you expect, what do you want to reach?")
+    anticipate: str = Field(
+        description="A question before the first scene: what do you expect, what do you want to reach?"
+    )
     variables: dict[VarName, Variable]
     start: ID
     nodes: dict[ID, Node]
@@ -173,7 +181,7 @@ class Scenario(_Model):
     references: list[str] = Field(default_factory=list, description="Named real sources beyond the seeds")
 
     @model_validator(mode="after")
-    def _shape(self) -> "Scenario":
+    def _shape(self) -> Scenario:
         if "vertrouwen" not in self.variables:
             raise ValueError("every scenario tracks the parent's trust: add variable 'vertrouwen'")
         clash = sorted(set(self.nodes) & set(self.endings))
@@ -203,4 +211,3 @@ def json_schema() -> dict:
 
 def schema_text() -> str:
     return json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
-

@@ -3,7 +3,7 @@
 The demo is off unless ``SAMENSPEL_DEMO=1`` (``scripts/app.sh`` switches it on for a first
 look). It then runs on ``<data>/demo/``, a folder marked as demo data: real accounts and
 demo accounts never share a data folder, and a demo account can never reach a real one.
-There is no demo admin: every admin is made with ``python -m modules.accounts create-admin``.
+There is no demo admin: every admin is made with ``python -m modules create-admin``.
 
 | username     | password            | role    |
 |--------------|---------------------|---------|
@@ -24,9 +24,9 @@ import shutil
 from pathlib import Path
 
 from modules import settings
+from modules.library.scenarios import load_library
 from modules.people import accounts, sharing
 from modules.play import engine, reflection
-from modules.library.scenarios import load_library
 from modules.records import Attempt
 from modules.storage import DEMO_MARKER, DataFolderError, Store, TinyDBStore
 
@@ -83,8 +83,12 @@ def seed(store: Store) -> bool:
     store.connect(teacher.id, coach.id)
     sharing.share_reflection(store, teacher, record.id, coach.id)
     sharing.add_comment(
-        store, coach, teacher.id, record.id,
-        "Mooi dat je ziet dat je meer praatte dan luisterde. Welke vraag over thuis wil je de volgende keer als eerste stellen?",
+        store,
+        coach,
+        teacher.id,
+        record.id,
+        "Mooi dat je ziet dat je meer praatte dan luisterde. "
+        "Welke vraag over thuis wil je de volgende keer als eerste stellen?",
     )
     return True
 

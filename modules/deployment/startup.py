@@ -3,7 +3,7 @@
 Every step is guarded: a step that fails is logged with a short reference code (the
 detail, with its traceback, only in the server log) and the next steps still run. The
 pages show the reference codes in a short Dutch message, never a traceback. Nothing a
-step cannot read is changed: corrupt files are kept byte for byte (see ``modules.store``).
+step cannot read is changed: corrupt files are kept byte for byte (see ``modules.storage``).
 
 Steps, in order:
 1. without the demo: delete the demo folder (``<data>/demo/``), if there is one;
@@ -24,10 +24,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from modules import settings
-from modules.people import accounts
 from modules.deployment import demo
-from modules.team import sessions as team
+from modules.people import accounts
 from modules.storage import TinyDBStore, open_store, remove_orphan_temp_files
+from modules.team import sessions as team
 
 log = logging.getLogger("samenspel")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"

@@ -34,5 +34,3 @@ def escape_for_html(text: str) -> str:
         line = _PYMARKDOWN_SPECIAL.sub(r"\\\1", line)
         lines.append(line.replace("=", "&#61;"))
     return "  \n".join(lines)
-
-

@@ -50,6 +50,7 @@ DELETE_RULES: dict[str, str] = {
     "nickname_profile": "removed",
 }
 
+
 def _comment_owners(store: Store, user: Account) -> list[str]:
     """Users in whose files this user may have written comments (not the user's own file).
 
@@ -104,8 +105,10 @@ def export(store: Store, user: Account) -> dict:
         "read_markers": {reflection_id: at.isoformat() for reflection_id, at in store.seen(user.id).items()},
         "connections": connections,
         "shares": shares,
-        "logins": [{"started": login.created_at.isoformat(), "ends": login.expires_at.isoformat()}
-                   for login in store.logins_of(user.id)],
+        "logins": [
+            {"started": login.created_at.isoformat(), "ends": login.expires_at.isoformat()}
+            for login in store.logins_of(user.id)
+        ],
         **team.user_data(store, user),
     }
 
@@ -114,8 +117,10 @@ class DeletionRefused(ValueError):
     """An account that may not be deleted (now); the message is Dutch."""
 
 
-LAST_ADMIN = ("Je bent de enige beheerder. Laat eerst met een opdracht op de server een andere beheerder maken; "
-              "daarna kun je je account verwijderen.")
+LAST_ADMIN = (
+    "Je bent de enige beheerder. Laat eerst met een opdracht op de server een andere beheerder maken; "
+    "daarna kun je je account verwijderen."
+)
 
 
 def delete_own(store: Store, user: Account, typed_username: str, confirmed: bool) -> None:

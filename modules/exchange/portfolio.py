@@ -75,8 +75,7 @@ def _portfolio(store: Store, user: Account, reflection_ids: list[str], esc) -> s
         if comments:
             out += [f"### Reacties ({len(comments)})", ""]
             for comment in comments:
-                out += [f"**{esc(comment.author_name)}**, {dutch_date(comment.created_at)}:", "",
-                        esc(comment.text), ""]
+                out += [f"**{esc(comment.author_name)}**, {dutch_date(comment.created_at)}:", "", esc(comment.text), ""]
     out += ["---", "", f"*Reflectiemodel: {esc(reflection_form.SOURCE)}*", ""]
     return "\n".join(out)
 
@@ -102,8 +101,8 @@ def as_html(store: Store, user: Account, reflection_ids: list[str]) -> str:
     """The same portfolio as one self-contained HTML page (inline CSS, nothing external)."""
     body = markdown.markdown(_portfolio(store, user, reflection_ids, escape_for_html), output_format="html")
     return (
-        "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n"
-        "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+        '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
         f"<title>{html.escape(PORTFOLIO_TITLE)}</title>\n<style>{HTML_STYLE}</style>\n</head>\n"
         f"<body>\n<main>\n{body}\n</main>\n</body>\n</html>\n"
     )

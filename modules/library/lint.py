@@ -10,9 +10,10 @@ Run it with ``python -m modules lint scenarios/``.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -170,16 +171,22 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
         if node.routes and not _reached_via_route(scenario, node_id, reached_nodes):
             problems.append(_problem(name, raw, ("nodes", node_id), f"node {node_id!r} can never be reached"))
     if not complete:
-        problems.append(Problem(name, None, "", f"more than {MAX_STATES} play states: graph checks are incomplete", "warning"))
+        problems.append(
+            Problem(name, None, "", f"more than {MAX_STATES} play states: graph checks are incomplete", "warning")
+        )
         return problems
     for ending_id in scenario.endings:
         if ending_id not in reached_nodes:
-            problems.append(_problem(name, raw, ("endings", ending_id), f"ending {ending_id!r} is reached by no play-through"))
+            problems.append(
+                _problem(name, raw, ("endings", ending_id), f"ending {ending_id!r} is reached by no play-through")
+            )
 
     dead = sorted({s.node for k, s in states.items() if not s.finished and not edges[k]})
     for node_id in dead:
         problems.append(
-            _problem(name, raw, ("nodes", node_id), f"dead end at {node_id!r}: in some play-throughs no choice is available")
+            _problem(
+                name, raw, ("nodes", node_id), f"dead end at {node_id!r}: in some play-throughs no choice is available"
+            )
         )
     # States from which no ending can be reached: cycles with no way out.
     reverse: dict[tuple, set[tuple]] = {k: set() for k in states}

@@ -35,8 +35,12 @@ class Library:
 
     def training(self, principle_id: str) -> list[Scenario]:
         """Scenarios that list the principle or tag a choice with it."""
-        return [s for s in self.sorted() if principle_id in s.principles
-                or any(principle_id in c.principles for node in s.nodes.values() for c in node.choices)]
+        return [
+            s
+            for s in self.sorted()
+            if principle_id in s.principles
+            or any(principle_id in c.principles for node in s.nodes.values() for c in node.choices)
+        ]
 
 
 _CACHE: dict[tuple, Library] = {}
@@ -65,7 +69,12 @@ def load_library(directory: Path = SCENARIO_DIR) -> Library:
         elif scenario.id in library.scenarios:
             first = library.files[scenario.id]
             library.broken[path.name] = [
-                Problem(path.name, locate(load_yaml_file(path), ("id",)), "id", f"id {scenario.id!r} is already used by {first}")
+                Problem(
+                    path.name,
+                    locate(load_yaml_file(path), ("id",)),
+                    "id",
+                    f"id {scenario.id!r} is already used by {first}",
+                )
             ]
         else:
             library.scenarios[scenario.id] = scenario

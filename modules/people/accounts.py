@@ -11,16 +11,15 @@ from __future__ import annotations
 import os
 import re
 import secrets
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 from argon2 import PasswordHasher, Type
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
-from modules.records import limits
 from modules.people import throttle
-from modules.records import Account, Role
+from modules.records import Account, Role, limits
 from modules.storage import DuplicateError, Store, normalise_nickname
 
 ROLE_LABELS = {"teacher": "Leraar", "coach": "Coach", "facilitator": "Gespreksleider", "admin": "Beheerder"}
@@ -34,10 +33,21 @@ RESET_VALID = timedelta(hours=48)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 COMMON_PASSWORDS = Path(__file__).resolve().parent / "data" / "common-passwords.txt"
 # Words that, with only digits or punctuation added, make a guessable password here.
-GUESSABLE_WORDS = {"wachtwoord", "welkom", "samenspel", "password", "passw0rd", "geheim", "qwerty", "azerty",
-                   "school", "ouders"}
-ADMIN_BY_COMMAND = ("Een beheerder maak je met een opdracht op de server (zie de README). "
-                    "Zo kan niemand via de app beheerder worden.")
+GUESSABLE_WORDS = {
+    "wachtwoord",
+    "welkom",
+    "samenspel",
+    "password",
+    "passw0rd",
+    "geheim",
+    "qwerty",
+    "azerty",
+    "school",
+    "ouders",
+}
+ADMIN_BY_COMMAND = (
+    "Een beheerder maak je met een opdracht op de server (zie de README). Zo kan niemand via de app beheerder worden."
+)
 
 WRONG = "Gebruikersnaam of wachtwoord klopt niet."
 
@@ -87,7 +97,7 @@ def password_matches(account: Account, password: str) -> bool:
 
 
 def _now(at: datetime | None) -> datetime:
-    return at or datetime.now(timezone.utc)
+    return at or datetime.now(UTC)
 
 
 def new_code(groups: int = 3) -> str:
@@ -96,7 +106,7 @@ def new_code(groups: int = 3) -> str:
 
 def normalise_code(code: str) -> str:
     cleaned = "".join(ch for ch in str(code).upper() if ch.isalnum())
-    return "-".join(cleaned[i:i + 4] for i in range(0, len(cleaned), 4))
+    return "-".join(cleaned[i : i + 4] for i in range(0, len(cleaned), 4))
 
 
 def validate_username(username: str) -> str:
@@ -126,10 +136,15 @@ def validate_password(password: str, username: str = "") -> str:
         raise AuthError("Je wachtwoord mag niet gelijk zijn aan je gebruikersnaam.")
     base = re.sub(r"[\W\d_]+$", "", re.sub(r"^[\W\d_]+", "", folded))
     user_base = re.sub(r"[\W\d_]+", "", username.casefold())
-    if (folded in common_passwords() or base in GUESSABLE_WORDS
-            or (len(user_base) >= 3 and re.sub(r"[\W\d_]+", "", folded) == user_base)):
-        raise AuthError("Dit wachtwoord wordt veel gebruikt en is makkelijk te raden. "
-                        "Kies iets anders, bijvoorbeeld een korte zin van een paar woorden.")
+    if (
+        folded in common_passwords()
+        or base in GUESSABLE_WORDS
+        or (len(user_base) >= 3 and re.sub(r"[\W\d_]+", "", folded) == user_base)
+    ):
+        raise AuthError(
+            "Dit wachtwoord wordt veel gebruikt en is makkelijk te raden. "
+            "Kies iets anders, bijvoorbeeld een korte zin van een paar woorden."
+        )
     return password
 
 
@@ -169,6 +184,7 @@ def same_world(actor: Account, other: Account) -> None:
 
 # --- sign-up, sign-in, passwords ------------------------------------------------------------
 
+
 def _create_with_password(store: Store, username: str, password: str, role: str) -> Account:
     _bounded(username, password)
     username = validate_username(username)
@@ -180,8 +196,9 @@ def _create_with_password(store: Store, username: str, password: str, role: str)
         raise AuthError("Deze gebruikersnaam is al in gebruik. Kies een andere.") from None
 
 
-def sign_up(store: Store, username: str, password: str, client: str | None = None,
-            at: datetime | None = None) -> Account:
+def sign_up(
+    store: Store, username: str, password: str, client: str | None = None, at: datetime | None = None
+) -> Account:
     """Public sign-up: always a teacher account. Every attempt counts for the client (100 an hour are free)."""
     _bounded(username, password)
     if client:
@@ -194,8 +211,9 @@ def sign_up(store: Store, username: str, password: str, client: str | None = Non
     return _create_with_password(store, username, password, "teacher")
 
 
-def sign_in(store: Store, username: str, password: str, at: datetime | None = None,
-            client: str | None = None) -> Account:
+def sign_in(
+    store: Store, username: str, password: str, at: datetime | None = None, client: str | None = None
+) -> Account:
     """Check a username and password; throttled per username as typed and per client."""
     _bounded(username, password)
     at = _now(at)
@@ -221,8 +239,9 @@ def claim_migrated(store: Store, username: str, password: str) -> Account:
     return store.save_account(account.model_copy(update={"password_hash": _hasher().hash(password)}))
 
 
-def change_password(store: Store, account: Account, old: str, new: str, at: datetime | None = None,
-                    keep_login: str | None = None) -> Account:
+def change_password(
+    store: Store, account: Account, old: str, new: str, at: datetime | None = None, keep_login: str | None = None
+) -> Account:
     """Change the own password; a wrong current password counts as a failed sign-in.
 
     Every other sign-in of the account ends (``keep_login`` stays: the browser that changed it).
@@ -241,8 +260,9 @@ def change_password(store: Store, account: Account, old: str, new: str, at: date
     return updated
 
 
-def reset_password(store: Store, username: str, code: str, new: str, at: datetime | None = None,
-                   client: str | None = None) -> Account:
+def reset_password(
+    store: Store, username: str, code: str, new: str, at: datetime | None = None, client: str | None = None
+) -> Account:
     """Set a new password with a one-time code from an admin. Throttled like sign-in; ends every sign-in."""
     _bounded(username, new)
     if limits.too_long(code, limits.ONE_TIME_CODE):
@@ -259,11 +279,14 @@ def reset_password(store: Store, username: str, code: str, new: str, at: datetim
     throttle.clear(store, _signin_key(username))
     store.delete_logins(user_id=account.id)
     return store.save_account(
-        account.model_copy(update={"password_hash": _hasher().hash(new), "reset_code_hash": None, "reset_expires": None})
+        account.model_copy(
+            update={"password_hash": _hasher().hash(new), "reset_code_hash": None, "reset_expires": None}
+        )
     )
 
 
 # --- administration -------------------------------------------------------------------------
+
 
 def require_role(account: Account | None, *roles: str) -> Account:
     if account is None or not account.active or account.role not in roles:
@@ -273,14 +296,13 @@ def require_role(account: Account | None, *roles: str) -> Account:
 
 def _with_reset_code(account: Account, at: datetime) -> tuple[Account, str]:
     code = new_code()
-    updated = account.model_copy(
-        update={"reset_code_hash": _hasher().hash(code), "reset_expires": at + RESET_VALID}
-    )
+    updated = account.model_copy(update={"reset_code_hash": _hasher().hash(code), "reset_expires": at + RESET_VALID})
     return updated, code
 
 
-def admin_create_account(store: Store, admin: Account, username: str, role: str,
-                         at: datetime | None = None) -> tuple[Account, str]:
+def admin_create_account(
+    store: Store, admin: Account, username: str, role: str, at: datetime | None = None
+) -> tuple[Account, str]:
     """An admin creates an account; returns it with a one-time code the user sets a password with.
 
     Not an admin account: every admin is made with the command on the server (``create-admin``),
@@ -296,8 +318,9 @@ def admin_create_account(store: Store, admin: Account, username: str, role: str,
 
 def _create_with_code(store: Store, username: str, role: str, at: datetime) -> tuple[Account, str]:
     """A new account without a password, and the one-time code (48 hours) with which its owner sets one."""
-    account = Account(username=validate_username(username), role=role,
-                      invite_code=new_code(2) if role == "coach" else None)
+    account = Account(
+        username=validate_username(username), role=role, invite_code=new_code(2) if role == "coach" else None
+    )
     account, code = _with_reset_code(account, at)
     try:
         store.create_account(account)
@@ -306,8 +329,10 @@ def _create_with_code(store: Store, username: str, role: str, at: datetime) -> t
     return account, code
 
 
-ADMINS_BY_COMMAND = ("Een beheerder beheer je met een opdracht op de server (zie de README), niet in de app. "
-                     "Zo kan niemand via de app een andere beheerder overnemen of uitschakelen.")
+ADMINS_BY_COMMAND = (
+    "Een beheerder beheer je met een opdracht op de server (zie de README), niet in de app. "
+    "Zo kan niemand via de app een andere beheerder overnemen of uitschakelen."
+)
 
 
 def _target(store: Store, admin: Account, user_id: str) -> Account:
@@ -382,8 +407,12 @@ def ensure_account(store: Store, username: str, password: str, role: str) -> Acc
     existing = store.find_account(username=username)
     if existing is not None:
         return existing
-    account = Account(username=username, role=role, password_hash=_hasher().hash(password),
-                      invite_code=new_code(2) if role == "coach" else None)
+    account = Account(
+        username=username,
+        role=role,
+        password_hash=_hasher().hash(password),
+        invite_code=new_code(2) if role == "coach" else None,
+    )
     try:
         return store.create_account(account)
     except DuplicateError:  # created by another process meanwhile
@@ -391,6 +420,7 @@ def ensure_account(store: Store, username: str, password: str, role: str) -> Acc
 
 
 # --- migration and school sign-in -----------------------------------------------------------
+
 
 def migrate_profiles(store: Store) -> int:
     """Turn nickname profiles into teacher accounts with the same user id (data stays in place)."""
@@ -404,8 +434,13 @@ def migrate_profiles(store: Store) -> int:
             username = f"{profile.nickname}-{n}"
         try:
             store.create_account(
-                Account(id=profile.id, username=username, role="teacher", created_at=profile.created_at,
-                        migrated_from_nickname=True)
+                Account(
+                    id=profile.id,
+                    username=username,
+                    role="teacher",
+                    created_at=profile.created_at,
+                    migrated_from_nickname=True,
+                )
             )
             created += 1
         except DuplicateError:  # another process migrated it at the same moment
@@ -434,7 +469,7 @@ def oidc_account(store: Store, issuer: str, subject: str, email: str | None, nam
     username, n = base, 1
     while store.find_account(username=username) is not None:
         n += 1
-        username = f"{base[:USERNAME_MAX - 4]}-{n}"
+        username = f"{base[: USERNAME_MAX - 4]}-{n}"
     try:
         return store.create_account(Account(username=username, role="teacher", oidc_subject=key))
     except DuplicateError:  # a second tab of the same person signed in at the same moment
@@ -445,6 +480,7 @@ def oidc_account(store: Store, issuer: str, subject: str, email: str | None, nam
 
 
 # --- for the command line (python -m modules): every admin of a deployment ------------------
+
 
 def create_admin(store: Store, username: str, password: str) -> Account:
     """Create an admin account with a password."""

@@ -1,12 +1,12 @@
-"""The coach's view of connected teachers: timeline, principle profile over time, team aggregates, CSV export.
+"""The coach's view of connected teachers: timeline, principle profile over time, cohort aggregates, CSV export.
 
 Everything here is pure (no Streamlit, no storage) except the ``load_*`` functions at
-the bottom, which read only through ``modules.sharing`` (so authorisation is checked
+the bottom, which read only through ``modules.people.sharing`` (so authorisation is checked
 there) and hand plain data to the pure helpers.
 
 Dates are the stored moments (timezone-aware); a period filter compares their calendar
 date in the Netherlands (``modules.dutch``), the same date the timeline and the chart show.
-The team aggregates take attempts only, never accounts: their output holds principle and
+The cohort aggregates take attempts only, never accounts: their output holds principle and
 scenario names and counts, no usernames and no user ids.
 """
 
@@ -19,13 +19,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from modules import dutch
-from modules.play import engine
+from modules.content.principles import Catalogue
+from modules.library.scenarios import Library
 from modules.people import sharing
 from modules.people.accounts import PermissionDenied
+from modules.play import engine
 from modules.play import reflection as reflection_form
 from modules.play.debrief import OUTCOME_LABELS
-from modules.library.scenarios import Library
-from modules.content.principles import Catalogue
 from modules.records import Account, Attempt, Comment
 from modules.storage import Store
 
@@ -38,6 +38,7 @@ CSV_FILE_NAME = "gedeelde-reflecties.csv"
 
 # --- dates ----------------------------------------------------------------------------------
 
+
 def day(moment: datetime | None) -> date | None:
     """The calendar date in the Netherlands of a stored moment."""
     return dutch.local_date(moment)
@@ -49,6 +50,7 @@ def attempt_date(attempt: Attempt) -> datetime:
 
 
 # --- one attempt ----------------------------------------------------------------------------
+
 
 def attempt_profile(attempt: Attempt, library: Library) -> engine.Profile | None:
     """The engine's profile of a finished attempt; None if unfinished, its scenario is gone or no longer replays."""
@@ -74,6 +76,7 @@ def scenario_title(scenario_id: str | None, stored_title: str, library: Library)
 
 
 # --- timeline -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class AttemptEntry:
@@ -141,8 +144,12 @@ def reflection_entry(shared: sharing.SharedReflection, library: Library, unread:
     )
 
 
-def timeline(attempts: Iterable[Attempt], shared: Iterable[sharing.SharedReflection], library: Library,
-             unread: dict[str, int] | None = None) -> list[TimelineEntry]:
+def timeline(
+    attempts: Iterable[Attempt],
+    shared: Iterable[sharing.SharedReflection],
+    library: Library,
+    unread: dict[str, int] | None = None,
+) -> list[TimelineEntry]:
     """Attempts and shared reflections of one teacher, newest first."""
     unread = unread or {}
     entries: list[TimelineEntry] = [attempt_entry(a, library) for a in attempts]
@@ -151,6 +158,7 @@ def timeline(attempts: Iterable[Attempt], shared: Iterable[sharing.SharedReflect
 
 
 # --- principle profile over time ------------------------------------------------------------
+
 
 def profile_rows(attempts: Iterable[Attempt], library: Library, catalogue: Catalogue) -> list[dict]:
     """One row per (finished attempt, principle with a non-zero score), oldest attempt first.
@@ -172,18 +180,20 @@ def profile_rows(attempts: Iterable[Attempt], library: Library, catalogue: Catal
             if not score:
                 continue
             principle = catalogue.get(principle_id)
-            rows.append({
-                "attempt_id": attempt.id,
-                "number": number,
-                "date": f"{when:%Y-%m-%d}",  # the Dutch calendar date, so charts show the same day
-                "day": dutch.dutch_date(when),
-                "label": f"{number} · {when:%d-%m}",
-                "scenario_id": attempt.scenario_id,
-                "scenario": title,
-                "principle_id": principle_id,
-                "principle": principle.name if principle else principle_id,
-                "score": score,
-            })
+            rows.append(
+                {
+                    "attempt_id": attempt.id,
+                    "number": number,
+                    "date": f"{when:%Y-%m-%d}",  # the Dutch calendar date, so charts show the same day
+                    "day": dutch.dutch_date(when),
+                    "label": f"{number} · {when:%d-%m}",
+                    "scenario_id": attempt.scenario_id,
+                    "scenario": title,
+                    "principle_id": principle_id,
+                    "principle": principle.name if principle else principle_id,
+                    "score": score,
+                }
+            )
     return rows
 
 
@@ -191,9 +201,11 @@ def balance_rows(rows: Iterable[dict]) -> list[dict]:
     """Per attempt: honoured and neglected weight and their balance (honoured minus neglected), oldest first."""
     per: dict[str, dict] = {}
     for row in rows:
-        entry = per.setdefault(row["attempt_id"], {
-            key: row[key] for key in ("attempt_id", "number", "date", "day", "label", "scenario_id", "scenario")
-        } | {"honoured": 0, "neglected": 0, "balance": 0})
+        entry = per.setdefault(
+            row["attempt_id"],
+            {key: row[key] for key in ("attempt_id", "number", "date", "day", "label", "scenario_id", "scenario")}
+            | {"honoured": 0, "neglected": 0, "balance": 0},
+        )
         if row["score"] > 0:
             entry["honoured"] += row["score"]
         else:
@@ -203,6 +215,7 @@ def balance_rows(rows: Iterable[dict]) -> list[dict]:
 
 
 # --- filters --------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Filters:
@@ -226,8 +239,7 @@ def filter_timeline(entries: Iterable[TimelineEntry], filters: Filters) -> list[
     """Scenario and period apply to every entry. A principle keeps the attempts whose path touched it
     and the reflections written about those attempts."""
     entries = list(entries)
-    touching = {e.attempt_id for e in entries
-                if isinstance(e, AttemptEntry) and filters.principle_id in e.principles}
+    touching = {e.attempt_id for e in entries if isinstance(e, AttemptEntry) and filters.principle_id in e.principles}
     kept = []
     for entry in entries:
         if not (filters.scenario_ok(entry.scenario_id) and filters.in_period(day(entry.date))):
@@ -240,8 +252,10 @@ def filter_timeline(entries: Iterable[TimelineEntry], filters: Filters) -> list[
 
 def filter_rows(rows: Iterable[dict], filters: Filters) -> list[dict]:
     return [
-        r for r in rows
-        if filters.scenario_ok(r["scenario_id"]) and filters.in_period(date.fromisoformat(r["date"]))
+        r
+        for r in rows
+        if filters.scenario_ok(r["scenario_id"])
+        and filters.in_period(date.fromisoformat(r["date"]))
         and (filters.principle_id is None or r["principle_id"] == filters.principle_id)
     ]
 
@@ -268,10 +282,11 @@ def date_span(entries: Iterable[TimelineEntry]) -> tuple[date, date] | None:
     return (min(days), max(days)) if days else None
 
 
-# --- team aggregates ------------------------------------------------------------------------
+# --- cohort aggregates ------------------------------------------------------------------------
+
 
 @dataclass
-class TeamOverview:
+class CohortOverview:
     """Aggregates over many teachers' attempts; holds no usernames and no user ids."""
 
     teachers: int
@@ -285,7 +300,9 @@ class TeamOverview:
         return self.teachers < SMALL_GROUP
 
 
-def team_overview(teachers: int, attempts: Iterable[Attempt], library: Library, catalogue: Catalogue) -> TeamOverview:
+def cohort_overview(
+    teachers: int, attempts: Iterable[Attempt], library: Library, catalogue: Catalogue
+) -> CohortOverview:
     """Which principles are most often neglected, which scenarios are played.
 
     ``neglected``: per principle, the number of finished attempts whose score for it was below
@@ -297,8 +314,9 @@ def team_overview(teachers: int, attempts: Iterable[Attempt], library: Library, 
     played: dict[str, dict] = {}
     for attempt in attempts:
         title = scenario_title(attempt.scenario_id, attempt.scenario_title, library)
-        scenario = played.setdefault(attempt.scenario_id, {"scenario_id": attempt.scenario_id, "scenario": title,
-                                                             "attempts": 0, "finished": 0})
+        scenario = played.setdefault(
+            attempt.scenario_id, {"scenario_id": attempt.scenario_id, "scenario": title, "attempts": 0, "finished": 0}
+        )
         scenario["attempts"] += 1
         scenario["finished"] += int(attempt.finished)
         profile = attempt_profile(attempt, library)
@@ -306,12 +324,18 @@ def team_overview(teachers: int, attempts: Iterable[Attempt], library: Library, 
             continue
         for principle_id, score in profile.neglected.items():
             principle = catalogue.get(principle_id)
-            row = neglect.setdefault(principle_id, {"principle_id": principle_id,
-                                                    "principle": principle.name if principle else principle_id,
-                                                    "attempts": 0, "weight": 0})
+            row = neglect.setdefault(
+                principle_id,
+                {
+                    "principle_id": principle_id,
+                    "principle": principle.name if principle else principle_id,
+                    "attempts": 0,
+                    "weight": 0,
+                },
+            )
             row["attempts"] += 1
             row["weight"] += -score
-    return TeamOverview(
+    return CohortOverview(
         teachers=teachers,
         attempts=len(attempts),
         finished=sum(a.finished for a in attempts),
@@ -321,6 +345,7 @@ def team_overview(teachers: int, attempts: Iterable[Attempt], library: Library, 
 
 
 # --- CSV export of shared reflections -------------------------------------------------------
+
 
 def unread_replies(comments: list[Comment], teacher_id: str, viewer_id: str, unread: int) -> int:
     """How many of the viewer's ``unread`` comments (``sharing.unread``) the teacher wrote.
@@ -334,8 +359,14 @@ def unread_replies(comments: list[Comment], teacher_id: str, viewer_id: str, unr
     return sum(c.author_id == teacher_id for c in others[-unread:])
 
 
-def export_rows(shared: Iterable[sharing.SharedReflection], threads: dict[str, list[Comment]],
-                unread: dict[str, int], viewer_id: str, library: Library, include_text: bool = False) -> list[dict]:
+def export_rows(
+    shared: Iterable[sharing.SharedReflection],
+    threads: dict[str, list[Comment]],
+    unread: dict[str, int],
+    viewer_id: str,
+    library: Library,
+    include_text: bool = False,
+) -> list[dict]:
     """One row per shared reflection, oldest first. Free text only when ``include_text``."""
     rows = []
     for item in sorted(shared, key=lambda s: (s.reflection.created_at, s.reflection.id)):
@@ -382,7 +413,8 @@ def export_csv(rows: Iterable[dict], include_text: bool = False) -> str:
     return buffer.getvalue()
 
 
-# --- reading through modules.sharing (authorisation is checked there) -----------------------
+# --- reading through modules.people.sharing (authorisation is checked there) ----------------
+
 
 @dataclass
 class TeacherData:
@@ -403,7 +435,7 @@ def load_teacher(store: Store, coach: Account, teacher_id: str) -> TeacherData:
     return TeacherData(teacher, attempts, shared, unread)
 
 
-def load_team(store: Store, coach: Account) -> tuple[int, list[Attempt]]:
+def load_cohort(store: Store, coach: Account) -> tuple[int, list[Attempt]]:
     """The number of connected teachers and all their attempts (no accounts leave this function)."""
     teachers = sharing.my_teachers(store, coach)
     attempts = [a for t in teachers for a in sharing.teacher_attempts(store, coach, t.id)]

@@ -31,7 +31,7 @@ import base64
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from cryptography.fernet import Fernet, InvalidToken
 from itsdangerous import BadSignature, URLSafeTimedSerializer
@@ -65,7 +65,7 @@ def _signer(store: Store, cookie: str) -> URLSafeTimedSerializer:
 
 
 def _now(at: datetime | None) -> datetime:
-    return at or datetime.now(timezone.utc)
+    return at or datetime.now(UTC)
 
 
 def login_lifetime() -> timedelta:
@@ -140,13 +140,14 @@ def oidc_still_valid(account: Account, issued_at: float | int | None) -> bool:
     if not account.signed_out_at or issued_at is None:
         return True
     try:
-        issued = datetime.fromtimestamp(float(issued_at), tz=timezone.utc)
+        issued = datetime.fromtimestamp(float(issued_at), tz=UTC)
     except (TypeError, ValueError, OverflowError):
         return True
     return issued >= account.signed_out_at
 
 
 # --- the anonymous browser identity of team-session participants --------------------------------
+
 
 def new_device(store: Store) -> tuple[str, str]:
     """A fresh device token and its signed cookie value."""
@@ -171,15 +172,25 @@ def device_key(token: str) -> str:
 
 # --- tickets: how a page gets a cookie set ---------------------------------------------------------
 
-def ticket(store: Store, cookie: str, value: str, max_age: int, user_id: str | None = None,
-           at: datetime | None = None) -> str:
+
+def ticket(
+    store: Store, cookie: str, value: str, max_age: int, user_id: str | None = None, at: datetime | None = None
+) -> str:
     """A one-time ticket that lets the HTTP route set ``cookie`` (``value`` empty: delete it)."""
     if cookie not in COOKIES:
         raise ValueError(f"unknown cookie {cookie!r}")
     token = secrets.token_urlsafe(24)
     sealed = _ticket_box(token).encrypt(value.encode()).decode() if value else ""
-    store.add_ticket(Ticket(id=_ticket_id(token), user_id=user_id, cookie=cookie, sealed=sealed,
-                            max_age=int(max_age), expires_at=_now(at) + TICKET_VALID))
+    store.add_ticket(
+        Ticket(
+            id=_ticket_id(token),
+            user_id=user_id,
+            cookie=cookie,
+            sealed=sealed,
+            max_age=int(max_age),
+            expires_at=_now(at) + TICKET_VALID,
+        )
+    )
     return token
 
 

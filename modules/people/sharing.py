@@ -14,9 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modules.records import limits
 from modules.people.accounts import PermissionDenied, normalise_code, require_role, same_world
-from modules.records import Account, Attempt, Comment, Reflection, Share
+from modules.records import Account, Attempt, Comment, Reflection, Share, limits
 from modules.storage import Store
 
 COMMENT_MAX = limits.COMMENT
@@ -48,13 +47,19 @@ def _signed_in(account: Account | None) -> Account:
 
 # --- teacher side ---------------------------------------------------------------------------
 
+
 def connect_with_code(store: Store, teacher: Account, code: str) -> Account:
     require_role(teacher, *SHARING_ROLES)
     if limits.too_long(code, limits.INVITE_CODE):
         raise SharingError(f"Een code van een coach is hoogstens {limits.INVITE_CODE} tekens.")
     coach = store.find_account(invite_code=normalise_code(code)) if code.strip() else None
-    if (coach is None or coach.role != "coach" or not coach.active or coach.id == teacher.id
-            or coach.demo != teacher.demo):
+    if (
+        coach is None
+        or coach.role != "coach"
+        or not coach.active
+        or coach.id == teacher.id
+        or coach.demo != teacher.demo
+    ):
         raise SharingError("Deze code hoort niet bij een coach. Controleer de code en probeer het opnieuw.")
     store.connect(teacher.id, coach.id)
     return coach
@@ -92,6 +97,7 @@ def withdraw_reflection(store: Store, teacher: Account, reflection_id: str, coac
 
 
 # --- coach side -----------------------------------------------------------------------------
+
 
 def my_teachers(store: Store, coach: Account) -> list[Account]:
     require_role(coach, "coach")
@@ -134,6 +140,7 @@ def shared_reflections(store: Store, coach: Account, teacher_id: str | None = No
 
 # --- reflection threads ---------------------------------------------------------------------
 
+
 def read_reflection(store: Store, viewer: Account, owner_id: str, reflection_id: str) -> Reflection:
     """The reflection, if the viewer owns it or it is shared with the viewer (a connected coach)."""
     _signed_in(viewer)
@@ -162,7 +169,9 @@ def add_comment(store: Store, author: Account, owner_id: str, reflection_id: str
     if len(text) > COMMENT_MAX:
         raise SharingError(f"Een reactie is hoogstens {COMMENT_MAX} tekens.")
     comment = store.add_comment(
-        Comment(reflection_id=reflection_id, owner_id=owner_id, author_id=author.id, author_name=author.username, text=text)
+        Comment(
+            reflection_id=reflection_id, owner_id=owner_id, author_id=author.id, author_name=author.username, text=text
+        )
     )
     store.mark_seen(author.id, reflection_id, comment.created_at)
     return comment
@@ -192,5 +201,3 @@ def unread(store: Store, viewer: Account, owner_id: str, reflection_ids: list[st
         if comment.author_id != viewer.id and (read_until is None or comment.created_at > read_until):
             counts[comment.reflection_id] = counts.get(comment.reflection_id, 0) + 1
     return counts
-
-

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from modules.records import ThrottleEntry
 from modules.storage import Store
@@ -32,13 +32,29 @@ class Policy:
 SIGN_IN = Policy(free=5, base=timedelta(seconds=30), max_wait=timedelta(minutes=15), memory=timedelta(hours=24))
 # Per client (address or browser) across all usernames: generous, because a school's staff room
 # shares one address, but it stops one client from trying one password on many usernames.
-CLIENT = Policy(free=30, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
-                who="vanaf dit apparaat of netwerk")
-JOIN = Policy(free=10, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
-              who="vanaf dit apparaat of netwerk")
+CLIENT = Policy(
+    free=30,
+    base=timedelta(minutes=1),
+    max_wait=timedelta(minutes=15),
+    memory=timedelta(hours=1),
+    who="vanaf dit apparaat of netwerk",
+)
+JOIN = Policy(
+    free=10,
+    base=timedelta(minutes=1),
+    max_wait=timedelta(minutes=15),
+    memory=timedelta(hours=1),
+    who="vanaf dit apparaat of netwerk",
+)
 # New accounts per client, successful or not: a staff room signs up together, a script does not.
-SIGN_UP = Policy(free=100, base=timedelta(minutes=1), max_wait=timedelta(minutes=15), memory=timedelta(hours=1),
-                 who="vanaf dit apparaat of netwerk", what="nieuwe accounts")
+SIGN_UP = Policy(
+    free=100,
+    base=timedelta(minutes=1),
+    max_wait=timedelta(minutes=15),
+    memory=timedelta(hours=1),
+    who="vanaf dit apparaat of netwerk",
+    what="nieuwe accounts",
+)
 
 
 def wait_text(wait: timedelta) -> str:
@@ -60,7 +76,7 @@ class Locked(Exception):
 
 
 def _now(at: datetime | None) -> datetime:
-    return at or datetime.now(timezone.utc)
+    return at or datetime.now(UTC)
 
 
 def check(store: Store, key: str, policy: Policy, at: datetime | None = None) -> None:

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from modules.play import engine
 from modules.content.principles import Catalogue, Principle
 from modules.content.scenario import Choice, Ending, Scenario
+from modules.play import engine
 
 OUTCOME_LABELS = {
     "sterk": "Sterk partnerschap",

@@ -54,8 +54,13 @@ def new_attempt(user_id: str, scenario: Scenario, anticipation: str | None) -> A
     text = (anticipation or "").strip()
     if limits.too_long(text, limits.ANTICIPATION):
         raise AttemptError(f"Je antwoord is hoogstens {limits.ANTICIPATION} tekens. Maak het wat korter.")
-    return Attempt(user_id=user_id, scenario_id=scenario.id, scenario_title=scenario.title,
-                   state=engine.start(scenario), anticipation=text)
+    return Attempt(
+        user_id=user_id,
+        scenario_id=scenario.id,
+        scenario_title=scenario.title,
+        state=engine.start(scenario),
+        anticipation=text,
+    )
 
 
 def start(store: Store, user: Account, scenario: Scenario, anticipation: str | None) -> Attempt:

@@ -13,8 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from modules.records import limits
-from modules.records import Reflection
+from modules.records import Reflection, limits
 
 SOURCE = (
     "Korthagen, F.A.J., Kessels, J., Koster, B., Lagerwerf, B. & Wubbels, T. (2001). "

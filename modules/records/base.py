@@ -10,8 +10,9 @@ refused with a clear message instead of being misread.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timezone
-from typing import Any, Callable, ClassVar, Self
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any, ClassVar, Self
 
 from pydantic import AwareDatetime, BaseModel, Field
 
@@ -20,7 +21,7 @@ Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
 def now() -> datetime:
     """The current moment, timezone-aware (UTC)."""
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_id() -> str:
@@ -52,8 +53,10 @@ class Record(BaseModel):
         """The stored document in the current format (a copy; the stored one is not changed)."""
         version = int(doc.get("format_version", 0))
         if version > cls.FORMAT:
-            raise FormatError(f"{cls.__name__} of format {version}: written by a newer Samenspel, which this one "
-                              f"(format {cls.FORMAT}) cannot read")
+            raise FormatError(
+                f"{cls.__name__} of format {version}: written by a newer Samenspel, which this one "
+                f"(format {cls.FORMAT}) cannot read"
+            )
         upgraded = dict(doc)
         while version < cls.FORMAT:
             migrate = cls.MIGRATIONS.get(version)

@@ -36,8 +36,10 @@ class Reason(BaseModel):
     choice_id: str
     text: str
     name: str | None = Field(default=None, description="Only when the facilitator chose to show names")
-    participant_id: str | None = Field(default=None, description="Never shown; kept for account holders only, "
-                                                                   "so they can export and delete their reasons")
+    participant_id: str | None = Field(
+        default=None,
+        description="Never shown; kept for account holders only, so they can export and delete their reasons",
+    )
 
 
 class Decision(BaseModel):

@@ -25,7 +25,23 @@ from modules.storage.tinydb_store import (
 )
 
 __all__ = [
-    "DEFAULT_ROOT", "DEMO_MARKER", "ORPHAN_AGE", "RECORD_KINDS", "SECRET_FILE", "CorruptDataError",
-    "DataFolderError", "DuplicateError", "InvalidInputError", "NotFoundError", "Store", "StoreError",
-    "TinyDBStore", "locked", "migrate", "normalise_nickname", "open_store", "remove_orphan_temp_files", "validate_nickname",
+    "DEFAULT_ROOT",
+    "DEMO_MARKER",
+    "ORPHAN_AGE",
+    "RECORD_KINDS",
+    "SECRET_FILE",
+    "CorruptDataError",
+    "DataFolderError",
+    "DuplicateError",
+    "InvalidInputError",
+    "NotFoundError",
+    "Store",
+    "StoreError",
+    "TinyDBStore",
+    "locked",
+    "migrate",
+    "normalise_nickname",
+    "open_store",
+    "remove_orphan_temp_files",
+    "validate_nickname",
 ]

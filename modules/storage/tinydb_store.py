@@ -24,10 +24,11 @@ import hmac
 import os
 import re
 import secrets
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from datetime import datetime
-from typing import Any, Callable, Iterator, TypeVar
+from pathlib import Path
+from typing import Any, TypeVar
 
 from pydantic import ValidationError
 from tinydb import Query, TinyDB
@@ -152,10 +153,16 @@ class TinyDBStore:
     def _check_kind(self) -> None:
         marked = (self.root / DEMO_MARKER).exists()
         if marked and not self.demo:
-            raise DataFolderError(f"{self.root} holds demo data (it has {DEMO_MARKER}); "
-                                  "refusing to use it for a real deployment")
-        if self.demo and not marked and self.root.exists() and any(
-            (self.root / name).exists() for name in ("accounts.json", "links.json", "profiles.json", "sessions")
+            raise DataFolderError(
+                f"{self.root} holds demo data (it has {DEMO_MARKER}); refusing to use it for a real deployment"
+            )
+        if (
+            self.demo
+            and not marked
+            and self.root.exists()
+            and any(
+                (self.root / name).exists() for name in ("accounts.json", "links.json", "profiles.json", "sessions")
+            )
         ):
             raise DataFolderError(f"{self.root} holds real data; refusing to use it for the demo")
 
@@ -255,13 +262,16 @@ class TinyDBStore:
         found = self._account_index().get(user_id)
         return self._account(found) if found else None
 
-    def find_account(self, *, username: str | None = None, invite_code: str | None = None,
-                     oidc_subject: str | None = None) -> Account | None:
+    def find_account(
+        self, *, username: str | None = None, invite_code: str | None = None, oidc_subject: str | None = None
+    ) -> Account | None:
         key = normalise_nickname(username) if username is not None else None
         for doc in self._account_index().values():
-            if (key is not None and doc.get("key") == key) or (
-                invite_code is not None and doc.get("invite_code") == invite_code
-            ) or (oidc_subject is not None and doc.get("oidc_subject") == oidc_subject):
+            if (
+                (key is not None and doc.get("key") == key)
+                or (invite_code is not None and doc.get("invite_code") == invite_code)
+                or (oidc_subject is not None and doc.get("oidc_subject") == oidc_subject)
+            ):
                 return self._account(doc)
         return None
 
@@ -334,8 +344,9 @@ class TinyDBStore:
             return ThrottleEntry(key=hashed)
         return _validated(ThrottleEntry, found, self._throttle_path)
 
-    def update_throttle(self, key: str, change: Callable[[ThrottleEntry], ThrottleEntry],
-                        at: datetime | None = None) -> ThrottleEntry:
+    def update_throttle(
+        self, key: str, change: Callable[[ThrottleEntry], ThrottleEntry], at: datetime | None = None
+    ) -> ThrottleEntry:
         """Atomic read-modify-write of one counter.
 
         Expired counters are dropped on every write, and the table never holds more than
@@ -352,6 +363,7 @@ class TinyDBStore:
             new = change(current).model_copy(update={"key": hashed})
             table.upsert(_stored(new), Query().key == hashed)
             if len(table) > THROTTLE_MAX:
+
                 def keep_first(d: dict[str, Any]) -> tuple[bool, int, str]:
                     locked_now = bool(d.get("locked_until")) and not _expired({"expires_at": d["locked_until"]}, at)
                     return locked_now, int(d.get("failures") or 0), str(d.get("expires_at") or "")
@@ -391,15 +403,18 @@ class TinyDBStore:
         found = self._cached_table(self._logins_path, "logins", "logins").get(login_id)
         return _validated(Login, found, self._logins_path) if found else None
 
-    def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None,
-                      keep: str | None = None) -> int:
+    def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None, keep: str | None = None) -> int:
         """End sign-ins: one (``login_id``) or all of a user (``user_id``), except ``keep``."""
         if not self._logins_path.exists() or (user_id is None and login_id is None):
             return 0
         with self._write(self._logins_path) as db:
+
             def match(doc: dict[str, Any]) -> bool:
-                return (doc["id"] != keep and (login_id is None or doc["id"] == login_id)
-                        and (user_id is None or doc["user_id"] == user_id))
+                return (
+                    doc["id"] != keep
+                    and (login_id is None or doc["id"] == login_id)
+                    and (user_id is None or doc["user_id"] == user_id)
+                )
 
             removed = db.table("logins").remove(match)
             if user_id is not None:
@@ -450,7 +465,8 @@ class TinyDBStore:
     def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]:
         docs = self._db(self._links_path).table("connections").all()
         return [
-            _validated(Connection, d, self._links_path) for d in docs
+            _validated(Connection, d, self._links_path)
+            for d in docs
             if (teacher_id is None or d["teacher_id"] == teacher_id) and (coach_id is None or d["coach_id"] == coach_id)
         ]
 
@@ -466,11 +482,13 @@ class TinyDBStore:
         with self._write(self._links_path) as db:
             db.table("shares").remove((Query().reflection_id == reflection_id) & (Query().coach_id == coach_id))
 
-    def shares(self, *, teacher_id: str | None = None, coach_id: str | None = None,
-               reflection_id: str | None = None) -> list[Share]:
+    def shares(
+        self, *, teacher_id: str | None = None, coach_id: str | None = None, reflection_id: str | None = None
+    ) -> list[Share]:
         docs = self._db(self._links_path).table("shares").all()
         return [
-            _validated(Share, d, self._links_path) for d in docs
+            _validated(Share, d, self._links_path)
+            for d in docs
             if (teacher_id is None or d["teacher_id"] == teacher_id)
             and (coach_id is None or d["coach_id"] == coach_id)
             and (reflection_id is None or d["reflection_id"] == reflection_id)
@@ -567,8 +585,13 @@ class TinyDBStore:
                 raise DuplicateError(f"join code {session.code} is in use")
             with self._write(self._session_path(session.id)) as db:
                 db.table("session").insert(_stored(session))
-            entry = CodeEntry(code=session.code, session_id=session.id, facilitator_id=session.facilitator_id,
-                              status=session.status, created_at=session.created_at)
+            entry = CodeEntry(
+                code=session.code,
+                session_id=session.id,
+                facilitator_id=session.facilitator_id,
+                status=session.status,
+                created_at=session.created_at,
+            )
             codes.insert(_stored(entry))
         return session
 
@@ -614,8 +637,11 @@ class TinyDBStore:
         return None
 
     def list_team_sessions(self, facilitator_id: str | None = None) -> list[TeamSession]:
-        sessions = [self.get_team_session(e.session_id) for e in self._code_entries()
-                    if facilitator_id is None or e.facilitator_id == facilitator_id]
+        sessions = [
+            self.get_team_session(e.session_id)
+            for e in self._code_entries()
+            if facilitator_id is None or e.facilitator_id == facilitator_id
+        ]
         return sorted((s for s in sessions if s is not None), key=lambda s: s.created_at, reverse=True)
 
     def delete_team_session(self, session_id: str) -> None:

@@ -26,17 +26,17 @@ import hashlib
 import secrets
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from modules.play import engine
-from modules.records import limits
+from modules.content.principles import Catalogue
+from modules.content.scenario import Scenario
 from modules.people import throttle
 from modules.people.accounts import CODE_ALPHABET, PermissionDenied, require_role
-from modules.content.principles import Catalogue
+from modules.play import engine
+from modules.records import limits
 from modules.records.accounts import Account
 from modules.records.base import now
 from modules.records.team import Decision, Participant, Reason, TeamSession, Vote
-from modules.content.scenario import Scenario
 from modules.storage import DuplicateError, InvalidInputError, Store
 
 CODE_LENGTH = 8  # 32**8 = 2**40 codes; see the README on why (guessing at most ~60 codes per client per 12 h)
@@ -76,6 +76,7 @@ class Tally:
 
 # --- pure helpers -----------------------------------------------------------------------------
 
+
 def state(session: TeamSession, scenario: Scenario) -> engine.PlayState:
     return engine.replay(scenario, session.choices)
 
@@ -88,9 +89,14 @@ def tally(session: TeamSession, scenario: Scenario) -> Tally:
     for vote in sorted(votes, key=lambda v: v.at):
         if vote.reason:
             who = session.participant(vote.participant_id)
-            reasons.append(Reason(choice_id=vote.choice_id, text=vote.reason,
-                                  name=(who.name if who else None) if session.show_names else None,
-                                  participant_id=who.id if who and who.user_id else None))
+            reasons.append(
+                Reason(
+                    choice_id=vote.choice_id,
+                    text=vote.reason,
+                    name=(who.name if who else None) if session.show_names else None,
+                    participant_id=who.id if who and who.user_id else None,
+                )
+            )
     return Tally(counts, reasons, len(votes))
 
 
@@ -116,19 +122,23 @@ def disagreements(session: TeamSession, top: int = 3) -> list[Decision]:
 
 
 def is_expired(session: TeamSession, at: datetime | None = None) -> bool:
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     return session.expires_at is not None and session.expires_at <= at
 
 
 def past_retention(session: TeamSession, at: datetime | None = None) -> bool:
     """A closed session whose reasons and participant list are due to go."""
-    at = at or datetime.now(timezone.utc)
-    return (session.status == "finished" and not session.purged and bool(session.finished_at)
-            and session.finished_at + RETENTION <= at)
+    at = at or datetime.now(UTC)
+    return (
+        session.status == "finished"
+        and not session.purged
+        and bool(session.finished_at)
+        and session.finished_at + RETENTION <= at
+    )
 
 
 def is_idle(session: TeamSession, at: datetime | None = None) -> bool:
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     last = session.last_activity or session.created_at
     return session.status == "open" and last + IDLE_CLOSE <= at
 
@@ -139,7 +149,7 @@ def normalise_join_code(code: str) -> str:
 
 def display_code(code: str) -> str:
     """'ABCD-EFGH': easier to read aloud and to type (dashes and spaces are ignored when typed)."""
-    return "-".join(code[i:i + 4] for i in range(0, len(code), 4))
+    return "-".join(code[i : i + 4] for i in range(0, len(code), 4))
 
 
 def _hash(value: str) -> str:
@@ -147,6 +157,7 @@ def _hash(value: str) -> str:
 
 
 # --- actions (each one atomic in the store) -----------------------------------------------------
+
 
 def _load(store: Store, session_id: str) -> TeamSession:
     session = store.get_team_session(session_id)
@@ -188,16 +199,30 @@ def _finish(s: TeamSession, reason: str, at: datetime | None = None) -> TeamSess
     return s
 
 
-def create(store: Store, facilitator: Account, scenario: Scenario, *, allow_guests: bool = False,
-           projector_only: bool = False, show_names: bool = False, at: datetime | None = None) -> TeamSession:
+def create(
+    store: Store,
+    facilitator: Account,
+    scenario: Scenario,
+    *,
+    allow_guests: bool = False,
+    projector_only: bool = False,
+    show_names: bool = False,
+    at: datetime | None = None,
+) -> TeamSession:
     require_role(facilitator, *FACILITATOR_ROLES)
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     for _ in range(20):
         session = TeamSession(
             code="".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH)),
-            facilitator_id=facilitator.id, scenario_id=scenario.id, scenario_title=scenario.title,
-            allow_guests=allow_guests, projector_only=projector_only, show_names=show_names,
-            created_at=at, expires_at=at + SESSION_VALID, last_activity=at,
+            facilitator_id=facilitator.id,
+            scenario_id=scenario.id,
+            scenario_title=scenario.title,
+            allow_guests=allow_guests,
+            projector_only=projector_only,
+            show_names=show_names,
+            created_at=at,
+            expires_at=at + SESSION_VALID,
+            last_activity=at,
         )
         try:
             store.create_team_session(session)
@@ -242,8 +267,9 @@ class Participation:
     participant: Participant | None
 
 
-def participation(store: Store, session_id: str, participant_id: str | None, account: Account | None,
-                  device: str | None) -> Participation:
+def participation(
+    store: Store, session_id: str, participant_id: str | None, account: Account | None, device: str | None
+) -> Participation:
     """This browser's place in a session: the participant it joined as (``participant_id``, remembered by
     the browser session), else the account's or the device's; never someone else's."""
     try:
@@ -262,15 +288,22 @@ def _join_key(client: str | None) -> str | None:
     return f"join:{client}" if client else None
 
 
-def join(store: Store, code: str, *, account: Account | None = None, guest_name: str | None = None,
-         device: str | None = None, client: str | None = None,
-         at: datetime | None = None) -> tuple[TeamSession, Participant]:
+def join(
+    store: Store,
+    code: str,
+    *,
+    account: Account | None = None,
+    guest_name: str | None = None,
+    device: str | None = None,
+    client: str | None = None,
+    at: datetime | None = None,
+) -> tuple[TeamSession, Participant]:
     """Join (or rejoin) a session by code; a rejoin from the same account or browser keeps participant and vote.
 
     ``device`` is the browser's device token (from its cookie), ``client`` a stable key of the
     client (its address, else its device): failed codes are throttled per client.
     """
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     if limits.too_long(code, limits.JOIN_CODE):
         raise TeamError(UNKNOWN_CODE)
     if guest_name is not None and limits.too_long(" ".join(guest_name.split()), NAME_MAX):
@@ -315,10 +348,12 @@ def join(store: Store, code: str, *, account: Account | None = None, guest_name:
                 raise TeamError(f"Kies een naam van 1 tot {NAME_MAX} tekens. Je echte naam is niet nodig.")
             client_hash = store.pseudonym(client) if client else None
             if client_hash and sum(p.guest and p.client == client_hash for p in s.participants) >= GUESTS_PER_CLIENT:
-                raise TeamError("Vanaf dit apparaat of netwerk doen al heel veel gasten mee. "
-                                "Vraag de gespreksleider om hulp.")
-            participant = Participant(name=name, guest=True, device=_hash(device) if device else None,
-                                      client=client_hash)
+                raise TeamError(
+                    "Vanaf dit apparaat of netwerk doen al heel veel gasten mee. Vraag de gespreksleider om hulp."
+                )
+            participant = Participant(
+                name=name, guest=True, device=_hash(device) if device else None, client=client_hash
+            )
         if len(s.participants) >= MAX_PARTICIPANTS:
             raise TeamError(f"Deze sessie is vol ({MAX_PARTICIPANTS} deelnemers).")
         minute_ago = at - timedelta(minutes=1)
@@ -340,8 +375,9 @@ def _facilitator_demo(store: Store, session: TeamSession) -> bool:
     return bool(facilitator and facilitator.demo)
 
 
-def rejoin(store: Store, session_id: str, account: Account | None, device: str | None) -> tuple[
-        TeamSession, Participant] | None:
+def rejoin(
+    store: Store, session_id: str, account: Account | None, device: str | None
+) -> tuple[TeamSession, Participant] | None:
     """After a refresh: the session and this browser's participant, if it joined before (no new participant)."""
     try:
         session = load(store, session_id)
@@ -351,8 +387,15 @@ def rejoin(store: Store, session_id: str, account: Account | None, device: str |
     return (session, participant) if participant else None
 
 
-def vote(store: Store, session_id: str, participant_id: str, step: int, choice_id: str,
-         reason: str = "", scenario: Scenario | None = None) -> TeamSession:
+def vote(
+    store: Store,
+    session_id: str,
+    participant_id: str,
+    step: int,
+    choice_id: str,
+    reason: str = "",
+    scenario: Scenario | None = None,
+) -> TeamSession:
     """Cast or change a vote for the current decision; refused once the votes are revealed.
 
     One vote per participant per decision: a second vote replaces the first.
@@ -401,8 +444,9 @@ def reveal(store: Store, session_id: str, actor: Account) -> TeamSession:
     return _update(store, session_id, change)
 
 
-def decide(store: Store, session_id: str, actor: Account, scenario: Scenario,
-           choice_id: str | None = None) -> TeamSession:
+def decide(
+    store: Store, session_id: str, actor: Account, scenario: Scenario, choice_id: str | None = None
+) -> TeamSession:
     """Set the group's choice (the majority unless the facilitator picks another) and move on."""
 
     def change(s: TeamSession) -> TeamSession:
@@ -417,9 +461,17 @@ def decide(store: Store, session_id: str, actor: Account, scenario: Scenario,
         if chosen is None:
             raise TeamError("Er is geen meerderheid. Kies zelf de keuze van de groep.")
         new_state, _ = engine.choose(scenario, current, chosen)  # raises EngineError if unavailable
-        s.decisions.append(Decision(step=s.step, node_id=current.node, tally=result.counts,
-                                    reasons=result.reasons, voters=result.voters, chosen=chosen,
-                                    majority=result.majority))
+        s.decisions.append(
+            Decision(
+                step=s.step,
+                node_id=current.node,
+                tally=result.counts,
+                reasons=result.reasons,
+                voters=result.voters,
+                chosen=chosen,
+                majority=result.majority,
+            )
+        )
         s.choices.append(chosen)
         s.last_activity = now()
         if new_state.finished:
@@ -451,7 +503,7 @@ def _purge(s: TeamSession) -> TeamSession:
 
 def sweep(store: Store, at: datetime | None = None) -> dict[str, int]:
     """Close idle sessions and remove reasons and participants of sessions closed longer than RETENTION."""
-    at = at or datetime.now(timezone.utc)
+    at = at or datetime.now(UTC)
     closed = purged = 0
     for session in store.list_team_sessions():
         if is_idle(session, at):
@@ -465,25 +517,47 @@ def sweep(store: Store, at: datetime | None = None) -> dict[str, int]:
 
 # --- a user's own data: export and deletion ----------------------------------------------------------
 
+
 def user_data(store: Store, user: Account) -> dict:
     """Every team-session record that names the user: sessions they led, and their part in others."""
     led, joined = [], []
     for session in store.list_team_sessions():
         if session.facilitator_id == user.id:
-            led.append(session.model_dump(mode="json", include={
-                "id", "code", "scenario_id", "scenario_title", "status", "created_at", "finished_at", "choices",
-                "decisions", "participant_count"}))
+            led.append(
+                session.model_dump(
+                    mode="json",
+                    include={
+                        "id",
+                        "code",
+                        "scenario_id",
+                        "scenario_title",
+                        "status",
+                        "created_at",
+                        "finished_at",
+                        "choices",
+                        "decisions",
+                        "participant_count",
+                    },
+                )
+            )
         mine = [p for p in session.participants if p.user_id == user.id]
         if mine:
             ids = {p.id for p in mine}
-            joined.append({
-                "session_id": session.id, "scenario_title": session.scenario_title,
-                "created_at": session.created_at.isoformat(),
-                "participant": [p.model_dump(mode="json", include={"id", "name", "joined_at"}) for p in mine],
-                "votes": [v.model_dump(mode="json") for v in session.votes if v.participant_id in ids],
-                "reasons": [r.model_dump(mode="json", exclude={"participant_id"}) for d in session.decisions
-                            for r in d.reasons if r.participant_id in ids],
-            })
+            joined.append(
+                {
+                    "session_id": session.id,
+                    "scenario_title": session.scenario_title,
+                    "created_at": session.created_at.isoformat(),
+                    "participant": [p.model_dump(mode="json", include={"id", "name", "joined_at"}) for p in mine],
+                    "votes": [v.model_dump(mode="json") for v in session.votes if v.participant_id in ids],
+                    "reasons": [
+                        r.model_dump(mode="json", exclude={"participant_id"})
+                        for d in session.decisions
+                        for r in d.reasons
+                        if r.participant_id in ids
+                    ],
+                }
+            )
     return {"team_sessions_led": led, "team_sessions_joined": joined}
 
 

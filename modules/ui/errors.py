@@ -9,7 +9,8 @@ without its status, a debrief without the count of endings): it calls ``store_er
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -44,8 +45,10 @@ def store_error(exc: StoreError) -> str:
         )
         return code
     code = startup.log_failure("storage", exc)
-    st.error("Opslaan of lezen lukte niet. Probeer het opnieuw. Wat je al had opgeslagen, blijft bewaard. "
-             f"Blijft het misgaan? Geef de beheerder deze code: **{code}**.")
+    st.error(
+        "Opslaan of lezen lukte niet. Probeer het opnieuw. Wat je al had opgeslagen, blijft bewaard. "
+        f"Blijft het misgaan? Geef de beheerder deze code: **{code}**."
+    )
     return code
 
 

@@ -1,13 +1,13 @@
 """The web server around the Streamlit script (used by ``app.py`` through ``st.App``).
 
-- ``COOKIE_ROUTE`` redeems a one-time ticket (see ``modules.logins``) and sets or deletes
+- ``COOKIE_ROUTE`` redeems a one-time ticket (see ``modules.people.logins``) and sets or deletes
   one of Samenspel's two cookies: ``HttpOnly``, ``SameSite=Lax``, ``Path=/``, ``Secure``
   over HTTPS. It answers with a 1x1 image, because pages request it as an image.
 - ``on_script_error`` shows a short Dutch message with a reference code for any error
   that reaches Streamlit (a page, a widget callback, a fragment); the detail with its
   traceback goes to the server log only (``client.showErrorDetails = "none"`` in
   ``.streamlit/config.toml`` keeps Streamlit's own error box empty as well).
-- ``lifespan`` runs the start-up steps (``modules.startup``) before the first visitor, and
+- ``lifespan`` runs the start-up steps (``modules.deployment.startup``) before the first visitor, and
   every ten minutes closes idle team sessions and applies their retention.
 """
 
@@ -24,10 +24,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from modules.people import logins
 from modules.deployment import startup
-from modules.team import sessions as team
+from modules.people import logins
 from modules.storage import open_store
+from modules.team import sessions as team
 
 COOKIE_ROUTE = "_samenspel/cookie"  # relative: pages load it as an image next to their own address
 PIXEL = bytes.fromhex("47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b")
@@ -73,8 +73,15 @@ def _cookie_response(request: Request) -> Response:
     if found is None:
         return response
     if found["value"]:
-        response.set_cookie(found["cookie"], found["value"], max_age=found["max_age"], path="/",
-                            httponly=True, samesite="lax", secure=_is_https(request))
+        response.set_cookie(
+            found["cookie"],
+            found["value"],
+            max_age=found["max_age"],
+            path="/",
+            httponly=True,
+            samesite="lax",
+            secure=_is_https(request),
+        )
     else:
         response.delete_cookie(found["cookie"], path="/", httponly=True, samesite="lax", secure=_is_https(request))
     return response

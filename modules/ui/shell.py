@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from modules.people import accounts
 from modules.deployment import startup
+from modules.people import accounts
 from modules.records import Account
 from modules.ui import context, errors, signin, wording
 
@@ -27,14 +27,28 @@ PAGE_META = {
 }
 PRACTICE = ["scenarios", "spelen", "nabespreking", "reflectie"]
 NAVIGATION = {
-    "teacher": {"Oefenen": PRACTICE, "Samen oefenen": ["meedoen"], "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
-                "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
-    "facilitator": {"Samen oefenen": ["sessie_leiden", "meedoen"], "Oefenen": PRACTICE,
-                    "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
-                    "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
-    "coach": {"Coaching": ["coach", "team_overzicht"], "Samen oefenen": ["sessie_leiden", "meedoen"],
-              "Oefenen": PRACTICE, "Mijn werk": ["logboek", "portfolio"], "Kennis": ["principes"],
-              "Account": ["mijn_gegevens"]},
+    "teacher": {
+        "Oefenen": PRACTICE,
+        "Samen oefenen": ["meedoen"],
+        "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
+        "Kennis": ["principes"],
+        "Account": ["mijn_gegevens"],
+    },
+    "facilitator": {
+        "Samen oefenen": ["sessie_leiden", "meedoen"],
+        "Oefenen": PRACTICE,
+        "Mijn werk": ["logboek", "mijn_coach", "portfolio"],
+        "Kennis": ["principes"],
+        "Account": ["mijn_gegevens"],
+    },
+    "coach": {
+        "Coaching": ["coach", "team_overzicht"],
+        "Samen oefenen": ["sessie_leiden", "meedoen"],
+        "Oefenen": PRACTICE,
+        "Mijn werk": ["logboek", "portfolio"],
+        "Kennis": ["principes"],
+        "Account": ["mijn_gegevens"],
+    },
     "admin": {"Beheer": ["beheer"], "Kennis": ["principes"], "Account": ["mijn_gegevens"]},
 }
 ANONYMOUS = ["welkom", "meedoen"]  # guests may join a team session that allows guests
@@ -45,8 +59,10 @@ def pages_for(role: str) -> dict[str, list[str]]:
     return NAVIGATION[role]
 
 
-DEMO_BANNER = ("**Demo: wachtwoorden zijn openbaar.** Dit is een demonstratie met openbare accounts. "
-               "Schrijf hier niets wat niet openbaar mag zijn.")
+DEMO_BANNER = (
+    "**Demo: wachtwoorden zijn openbaar.** Dit is een demonstratie met openbare accounts. "
+    "Schrijf hier niets wat niet openbaar mag zijn."
+)
 
 
 def _sidebar(user: Account) -> None:
@@ -70,8 +86,10 @@ def _banners(report: startup.Report) -> None:
         st.warning(DEMO_BANNER, icon="⚠️")
     if report.problems:
         codes = ", ".join(code for _, code in report.problems)
-        st.warning(f"Bij het opstarten ging iets mis. Samenspel werkt verder en wat al was opgeslagen, is bewaard. "
-                   f"Geef de beheerder deze code: **{codes}**.")
+        st.warning(
+            f"Bij het opstarten ging iets mis. Samenspel werkt verder en wat al was opgeslagen, is bewaard. "
+            f"Geef de beheerder deze code: **{codes}**."
+        )
 
 
 def main() -> None:
@@ -93,8 +111,10 @@ def _main() -> None:
     if user is None:
         if st.session_state.pop(signin.SIGNED_OUT, False):
             st.info("Je bent uitgelogd. Log opnieuw in om verder te gaan.")
-        pages = [st.Page(context.PAGES["welkom"], title="Welkom", icon="👋", default=True),
-                 st.Page(context.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1])]
+        pages = [
+            st.Page(context.PAGES["welkom"], title="Welkom", icon="👋", default=True),
+            st.Page(context.PAGES["meedoen"], title=PAGE_META["meedoen"][0], icon=PAGE_META["meedoen"][1]),
+        ]
     else:
         pages = {}
         first = True

@@ -157,9 +157,11 @@ def client_key() -> str:
         return "ip:" + address
     if not _UNKNOWN_CLIENT_WARNED:
         _UNKNOWN_CLIENT_WARNED.append(True)
-        startup.log.warning("client address unknown (a local connection or a proxy): throttling per client uses "
-                            "one shared counter; behind a proxy that sets X-Forwarded-For, set "
-                            "SAMENSPEL_TRUSTED_PROXY=1")
+        startup.log.warning(
+            "client address unknown (a local connection or a proxy): throttling per client uses "
+            "one shared counter; behind a proxy that sets X-Forwarded-For, set "
+            "SAMENSPEL_TRUSTED_PROXY=1"
+        )
     return "ip:unknown"
 
 
@@ -183,7 +185,8 @@ def oidc_providers() -> list[str]:
     if not auth or "cookie_secret" not in auth or "redirect_uri" not in auth:
         return []
     named = [
-        name for name, value in auth.items()
+        name
+        for name, value in auth.items()
         if hasattr(value, "keys") and all(k in value for k in _OIDC_KEYS) and "_" not in name
     ]
     if all(k in auth for k in _OIDC_KEYS):
@@ -204,8 +207,13 @@ def adopt_oidc_user() -> None:
         return
     info = st.user.to_dict()
     try:
-        account = accounts.oidc_account(context.store(), str(info.get("iss") or ""), str(info.get("sub") or ""),
-                                        info.get("email") or info.get("preferred_username"), info.get("name"))
+        account = accounts.oidc_account(
+            context.store(),
+            str(info.get("iss") or ""),
+            str(info.get("sub") or ""),
+            info.get("email") or info.get("preferred_username"),
+            info.get("name"),
+        )
     except accounts.AuthError as exc:
         st.error(str(exc))
         return

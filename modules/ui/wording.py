@@ -15,7 +15,6 @@ WORD_JOINER = "\u2060"  # invisible; splits what Markdown would turn into a link
 _AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")
 
 
-
 def escape_markdown(text: str) -> str:
     """Make user text inert inside Markdown: every Markdown/HTML character escaped, line breaks kept,
     and no bare address (https://…, www.…, name@…) turned into a clickable link."""

@@ -9,28 +9,56 @@ from tests.conftest import SEEDS
 
 REQUIRED = {
     # 000: five forms, three groups of success factors
-    "vorm-participatie", "vorm-besluitvorming-inspraak", "vorm-ouderbetrokkenheid",
-    "vorm-educatief-partnerschap", "vorm-oudergemeenschap",
-    "elkaars-rol-erkennen", "brede-ontwikkeling", "afstemming-thuis-school", "ouders-verbonden",
-    "open-tweezijdige-communicatie", "wederzijds-vertrouwen", "toegankelijk-inclusief", "oog-voor-drempels",
-    "professionalisering", "structurele-inbedding",
+    "vorm-participatie",
+    "vorm-besluitvorming-inspraak",
+    "vorm-ouderbetrokkenheid",
+    "vorm-educatief-partnerschap",
+    "vorm-oudergemeenschap",
+    "elkaars-rol-erkennen",
+    "brede-ontwikkeling",
+    "afstemming-thuis-school",
+    "ouders-verbonden",
+    "open-tweezijdige-communicatie",
+    "wederzijds-vertrouwen",
+    "toegankelijk-inclusief",
+    "oog-voor-drempels",
+    "professionalisering",
+    "structurele-inbedding",
     # 001: four levels, seven marks
-    "niveau-positieve-thuissituatie", "niveau-huiswerk", "niveau-helpen-op-school", "niveau-formele-participatie",
-    "positieve-grondhouding", "verplaatsen-in-ouder", "oprechte-interesse", "waardering-tonen",
-    "grenzen-stellen", "verwachtingen-uitspreken", "betrouwbaar-transparant",
+    "niveau-positieve-thuissituatie",
+    "niveau-huiswerk",
+    "niveau-helpen-op-school",
+    "niveau-formele-participatie",
+    "positieve-grondhouding",
+    "verplaatsen-in-ouder",
+    "oprechte-interesse",
+    "waardering-tonen",
+    "grenzen-stellen",
+    "verwachtingen-uitspreken",
+    "betrouwbaar-transparant",
     # 002
-    "uitnodigende-houding", "diversiteit-en-vooroordelen", "ouders-waardevolle-partners",
+    "uitnodigende-houding",
+    "diversiteit-en-vooroordelen",
+    "ouders-waardevolle-partners",
     # 003
-    "gelijkwaardigheid", "wederkerigheid", "samen-beslissen", "valkuil-expertrol", "relatie-eerst",
-    "informeel-contact", "kind-aan-tafel",
+    "gelijkwaardigheid",
+    "wederkerigheid",
+    "samen-beslissen",
+    "valkuil-expertrol",
+    "relatie-eerst",
+    "informeel-contact",
+    "kind-aan-tafel",
     # 004
-    "betrokkenheid-via-kind", "ouders-helpen-ouders", "open-voor-kritiek", "eerst-samen-probleem",
+    "betrokkenheid-via-kind",
+    "ouders-helpen-ouders",
+    "open-voor-kritiek",
+    "eerst-samen-probleem",
     "gedeeld-eigenaarschap",
 }
 
 
 def test_catalogue_covers_the_seeds(catalogue):
-    assert REQUIRED <= set(catalogue.by_id())
+    assert set(catalogue.by_id()) >= REQUIRED
     for principle in catalogue.principles:
         assert principle.summary.strip() and principle.name.strip()
 

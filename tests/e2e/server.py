@@ -10,6 +10,7 @@ is not used (never run ``playwright install``).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -86,14 +87,18 @@ class AppServer:
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, sig)  # the process leads its own session, so its group id is its pid
-    except ProcessLookupError:
-        pass
 
 
-def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: float = STARTUP_TIMEOUT,
-              demo: bool = False, via_app_sh: bool = False) -> AppServer:
+def start_app(
+    data_dir: Path,
+    *,
+    scenario_dir: Path | None = None,
+    timeout: float = STARTUP_TIMEOUT,
+    demo: bool = False,
+    via_app_sh: bool = False,
+) -> AppServer:
     """Start the app on a free port and wait until it is healthy; raises AppStartError with the log.
 
     ``via_app_sh`` starts it with the README's first command (``bash scripts/app.sh``), which
@@ -102,8 +107,13 @@ def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: floa
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     log_path = data_dir.parent / f"{data_dir.name}-streamlit.log"
-    env = dict(os.environ, SAMENSPEL_DATA_DIR=str(data_dir), SAMENSPEL_DEMO="1" if demo else "0",
-               SAMENSPEL_ARGON2_PROFILE="test", PYTHONUNBUFFERED="1")
+    env = dict(
+        os.environ,
+        SAMENSPEL_DATA_DIR=str(data_dir),
+        SAMENSPEL_DEMO="1" if demo else "0",
+        SAMENSPEL_ARGON2_PROFILE="test",
+        PYTHONUNBUFFERED="1",
+    )
     if via_app_sh:
         env.pop("SAMENSPEL_DEMO")
     env.pop("SAMENSPEL_SCENARIO_DIR", None)  # the bundled scenarios/ folder, unless asked otherwise
@@ -111,20 +121,30 @@ def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: floa
         env["SAMENSPEL_SCENARIO_DIR"] = str(scenario_dir)
     port = free_port()
     options = [
-        "--server.headless", "true",
-        "--server.address", "127.0.0.1",
-        "--server.port", str(port),
-        "--browser.gatherUsageStats", "false",
-        "--server.fileWatcherType", "none",
+        "--server.headless",
+        "true",
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.fileWatcherType",
+        "none",
     ]
     if via_app_sh:
         command = ["bash", "scripts/app.sh", *options]
     else:
         command = [_python(), "-m", "streamlit", "run", "app.py", *options]
-    log_handle = open(log_path, "w", encoding="utf-8")
+    log_handle = open(log_path, "w", encoding="utf-8")  # noqa: SIM115 - open for the server's lifetime
     process = subprocess.Popen(
-        command, cwd=REPO, env=env, stdout=log_handle, stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL, start_new_session=True,
+        command,
+        cwd=REPO,
+        env=env,
+        stdout=log_handle,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
     )
     server = AppServer(process, port, data_dir, log_path, log_handle)
     health = f"{server.url}/_stcore/health"
@@ -132,8 +152,10 @@ def start_app(data_dir: Path, *, scenario_dir: Path | None = None, timeout: floa
     while True:
         if process.poll() is not None:
             server.stop()
-            raise AppStartError(f"streamlit exited with code {process.returncode} before it was healthy.\n"
-                                f"--- server log ---\n{server.log()}")
+            raise AppStartError(
+                f"streamlit exited with code {process.returncode} before it was healthy.\n"
+                f"--- server log ---\n{server.log()}"
+            )
         try:
             with urllib.request.urlopen(health, timeout=2) as response:
                 if response.status == 200:
@@ -154,6 +176,7 @@ def launch_chromium(playwright):
 # --- playing the app in a page -------------------------------------------------------------------
 # These helpers only use what a user sees (labels, headings, button names), plus the
 # ``st-key-<key>`` class Streamlit puts on the element container of a widget with a key.
+
 
 def choice_buttons(page, step: int):
     """The choice buttons of decision ``step`` (keys ``choice-<step>-<choice id>``)."""

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-
 from server import UI_TIMEOUT, choose_first, ending, sign_up, start_scenario
 
 SCENARIO_TITLE = "De taalbarrière"

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-
 from server import UI_TIMEOUT, AppServer, choose_first, ending, sign_in, sign_up, start_app, start_scenario
 
 SCENARIO_TITLE = "De taalbarrière"
@@ -68,8 +67,7 @@ def open_page(page, title: str) -> None:
 
 def settle(page) -> None:
     """Wait until the app run has finished, so what is on screen is the new page, not stale elements."""
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning",
-                                                          timeout=UI_TIMEOUT)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=UI_TIMEOUT)
 
 
 def reflection_expander(page):
@@ -136,8 +134,13 @@ def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_serve
     open_expander(expander)
     expect(expander.get_by_text("Niet gedeeld. Alleen jij ziet deze reflectie.")).to_be_visible()
     expander.get_by_role("button", name=f"Delen met {COACH}").click()
-    stays_open(teacher, expander, expander.get_by_role("button", name=f"Intrekken bij {COACH}"), problems,
-               "Logboek: after 'Delen met ...' the reflection folds shut")
+    stays_open(
+        teacher,
+        expander,
+        expander.get_by_role("button", name=f"Intrekken bij {COACH}"),
+        problems,
+        "Logboek: after 'Delen met ...' the reflection folds shut",
+    )
     expect(expander.get_by_text(f"Gedeeld met {COACH}.", exact=False).first).to_be_visible(timeout=UI_TIMEOUT)
 
     # --- the coach: sees the teacher and the reflection, comments ----------------------------
@@ -151,8 +154,13 @@ def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_serve
     expect(shared.get_by_text(wanted)).to_be_visible(timeout=UI_TIMEOUT)
     shared.get_by_role("textbox", name="Schrijf een reactie").fill(question)
     shared.get_by_role("button", name="Plaats reactie").click()
-    stays_open(coach, shared, shared.get_by_text(question), problems,
-               "Mijn leraren: after 'Plaats reactie' the reflection folds shut")
+    stays_open(
+        coach,
+        shared,
+        shared.get_by_text(question),
+        problems,
+        "Mijn leraren: after 'Plaats reactie' the reflection folds shut",
+    )
     expect(shared.get_by_text(question)).to_be_visible(timeout=UI_TIMEOUT)
     expect(shared.locator("b", has_text="luisteren")).to_have_count(0)  # shown as text, not as HTML
 
@@ -166,9 +174,14 @@ def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_serve
     expect(expander.get_by_text(question)).to_be_visible(timeout=UI_TIMEOUT)
     expander.get_by_role("textbox", name="Schrijf een reactie").fill(answer)
     expander.get_by_role("button", name="Plaats reactie").click()
-    stays_open(teacher, expander, expander.get_by_text(answer), problems,
-               "Logboek: after answering a new comment the reflection folds shut, so the teacher does not see "
-               "the answer appear (the expander's label loses its unread marker and st.expander has no key)")
+    stays_open(
+        teacher,
+        expander,
+        expander.get_by_text(answer),
+        problems,
+        "Logboek: after answering a new comment the reflection folds shut, so the teacher does not see "
+        "the answer appear (the expander's label loses its unread marker and st.expander has no key)",
+    )
     expect(expander.get_by_text(answer)).to_be_visible(timeout=UI_TIMEOUT)  # the ** stay visible: plain text
     open_page(teacher, "Scenario's")
     expect(teacher.get_by_text(re.compile(r"Je coach heeft gereageerd"))).to_have_count(0)

@@ -18,10 +18,10 @@ import pytest
 from playwright.sync_api import expect
 from server import PASSWORD, UI_TIMEOUT, sign_in, sign_up, start_app
 
-from modules.people import accounts
-from modules.team import sessions as team
 from modules.library.scenarios import load_library
+from modules.people import accounts
 from modules.storage import DEMO_MARKER, TinyDBStore
+from modules.team import sessions as team
 
 pytestmark = pytest.mark.e2e
 
@@ -91,7 +91,7 @@ def test_a_corrupt_record_at_start_up_shows_a_dutch_message_never_a_traceback(br
         expect(sign_in_page.get_by_text(re.compile(r"Er ging iets mis|kunnen niet worden gelezen"))).to_be_visible()
         for shown in (page, sign_in_page):
             body = shown.locator("body").inner_text()
-            assert "Traceback" not in body and "File \"" not in body and str(tmp_path) not in body
+            assert "Traceback" not in body and 'File "' not in body and str(tmp_path) not in body
             assert "ValidationError" not in body and "CorruptDataError" not in body
             expect(shown.get_by_test_id("stException")).to_have_count(0)
         context.close()
@@ -165,7 +165,8 @@ def test_a_bare_web_address_in_a_reflection_stays_plain_text(browser, app_server
         page.get_by_role("link", name="Reflectie").click()
         page.get_by_role("textbox", name="Wat wilde ik?").fill("Zie https://evil.example/x en www.evil.example")
         page.get_by_role("textbox", name="Mijn voornemen voor het volgende gesprek").fill(
-            "Mail jan@evil.example over het voornemen.")
+            "Mail jan@evil.example over het voornemen."
+        )
         page.get_by_role("button", name="Bewaar in mijn logboek").click()
         page.get_by_role("button", name="Naar mijn logboek").click()
         page.get_by_text(re.compile(r"^Losse reflectie")).click()

@@ -16,10 +16,10 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
+from server import PASSWORD, UI_TIMEOUT, ending, sign_in, sign_up
 
 from modules.people import accounts
 from modules.storage import TinyDBStore
-from server import PASSWORD, UI_TIMEOUT, ending, sign_in, sign_up
 
 SCENARIO_TITLE = "De taalbarrière"
 MAX_DECISIONS = 40  # far more than the scenario needs; stops a loop that never ends

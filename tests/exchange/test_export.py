@@ -9,8 +9,8 @@ import pytest
 
 from modules.exchange import mydata, portfolio
 from modules.people import accounts, sharing
-from modules.play import reflection
 from modules.people.accounts import PermissionDenied
+from modules.play import reflection
 from modules.records import Attempt
 from modules.storage import TinyDBStore
 
@@ -19,8 +19,9 @@ SCRIPT = "<script>alert('x')</script>"
 IMG = '<img src=x onerror="alert(1)">'
 
 
-def make_reflection(store, user, text: str, intention: str = "Ik vraag eerst hoe het thuis gaat.",
-                    title: str = "De taalbarrière"):
+def make_reflection(
+    store, user, text: str, intention: str = "Ik vraag eerst hoe het thuis gaat.", title: str = "De taalbarrière"
+):
     return store.add_reflection(reflection.build(user.id, {"ik_wilde": text}, intention, scenario_title=title))
 
 
@@ -48,6 +49,7 @@ def tags_of(page: str) -> list[tuple[str, dict]]:
 
 
 # --- portfolio --------------------------------------------------------------------------------
+
 
 def test_portfolio_holds_only_the_chosen_reflections_and_their_comments(store, people):
     teacher, coach = people
@@ -91,8 +93,23 @@ def test_html_portfolio_keeps_payloads_inert_and_has_no_external_references(stor
     lowered = page.lower()
     assert "<script" not in lowered and "<img" not in lowered and "<a " not in lowered
     assert "onerror" not in {name for _, attrs in tags_of(page) for name in attrs}
-    allowed = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "strong", "em",
-               "br", "hr"}
+    allowed = {
+        "html",
+        "head",
+        "meta",
+        "title",
+        "style",
+        "body",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "p",
+        "strong",
+        "em",
+        "br",
+        "hr",
+    }
     assert {tag for tag, _ in tags_of(page)} <= allowed
     assert not [attrs for tag, attrs in tags_of(page) if {"src", "href"} & set(attrs)]
     assert "@import" not in lowered and "url(" not in lowered
@@ -100,7 +117,7 @@ def test_html_portfolio_keeps_payloads_inert_and_has_no_external_references(stor
     # the payloads are still there, as text the reader can see
     assert "&lt;script&gt;alert('x')&lt;/script&gt;" in page
     assert "**vet**" in page and "[klik](http://example.org)" in page
-    assert "&lt;img src&#61;x onerror&#61;\"alert(1)\"&gt;" in page
+    assert '&lt;img src&#61;x onerror&#61;"alert(1)"&gt;' in page
     assert "<h1>" in page and page.count("<h1>") == 1  # "# kop" in an answer made no heading
 
 
@@ -119,13 +136,17 @@ def test_markdown_portfolio_escapes_user_text(store, people):
 
 # --- my data --------------------------------------------------------------------------------
 
+
 def test_my_data_holds_everything_of_the_user_and_no_secret(store, people, library):
     teacher, coach = people
     scenario = library.get("de-taalbarriere")
     from modules.play import engine
 
-    store.save_attempt(Attempt(user_id=teacher.id, scenario_id=scenario.id, scenario_title=scenario.title,
-                               state=engine.start(scenario)))
+    store.save_attempt(
+        Attempt(
+            user_id=teacher.id, scenario_id=scenario.id, scenario_title=scenario.title, state=engine.start(scenario)
+        )
+    )
     item = make_reflection(store, teacher, "Mijn eigen antwoord.")
     sharing.share_reflection(store, teacher, item.id, coach.id)
     sharing.add_comment(store, coach, teacher.id, item.id, "Reactie van de coach.")
@@ -148,6 +169,7 @@ def test_my_data_holds_everything_of_the_user_and_no_secret(store, people, libra
 
 
 # --- deleting -------------------------------------------------------------------------------
+
 
 def test_delete_my_data_removes_the_teacher_and_keeps_others(store, people):
     teacher, coach = people

@@ -6,9 +6,9 @@ import sys
 
 import pytest
 
+from modules.content.scenario import schema_text
 from modules.library.lint import check_file
 from modules.library.scenarios import load_library
-from modules.content.scenario import schema_text
 from tests.conftest import FIXTURES, ROOT
 
 BROKEN = FIXTURES / "broken"
@@ -87,4 +87,4 @@ def test_library_reloads_when_a_file_changes(tmp_path):
 
 def test_committed_json_schema_is_current():
     committed = (ROOT / "scenarios" / "scenario.schema.json").read_text(encoding="utf-8")
-    assert committed == schema_text(), "run: python -m modules.scenario --schema > scenarios/scenario.schema.json"
+    assert committed == schema_text(), "run: python -m modules schema > scenarios/scenario.schema.json"

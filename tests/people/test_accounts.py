@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import argon2
 import pytest
@@ -19,7 +19,7 @@ from modules.storage import TinyDBStore
 from tests.conftest import ROOT
 
 PASSWORD = "een-lang-wachtwoord"
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def admin_of(store):
@@ -34,6 +34,7 @@ def fail(store, username, at, times=1):
 
 
 # --- hashing ---------------------------------------------------------------------------------
+
 
 def test_passwords_are_stored_as_argon2id_hashes(store):
     account = accounts.sign_up(store, "leraar", PASSWORD)
@@ -61,6 +62,7 @@ def test_weak_test_hashes_are_upgraded_on_sign_in_in_production(store, monkeypat
 
 
 # --- sign-up and sign-in ---------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(
     ("username", "password", "message"),
@@ -113,6 +115,7 @@ def test_deactivated_accounts_cannot_sign_in_and_get_the_generic_message(store):
 
 
 # --- throttling ------------------------------------------------------------------------------
+
 
 def test_after_five_failures_even_the_right_password_waits_and_the_wait_grows(store):
     accounts.sign_up(store, "leraar", PASSWORD)
@@ -175,6 +178,7 @@ def test_throttle_of_one_username_does_not_block_another(store):
 
 
 # --- reset codes -----------------------------------------------------------------------------
+
 
 def test_a_reset_code_works_once(store):
     admin = admin_of(store)
@@ -256,6 +260,7 @@ def test_deactivated_accounts_cannot_use_a_reset_code(store):
 
 # --- migration of nickname profiles ---------------------------------------------------------
 
+
 def _data_for(store, user_id):
     state = PlayState(scenario_id="de-taalbarriere", node="start", variables={"vertrouwen": 0})
     store.create_attempt(Attempt(user_id=user_id, scenario_id="de-taalbarriere", state=state))
@@ -325,6 +330,7 @@ def test_only_migrated_accounts_can_be_claimed(store):
 
 # --- administration --------------------------------------------------------------------------
 
+
 def test_admin_functions_refuse_everyone_but_an_active_admin(store):
     admin = admin_of(store)
     teacher = accounts.sign_up(store, "leraar", PASSWORD)
@@ -392,6 +398,7 @@ def test_sign_in_method(store):
 
 # --- school sign-in (OIDC) -------------------------------------------------------------------
 
+
 def test_a_school_sign_in_creates_a_teacher_once(store):
     first = accounts.oidc_account(store, "https://login.microsoftonline.com/t/v2.0", "abc", "juf@school.nl", "Juf A")
     again = accounts.oidc_account(store, "https://login.microsoftonline.com/t/v2.0", "abc", "nieuw@school.nl", "Juf")
@@ -427,10 +434,18 @@ def test_a_school_sign_in_without_issuer_or_subject_is_refused(store):
 
 # --- the create-admin command ----------------------------------------------------------------
 
+
 def _cli(tmp_path, *args, password=PASSWORD):
     env = {**os.environ, "SAMENSPEL_DATA_DIR": str(tmp_path / "data"), "SAMENSPEL_ADMIN_PASSWORD": password}
-    return subprocess.run([sys.executable, "-m", "modules", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=60, stdin=subprocess.DEVNULL)
+    return subprocess.run(
+        [sys.executable, "-m", "modules", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        stdin=subprocess.DEVNULL,
+    )
 
 
 def test_cli_creates_an_admin_who_can_sign_in(tmp_path):

@@ -1,8 +1,8 @@
 """Authorisation matrix: for every actor, what is allowed and what is refused.
 
-Part A covers the service operations in ``modules/sharing.py`` and ``modules/accounts.py``
+Part A covers the service operations in ``modules/people/sharing.py`` and ``modules/people/accounts.py``
 (the only way pages reach another user's data) and the readers built on them in
-``modules/coaching.py`` and ``modules/export.py``. Part B covers the pages: which pages each
+``modules/people/coaching.py`` and ``modules/exchange/``. Part B covers the pages: which pages each
 role finds in the navigation, and whether a page outside it can be opened by URL.
 
 Read the two tables ``OPERATIONS`` and ``PAGE_ROLES`` as the specification; the tests check
@@ -17,15 +17,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest
-from streamlit.testing.v1 import local_script_runner
+from streamlit.testing.v1 import AppTest, local_script_runner
 from streamlit.util import calc_hash
 
 from modules.exchange import mydata, portfolio
-from modules.people import accounts, coaching, sharing
-from modules.play import engine, reflection
-from modules.people.accounts import PermissionDenied
 from modules.library.scenarios import load_library
+from modules.people import accounts, coaching, sharing
+from modules.people.accounts import PermissionDenied
+from modules.play import engine, reflection
 from modules.records import Account, Attempt, Comment, Reflection
 from modules.storage import TinyDBStore
 from modules.ui import context, shell
@@ -42,7 +41,7 @@ NOTHING = "sees nothing"  # a listing that is empty for this actor
 
 
 def _row(anonymous, owner, other, connected, unconnected, admin) -> dict[str, str]:
-    return dict(zip(ACTORS, (anonymous, owner, other, connected, unconnected, admin)))
+    return dict(zip(ACTORS, (anonymous, owner, other, connected, unconnected, admin), strict=True))
 
 
 # operation -> row(anonymous, owner, other teacher, connected coach, unconnected coach, admin)
@@ -65,15 +64,14 @@ OPERATIONS: dict[str, dict[str, str]] = {
     "admin_set_role": _row(REFUSED, REFUSED, REFUSED, REFUSED, REFUSED, ALLOWED),
     "new_invite_code": _row(REFUSED, REFUSED, REFUSED, ALLOWED, ALLOWED, REFUSED),
     "coaching.load_teacher of the owner": _row(REFUSED, REFUSED, REFUSED, SEES, REFUSED, REFUSED),
-    "coaching.load_team": _row(REFUSED, REFUSED, REFUSED, SEES, NOTHING, REFUSED),
+    "coaching.load_cohort": _row(REFUSED, REFUSED, REFUSED, SEES, NOTHING, REFUSED),
     "coaching.load_export": _row(REFUSED, REFUSED, REFUSED, SEES, NOTHING, REFUSED),
     "portfolio.as_html of the owner's reflections": _row(REFUSED, ALLOWED, REFUSED, REFUSED, REFUSED, REFUSED),
     "mydata.export holds the owner's log": _row(REFUSED, SEES, NOTHING, NOTHING, NOTHING, NOTHING),
 }
 # Cells where the code does not (yet) behave as the table says; each is a reported bug.
 # Strict xfail: when a bug is fixed the test fails until its entry here is removed.
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-}
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 @dataclass
@@ -95,8 +93,12 @@ class World:
 
     def actor(self, name: str) -> Account | None:
         return {
-            "anonymous": None, "owner": self.owner, "other teacher": self.other, "connected coach": self.coach,
-            "unconnected coach": self.stranger, "admin": self.admin,
+            "anonymous": None,
+            "owner": self.owner,
+            "other teacher": self.other,
+            "connected coach": self.coach,
+            "unconnected coach": self.stranger,
+            "admin": self.admin,
         }[name]
 
 
@@ -112,9 +114,16 @@ def world_template(tmp_path_factory, library) -> tuple[Path, str, str]:
     """The world's data folder, built once; every test gets its own copy."""
     root = tmp_path_factory.mktemp("world") / "progress"
     store = TinyDBStore(root)
-    made = {key: accounts.ensure_account(store, NAMES[key], PASSWORD, role) for key, role in [
-        ("owner", "teacher"), ("other", "teacher"), ("coach", "coach"), ("stranger", "coach"), ("admin", "admin"),
-    ]}
+    made = {
+        key: accounts.ensure_account(store, NAMES[key], PASSWORD, role)
+        for key, role in [
+            ("owner", "teacher"),
+            ("other", "teacher"),
+            ("coach", "coach"),
+            ("stranger", "coach"),
+            ("admin", "admin"),
+        ]
+    }
     owner, other, coach = made["owner"], made["other"], made["coach"]
     scenario = library.get("de-taalbarriere")
     state = engine.start(scenario)
@@ -128,12 +137,33 @@ def world_template(tmp_path_factory, library) -> tuple[Path, str, str]:
     # The other teacher works with the same coach: that must not open the owner's log to them.
     sharing.connect_with_code(store, other, coach.invite_code)
     # Comments written straight to the store, so that nobody has read them yet.
-    store.add_comment(Comment(reflection_id=shared.id, owner_id=owner.id, author_id=coach.id,
-                              author_name=coach.username, text="Wat wil je de volgende keer anders doen?"))
-    store.add_comment(Comment(reflection_id=shared.id, owner_id=owner.id, author_id=owner.id,
-                              author_name=owner.username, text="Eerst luisteren."))
-    store.add_comment(Comment(reflection_id=private.id, owner_id=owner.id, author_id=owner.id,
-                              author_name=owner.username, text="Een notitie voor mezelf."))
+    store.add_comment(
+        Comment(
+            reflection_id=shared.id,
+            owner_id=owner.id,
+            author_id=coach.id,
+            author_name=coach.username,
+            text="Wat wil je de volgende keer anders doen?",
+        )
+    )
+    store.add_comment(
+        Comment(
+            reflection_id=shared.id,
+            owner_id=owner.id,
+            author_id=owner.id,
+            author_name=owner.username,
+            text="Eerst luisteren.",
+        )
+    )
+    store.add_comment(
+        Comment(
+            reflection_id=private.id,
+            owner_id=owner.id,
+            author_id=owner.id,
+            author_name=owner.username,
+            text="Een notitie voor mezelf.",
+        )
+    )
     return root, shared.id, private.id
 
 
@@ -143,8 +173,16 @@ def world(world_template, tmp_path) -> World:
     store = TinyDBStore(shutil.copytree(template, tmp_path / "progress"))
     people = {key: store.find_account(username=name) for key, name in NAMES.items()}
     owner = people["owner"]
-    return World(store, owner, people["other"], people["coach"], people["stranger"], people["admin"],
-                 store.get_reflection(owner.id, shared_id), store.get_reflection(owner.id, private_id))
+    return World(
+        store,
+        owner,
+        people["other"],
+        people["coach"],
+        people["stranger"],
+        people["admin"],
+        store.get_reflection(owner.id, shared_id),
+        store.get_reflection(owner.id, private_id),
+    )
 
 
 def _read(w: World, actor, item: Reflection) -> str:
@@ -270,8 +308,8 @@ def _load_teacher(w: World, actor) -> str:
     return SEES
 
 
-def _load_team(w: World, actor) -> str:
-    teachers, attempts = coaching.load_team(w.store, actor)
+def _load_cohort(w: World, actor) -> str:
+    teachers, attempts = coaching.load_cohort(w.store, actor)
     if not teachers:
         assert attempts == []
         return NOTHING
@@ -297,8 +335,9 @@ def _portfolio(w: World, actor) -> str:
 
 def _my_data(w: World, actor) -> str:
     data = json.dumps(mydata.export(w.store, actor), ensure_ascii=False)
-    leaked = [text for text in ("Alleen voor mezelf.", "Gedeeld met mijn coach.", "Een notitie voor mezelf.")
-              if text in data]
+    leaked = [
+        text for text in ("Alleen voor mezelf.", "Gedeeld met mijn coach.", "Een notitie voor mezelf.") if text in data
+    ]
     if actor.id != w.owner.id:
         assert not leaked, f"{actor.username}'s data export holds the owner's text: {leaked}"
         return NOTHING
@@ -325,7 +364,7 @@ CALLS = {
     "new_invite_code": _invite_code,
     "admin_set_role": _set_role,
     "coaching.load_teacher of the owner": _load_teacher,
-    "coaching.load_team": _load_team,
+    "coaching.load_cohort": _load_cohort,
     "coaching.load_export": _load_export,
     "portfolio.as_html of the owner's reflections": _portfolio,
     "mydata.export holds the owner's log": _my_data,
@@ -338,7 +377,8 @@ def test_every_operation_has_a_call_and_a_row_for_every_actor():
 
 
 @pytest.mark.parametrize(
-    ("operation", "actor"), [(op, actor) for op in OPERATIONS for actor in ACTORS],
+    ("operation", "actor"),
+    [(op, actor) for op in OPERATIONS for actor in ACTORS],
     ids=[f"{op} | {actor}" for op in OPERATIONS for actor in ACTORS],
 )
 def test_operation_matrix(world, operation, actor, request):

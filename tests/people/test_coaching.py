@@ -1,4 +1,4 @@
-"""The coach's helpers: timeline, profile over time, filters, team aggregates, CSV export."""
+"""The coach's helpers: timeline, profile over time, filters, cohort aggregates, CSV export."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import pytest
 
 from modules import dutch
 from modules.people import accounts, coaching, sharing
-from modules.play import engine, reflection
 from modules.people.accounts import PermissionDenied
+from modules.play import engine, reflection
 from modules.records import Attempt, Reflection, Share
 
 PASSWORD = "een-lang-wachtwoord"
@@ -31,21 +31,39 @@ def played(scenario, pick=lambda choices: choices[0], steps: int | None = None) 
 def attempt(library, scenario_id, when: str, user_id="a" * 32, **kw) -> Attempt:
     scenario = library.get(scenario_id)
     state = played(scenario, **kw)
-    return Attempt(user_id=user_id, scenario_id=scenario_id, scenario_title=scenario.title, state=state,
-                   started_at=when, updated_at=when, finished_at=when if state.finished else None)
+    return Attempt(
+        user_id=user_id,
+        scenario_id=scenario_id,
+        scenario_title=scenario.title,
+        state=state,
+        started_at=when,
+        updated_at=when,
+        finished_at=when if state.finished else None,
+    )
 
 
 def shared(teacher, item: Reflection, shared_at: str) -> sharing.SharedReflection:
-    return sharing.SharedReflection(teacher, item, Share(reflection_id=item.id, teacher_id=teacher.id,
-                                                         coach_id="c" * 32, shared_at=shared_at))
+    return sharing.SharedReflection(
+        teacher, item, Share(reflection_id=item.id, teacher_id=teacher.id, coach_id="c" * 32, shared_at=shared_at)
+    )
 
 
-def note(user_id, when: str, scenario_id=TAAL, attempt_id=None, intention="Ik vraag eerst hoe het thuis gaat.") -> Reflection:
-    return Reflection(user_id=user_id, created_at=when, scenario_id=scenario_id, scenario_title="",
-                      attempt_id=attempt_id, answers={"ik_wilde": "Ik wilde luisteren."}, intention=intention)
+def note(
+    user_id, when: str, scenario_id=TAAL, attempt_id=None, intention="Ik vraag eerst hoe het thuis gaat."
+) -> Reflection:
+    return Reflection(
+        user_id=user_id,
+        created_at=when,
+        scenario_id=scenario_id,
+        scenario_title="",
+        attempt_id=attempt_id,
+        answers={"ik_wilde": "Ik wilde luisteren."},
+        intention=intention,
+    )
 
 
 # --- real accounts, attempts and shares through the real modules ----------------------------
+
 
 @pytest.fixture
 def team(store, library):
@@ -58,26 +76,36 @@ def team(store, library):
 
 def play_and_save(store, library, user, scenario_id, **kw) -> Attempt:
     scenario = library.get(scenario_id)
-    record = store.create_attempt(Attempt(user_id=user.id, scenario_id=scenario_id, scenario_title=scenario.title,
-                                          state=engine.start(scenario)))
+    record = store.create_attempt(
+        Attempt(user_id=user.id, scenario_id=scenario_id, scenario_title=scenario.title, state=engine.start(scenario))
+    )
     return store.save_attempt(record.model_copy(update={"state": played(scenario, **kw)}))
 
 
 def write_reflection(store, user, made: Attempt, intention: str, **answers) -> Reflection:
-    return store.add_reflection(reflection.build(
-        user.id, answers or {"ik_wilde": "Ik wilde dat de moeder me begreep."}, intention,
-        attempt_id=made.id, scenario_id=made.scenario_id, scenario_title=made.scenario_title))
+    return store.add_reflection(
+        reflection.build(
+            user.id,
+            answers or {"ik_wilde": "Ik wilde dat de moeder me begreep."},
+            intention,
+            attempt_id=made.id,
+            scenario_id=made.scenario_id,
+            scenario_title=made.scenario_title,
+        )
+    )
 
 
 # --- timeline -------------------------------------------------------------------------------
+
 
 def test_timeline_merges_attempts_and_shared_reflections_newest_first(library, store):
     teacher = accounts.sign_up(store, "juf roos", PASSWORD)
     first = attempt(library, TAAL, "2025-01-10T09:00:00+00:00")
     running = attempt(library, VEEL, "2025-03-01T09:00:00+00:00", steps=1)
     written = note(teacher.id, "2025-02-01T09:00:00+00:00", attempt_id=first.id)
-    entries = coaching.timeline([first, running], [shared(teacher, written, "2025-02-02T09:00:00+00:00")],
-                                library, unread={written.id: 2})
+    entries = coaching.timeline(
+        [first, running], [shared(teacher, written, "2025-02-02T09:00:00+00:00")], library, unread={written.id: 2}
+    )
 
     assert [e.kind for e in entries] == ["attempt", "reflection", "attempt"]
     assert [f"{e.date:%Y-%m-%d}" for e in entries] == ["2025-03-01", "2025-02-01", "2025-01-10"]
@@ -93,15 +121,22 @@ def test_profile_rows_follow_the_engine_and_skip_what_cannot_be_replayed(library
     new = attempt(library, TAAL, "2025-02-10T09:00:00+00:00", pick=lambda c: c[-1])
     running = attempt(library, VEEL, "2025-03-01T09:00:00+00:00", steps=1)
     gone = old.model_copy(update={"id": "gone", "scenario_id": "bestaat-niet"})
-    changed = old.model_copy(update={"id": "changed", "state": old.state.model_copy(
-        update={"steps": [*old.state.steps[:-1], old.state.steps[-1].model_copy(update={"choice": "weg"})]})})
+    changed = old.model_copy(
+        update={
+            "id": "changed",
+            "state": old.state.model_copy(
+                update={"steps": [*old.state.steps[:-1], old.state.steps[-1].model_copy(update={"choice": "weg"})]}
+            ),
+        }
+    )
 
     rows = coaching.profile_rows([new, running, gone, changed, old], library, catalogue)
     assert {r["attempt_id"] for r in rows} == {old.id, new.id}
     assert [r["number"] for r in rows] == sorted(r["number"] for r in rows)  # oldest attempt first
     expected = engine.profile(library.get(TAAL), engine.replay(library.get(TAAL), old.state.choice_ids())).scores
     assert {r["principle_id"]: r["score"] for r in rows if r["attempt_id"] == old.id} == {
-        p: s for p, s in expected.items() if s}
+        p: s for p, s in expected.items() if s
+    }
 
     balance = coaching.balance_rows(rows)
     assert [b["attempt_id"] for b in balance] == [old.id, new.id]
@@ -110,6 +145,7 @@ def test_profile_rows_follow_the_engine_and_skip_what_cannot_be_replayed(library
 
 
 # --- filters --------------------------------------------------------------------------------
+
 
 def test_filters_by_scenario_principle_and_period(library, catalogue, store):
     teacher = accounts.sign_up(store, "juf roos", PASSWORD)
@@ -127,11 +163,16 @@ def test_filters_by_scenario_principle_and_period(library, catalogue, store):
     in_feb = coaching.Filters(start=date(2025, 2, 1), end=date(2025, 2, 28))
     assert [f"{e.date:%Y-%m-%d}" for e in coaching.filter_timeline(entries, in_feb)] == ["2025-02-10"]
     assert coaching.filter_attempts([taal, veel], in_feb) == [veel]
-    assert coaching.filter_timeline(entries, coaching.Filters(start=date(2025, 1, 10), end=date(2025, 1, 10)))[0] \
-        .attempt_id == taal.id  # both ends inclusive
+    assert (
+        coaching.filter_timeline(entries, coaching.Filters(start=date(2025, 1, 10), end=date(2025, 1, 10)))[
+            0
+        ].attempt_id
+        == taal.id
+    )  # both ends inclusive
 
     only_veel = {r["principle_id"] for r in rows if r["scenario_id"] == VEEL} - {
-        r["principle_id"] for r in rows if r["scenario_id"] == TAAL}
+        r["principle_id"] for r in rows if r["scenario_id"] == TAAL
+    }
     principle = sorted(only_veel)[0]
     by_principle = coaching.Filters(principle_id=principle)
     assert [e.attempt_id for e in coaching.filter_timeline(entries, by_principle)] == [veel.id]
@@ -141,7 +182,8 @@ def test_filters_by_scenario_principle_and_period(library, catalogue, store):
     assert about_taal.id in {getattr(e, "reflection_id", None) for e in kept}  # the reflection on that attempt
 
 
-# --- team aggregates ------------------------------------------------------------------------
+# --- cohort aggregates ------------------------------------------------------------------------
+
 
 def test_team_aggregates_count_neglect_and_play_and_name_nobody(store, library, catalogue, team):
     coach, (roos, tim) = team
@@ -151,8 +193,8 @@ def test_team_aggregates_count_neglect_and_play_and_name_nobody(store, library, 
     stranger = accounts.sign_up(store, "niet verbonden", PASSWORD)
     play_and_save(store, library, stranger, VEEL)
 
-    count, attempts = coaching.load_team(store, coach)
-    overview = coaching.team_overview(count, attempts, library, catalogue)
+    count, attempts = coaching.load_cohort(store, coach)
+    overview = coaching.cohort_overview(count, attempts, library, catalogue)
     assert (overview.teachers, overview.attempts, overview.finished) == (2, 3, 2)
     assert overview.small_group
     assert overview.scenarios[0] == {"scenario_id": TAAL, "scenario": "De taalbarrière", "attempts": 2, "finished": 2}
@@ -160,8 +202,7 @@ def test_team_aggregates_count_neglect_and_play_and_name_nobody(store, library, 
 
     scenario = library.get(TAAL)
     negatives = [engine.profile(scenario, x.state).neglected for x in (a, b)]
-    expected = {p: (sum(p in n for n in negatives), -sum(n.get(p, 0) for n in negatives))
-                for n in negatives for p in n}
+    expected = {p: (sum(p in n for n in negatives), -sum(n.get(p, 0) for n in negatives)) for n in negatives for p in n}
     assert {r["principle_id"]: (r["attempts"], r["weight"]) for r in overview.neglected} == expected
     assert overview.neglected[0]["attempts"] == max(c for c, _ in expected.values())
 
@@ -173,10 +214,11 @@ def test_team_aggregates_count_neglect_and_play_and_name_nobody(store, library, 
 def test_team_needs_a_coach(store, team):
     _, (roos, _) = team
     with pytest.raises(PermissionDenied):
-        coaching.load_team(store, roos)
+        coaching.load_cohort(store, roos)
 
 
 # --- CSV export -----------------------------------------------------------------------------
+
 
 def parse(text: str) -> list[dict]:
     return list(csv.DictReader(io.StringIO(text), delimiter=coaching.CSV_DELIMITER))
@@ -185,8 +227,13 @@ def parse(text: str) -> list[dict]:
 def test_csv_has_metadata_only_unless_text_is_asked(store, library, team):
     coach, (roos, tim) = team
     made = play_and_save(store, library, roos, TAAL)
-    item = write_reflection(store, roos, made, "Ik laat de moeder navertellen wat we afspraken.",
-                            essentie="Ik praatte; zei ze \"ja\"; begreep ze het?")
+    item = write_reflection(
+        store,
+        roos,
+        made,
+        "Ik laat de moeder navertellen wat we afspraken.",
+        essentie='Ik praatte; zei ze "ja"; begreep ze het?',
+    )
     hidden = write_reflection(store, tim, play_and_save(store, library, tim, TAAL), "Dit deel ik niet met de coach.")
     sharing.share_reflection(store, roos, item.id, coach.id)
     sharing.add_comment(store, coach, roos.id, item.id, "Mooi voornemen.")
@@ -203,29 +250,38 @@ def test_csv_has_metadata_only_unless_text_is_asked(store, library, team):
     full_text = coaching.export_csv(coaching.load_export(store, coach, library, include_text=True), include_text=True)
     full = parse(full_text)
     assert full[0][reflection.INTENTION.label] == item.intention
-    assert full[0][reflection.label("essentie")] == "Ik praatte; zei ze \"ja\"; begreep ze het?"  # quoted properly
+    assert full[0][reflection.label("essentie")] == 'Ik praatte; zei ze "ja"; begreep ze het?'  # quoted properly
     assert hidden.intention not in full_text
 
     sharing.mark_read(store, coach, roos.id, item.id)
-    assert parse(coaching.export_csv(coaching.load_export(store, coach, library)))[0]["Nieuwe reactie van leraar"] == "nee"
+    assert (
+        parse(coaching.export_csv(coaching.load_export(store, coach, library)))[0]["Nieuwe reactie van leraar"] == "nee"
+    )
 
 
 def test_csv_cells_cannot_start_a_spreadsheet_formula(store, library):
     coach = accounts.ensure_account(store, "coach anna", PASSWORD, "coach")
-    teacher = accounts.sign_up(store, "=HYPERLINK(\"http://x\")", PASSWORD)
+    teacher = accounts.sign_up(store, '=HYPERLINK("http://x")', PASSWORD)
     sharing.connect_with_code(store, teacher, coach.invite_code)
-    item = write_reflection(store, teacher, play_and_save(store, library, teacher, TAAL), "+Ik vraag eerst door.",
-                            ik_wilde="@SUM(A1:A2)", ik_dacht="-2+3")
+    item = write_reflection(
+        store,
+        teacher,
+        play_and_save(store, library, teacher, TAAL),
+        "+Ik vraag eerst door.",
+        ik_wilde="@SUM(A1:A2)",
+        ik_dacht="-2+3",
+    )
     sharing.share_reflection(store, teacher, item.id, coach.id)
 
     row = parse(coaching.export_csv(coaching.load_export(store, coach, library, include_text=True), True))[0]
-    assert row["Leraar"] == "'=HYPERLINK(\"http://x\")"
+    assert row["Leraar"] == '\'=HYPERLINK("http://x")'
     assert row[reflection.INTENTION.label] == "'+Ik vraag eerst door."
     assert row[reflection.label("ik_wilde")] == "'@SUM(A1:A2)" and row[reflection.label("ik_dacht")] == "'-2+3"
     assert [coaching.safe_cell(v) for v in ("=1", "\tx", "veilig", 3)] == ["'=1", "'\tx", "veilig", "3"]
 
 
 # --- sharing decides what the coach sees ----------------------------------------------------
+
 
 def test_a_withdrawn_reflection_disappears_from_timeline_and_export(store, library, team):
     coach, (roos, _) = team
@@ -235,8 +291,11 @@ def test_a_withdrawn_reflection_disappears_from_timeline_and_export(store, libra
     sharing.share_reflection(store, roos, item.id, coach.id)
 
     data = coaching.load_teacher(store, coach, roos.id)
-    ids = {e.reflection_id for e in coaching.timeline(data.attempts, data.shared, library, data.unread)
-           if isinstance(e, coaching.ReflectionEntry)}
+    ids = {
+        e.reflection_id
+        for e in coaching.timeline(data.attempts, data.shared, library, data.unread)
+        if isinstance(e, coaching.ReflectionEntry)
+    }
     assert ids == {item.id}  # never the unshared one
     assert len(coaching.load_export(store, coach, library)) == 1
 

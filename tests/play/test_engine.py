@@ -4,11 +4,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from modules.play import engine
-from modules.library.lint import check_file
-from modules.library.scenarios import load_library
 from modules.content.scenario import Scenario
 from modules.content.yamlio import parse_yaml, to_plain
+from modules.library.lint import check_file
+from modules.library.scenarios import load_library
+from modules.play import engine
 from tests.conftest import FIXTURES
 
 

@@ -4,7 +4,7 @@ lock time, and a sign-in that survives a refresh (F5) and ends everywhere at sig
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from starlette.requests import Request
@@ -16,10 +16,11 @@ from modules.storage import TinyDBStore
 from modules.ui import server
 from tests.pages import APP, PASSWORD, TIMEOUT, click, collect_cookies, open_app, sign_in, texts, with_cookies
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 # --- passwords ------------------------------------------------------------------------------------
+
 
 def test_changing_the_password_is_throttled_like_signing_in(store):
     teacher = accounts.sign_up(store, "leraar", PASSWORD)
@@ -35,8 +36,10 @@ def test_changing_the_password_is_throttled_like_signing_in(store):
     assert accounts.sign_in(store, "leraar", "een-nieuwe-lange-zin", at=later).id == teacher.id
 
 
-@pytest.mark.parametrize("password", ["1234567890", "password123", "Qwertyuiop", "Wachtwoord2024!", "samenspel-123",
-                                      "welkom12345", "leraar-anna-1"])
+@pytest.mark.parametrize(
+    "password",
+    ["1234567890", "password123", "Qwertyuiop", "Wachtwoord2024!", "samenspel-123", "welkom12345", "leraar-anna-1"],
+)
 def test_common_and_guessable_passwords_are_refused_with_the_reason(store, password):
     with pytest.raises(AuthError, match="veel gebruikt en is makkelijk te raden") as refused:
         accounts.sign_up(store, "leraar-anna", password)
@@ -52,8 +55,9 @@ def test_the_blocklist_is_shipped_data_of_a_few_thousand_passwords():
     accounts.validate_password("een lange zin over de klas")  # a passphrase passes
 
 
-@pytest.mark.parametrize(("failures", "text"), [(5, "30 seconden"), (6, "1 minuut"), (7, "2 minuten"),
-                                                (9, "8 minuten"), (12, "15 minuten")])
+@pytest.mark.parametrize(
+    ("failures", "text"), [(5, "30 seconden"), (6, "1 minuut"), (7, "2 minuten"), (9, "8 minuten"), (12, "15 minuten")]
+)
 def test_the_lock_message_states_the_real_wait(store, failures, text):
     at = T0
     for _ in range(failures):
@@ -82,6 +86,7 @@ def test_a_client_that_tries_many_usernames_is_slowed_down(store):
 
 
 # --- a sign-in that survives a refresh, and ends everywhere -----------------------------------
+
 
 def _browser_signed_in(username: str) -> tuple[AppTest, dict[str, str]]:
     at = sign_in(open_app(), username)
@@ -125,8 +130,9 @@ def test_a_password_change_ends_the_other_sign_ins(app_env):
     teacher = accounts.sign_up(store, "leraar", PASSWORD)
     here, _ = _browser_signed_in("leraar")
     elsewhere, elsewhere_jar = _browser_signed_in("leraar")
-    accounts.change_password(store, teacher, PASSWORD, "een-nieuwe-lange-zin",
-                             keep_login=here.session_state["login_id"])
+    accounts.change_password(
+        store, teacher, PASSWORD, "een-nieuwe-lange-zin", keep_login=here.session_state["login_id"]
+    )
     here.run()
     assert here.title[0].value == "Scenario's", "the browser that changed it stays signed in"
     elsewhere.run()
@@ -157,8 +163,7 @@ def test_a_forged_or_foreign_cookie_signs_nobody_in(app_env, tmp_path):
     other = TinyDBStore(tmp_path / "andere-school")  # another deployment's key
     foreign = logins.start(other, accounts.sign_up(other, "leraar", PASSWORD))
     assert logins.from_cookie(store, foreign.cookie) is None
-    expired = logins.from_cookie(store, value, at=datetime.now(timezone.utc) + logins.login_lifetime()
-                                 + timedelta(minutes=1))
+    expired = logins.from_cookie(store, value, at=datetime.now(UTC) + logins.login_lifetime() + timedelta(minutes=1))
     assert expired is None
 
 
@@ -168,9 +173,17 @@ AN_IMAGE_OF_OUR_PAGE = {"sec-fetch-site": "same-origin", "sec-fetch-dest": "imag
 def _request(path: str, headers: dict[str, str] | None = None) -> Request:
     query = path.split("?", 1)[1].encode() if "?" in path else b""
     sent = {"host": "localhost", **(AN_IMAGE_OF_OUR_PAGE if headers is None else headers)}
-    return Request({"type": "http", "method": "GET", "scheme": "http", "path": path.split("?")[0],
-                    "query_string": query, "headers": [(k.encode(), v.encode()) for k, v in sent.items()],
-                    "server": ("localhost", 80)})
+    return Request(
+        {
+            "type": "http",
+            "method": "GET",
+            "scheme": "http",
+            "path": path.split("?")[0],
+            "query_string": query,
+            "headers": [(k.encode(), v.encode()) for k, v in sent.items()],
+            "server": ("localhost", 80),
+        }
+    )
 
 
 def test_the_cookie_route_sets_an_httponly_samesite_cookie_once(app_env):
@@ -191,13 +204,17 @@ def test_the_cookie_route_sets_an_httponly_samesite_cookie_once(app_env):
     assert login.id in stored and login.cookie not in stored, "a redeemed ticket is gone; the store keeps a hash"
 
 
-@pytest.mark.parametrize("headers", [
-    {"sec-fetch-site": "none", "sec-fetch-dest": "document"},  # the ticket's URL opened as a link (login CSRF)
-    {"sec-fetch-site": "cross-site", "sec-fetch-dest": "image"},  # an image on another site
-    {"sec-fetch-site": "same-origin", "sec-fetch-dest": "document"},
-    {"referer": "https://evil.example/page"},  # an old browser, sent from another site
-    {},  # nothing says where it comes from
-], ids=["link", "other-site-image", "navigation", "foreign-referer", "no-metadata"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {"sec-fetch-site": "none", "sec-fetch-dest": "document"},  # the ticket's URL opened as a link (login CSRF)
+        {"sec-fetch-site": "cross-site", "sec-fetch-dest": "image"},  # an image on another site
+        {"sec-fetch-site": "same-origin", "sec-fetch-dest": "document"},
+        {"referer": "https://evil.example/page"},  # an old browser, sent from another site
+        {},  # nothing says where it comes from
+    ],
+    ids=["link", "other-site-image", "navigation", "foreign-referer", "no-metadata"],
+)
 def test_a_ticket_handed_to_another_browser_sets_no_cookie(app_env, headers):
     """The reviewer's attack: block your own image, send the ticket's URL to a victim, who would then be
     signed in as you (login CSRF) or take part as your guest. Only the app's own image request counts."""
@@ -237,9 +254,11 @@ def test_sign_ups_from_one_client_are_limited(store):
 def test_an_admin_cannot_take_over_or_lock_out_another_admin_in_the_app(store, tmp_path):
     admin = accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
     other = accounts.ensure_account(store, "tweede-beheerder", PASSWORD, "admin")
-    for act in (lambda: accounts.admin_reset_code(store, admin, other.id),
-                lambda: accounts.admin_set_active(store, admin, other.id, False),
-                lambda: accounts.admin_set_role(store, admin, other.id, "teacher")):
+    for act in (
+        lambda: accounts.admin_reset_code(store, admin, other.id),
+        lambda: accounts.admin_set_active(store, admin, other.id, False),
+        lambda: accounts.admin_set_role(store, admin, other.id, "teacher"),
+    ):
         with pytest.raises(AuthError, match="opdracht op de server"):
             act()
     assert store.get_account(other.id) == other

@@ -12,14 +12,14 @@ import sys
 
 import pytest
 
-from modules.exchange import mydata
-from modules.people import accounts, sharing
 from modules.deployment import demo, startup
-from modules.team import sessions as team
-from modules.people.accounts import AuthError, PermissionDenied
+from modules.exchange import mydata
 from modules.library.scenarios import load_library
+from modules.people import accounts, sharing
+from modules.people.accounts import AuthError, PermissionDenied
 from modules.records import Account
 from modules.storage import DEMO_MARKER, DataFolderError, TinyDBStore
+from modules.team import sessions as team
 from modules.ui import context, shell
 from tests.conftest import ROOT
 from tests.pages import PASSWORD, goto, open_app, sign_in, texts
@@ -106,8 +106,13 @@ def test_switching_the_demo_off_removes_the_demo_and_old_demo_accounts(data, mon
 def test_the_demo_can_be_removed_by_hand(data, monkeypatch):
     monkeypatch.setenv("SAMENSPEL_DEMO", "1")
     open_app()
-    result = subprocess.run([sys.executable, "-m", "modules", "demo", "remove"], cwd=ROOT, capture_output=True,
-                            text=True, env={**__import__("os").environ})
+    result = subprocess.run(
+        [sys.executable, "-m", "modules", "demo", "remove"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**__import__("os").environ},
+    )
     assert result.returncode == 0 and "removed" in result.stdout
     assert not (data / "demo").exists()
     (data / "elsewhere").mkdir()  # a folder without the marker is never deleted
@@ -121,7 +126,8 @@ def test_a_demo_account_never_acts_on_a_real_account(store):
     # A demo account that somehow sits next to real ones (the folders keep them apart; this is the second line).
     demo_admin, demo_teacher = (
         store.save_account(store.create_account(Account(username=name, role=role)).model_copy(update={"demo": True}))
-        for name, role in (("demo-beheer", "admin"), ("demo-leraar", "teacher")))
+        for name, role in (("demo-beheer", "admin"), ("demo-leraar", "teacher"))
+    )
 
     with pytest.raises(PermissionDenied):
         accounts.admin_reset_code(store, demo_admin, real_teacher.id)
@@ -149,8 +155,13 @@ def test_every_admin_is_made_with_the_command(store, tmp_path):
     assert [a.username for a in store.list_accounts() if a.role == "admin"] == ["beheerder"]
 
     env = {**__import__("os").environ, "SAMENSPEL_DATA_DIR": str(tmp_path / "cli"), "SAMENSPEL_DEMO": "1"}
-    result = subprocess.run([sys.executable, "-m", "modules", "create-admin", "eerste-beheerder", "--code"],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = subprocess.run(
+        [sys.executable, "-m", "modules", "create-admin", "eerste-beheerder", "--code"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     assert result.returncode == 0, result.stderr
     code = result.stdout.split("shown only now): ")[1].split()[0]
     made = TinyDBStore(tmp_path / "cli")  # the real folder, also with SAMENSPEL_DEMO set

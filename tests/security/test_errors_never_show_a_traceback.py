@@ -15,8 +15,8 @@ import tomllib
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules.people import accounts
 from modules.deployment import startup
+from modules.people import accounts
 from modules.storage import TinyDBStore
 from tests.conftest import ROOT
 from tests.pages import PASSWORD, goto, open_app, sign_in, texts
@@ -107,8 +107,7 @@ def test_an_error_on_any_page_shows_a_dutch_message_and_only_a_reference(app_env
 @pytest.mark.expected_failures
 def test_the_server_error_handler_shows_the_same_message(caplog):
     at = AppTest.from_string(
-        "from modules.ui import server\n"
-        "server.on_script_error(RuntimeError('secret /srv/path'))\n"
+        "from modules.ui import server\nserver.on_script_error(RuntimeError('secret /srv/path'))\n"
     ).run()
     page = visible(at)
     assert "Er ging iets mis" in page and references(at)
@@ -119,4 +118,3 @@ def test_the_shipped_config_hides_error_details_from_visitors():
     config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["server"]["maxUploadSize"] <= 2 and config["server"]["maxMessageSize"] <= 16
-

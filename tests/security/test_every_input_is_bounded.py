@@ -8,22 +8,20 @@ names that do not exist beyond a bounded, expiring counter.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from modules import storage as store_module
-from modules.storage import tinydb_store
-from modules.people import accounts, sharing, throttle
-from modules.records import limits
-from modules.play import practice, reflection
-from modules.team import sessions as team
 from modules.library.scenarios import load_library
-from modules.records import Comment
-from modules.storage import InvalidInputError
+from modules.people import accounts, sharing, throttle
+from modules.play import practice, reflection
+from modules.records import Comment, limits
+from modules.storage import InvalidInputError, tinydb_store
+from modules.team import sessions as team
 from tests.pages import PASSWORD, goto, open_app, sign_in
 
-T0 = datetime(2026, 3, 2, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
 
 def files(root) -> dict[str, int]:
@@ -94,15 +92,18 @@ CASES = {
     "password": lambda w: accounts.sign_up(w[0], "nieuwe-leraar", "wachtwoord " + _over(limits.PASSWORD)),
     "new password": lambda w: accounts.change_password(w[0], w[1], PASSWORD, "x " + _over(limits.PASSWORD)),
     "reset code": lambda w: accounts.reset_password(w[0], "leraar", _over(limits.ONE_TIME_CODE), "een-nieuwe-zin"),
-    "reflection answer": lambda w: reflection.build(w[1].id, {"ik_wilde": _over(limits.REFLECTION_ANSWER)}, "Ja zeker."),
+    "reflection answer": lambda w: reflection.build(
+        w[1].id, {"ik_wilde": _over(limits.REFLECTION_ANSWER)}, "Ja zeker."
+    ),
     "intention": lambda w: reflection.build(w[1].id, {"ik_wilde": "x"}, _over(limits.REFLECTION_ANSWER)),
     "comment": lambda w: sharing.add_comment(w[0], w[2], w[1].id, w[3].id, _over(limits.COMMENT)),
     "invite code": lambda w: sharing.connect_with_code(w[0], w[1], _over(limits.INVITE_CODE)),
     "anticipation": lambda w: practice.new_attempt(w[1].id, w[4], _over(limits.ANTICIPATION)),
     "guest name": lambda w: team.join(w[0], w[5].code, guest_name=_over(limits.DISPLAY_NAME), device="d"),
     "join code": lambda w: team.join(w[0], _over(limits.JOIN_CODE), guest_name="Sam", device="d"),
-    "vote reason": lambda w: team.vote(w[0], w[5].id, team.join(w[0], w[5].code, guest_name="Sam", device="e")[1].id,
-                                       0, "x", _over(limits.REASON)),
+    "vote reason": lambda w: team.vote(
+        w[0], w[5].id, team.join(w[0], w[5].code, guest_name="Sam", device="e")[1].id, 0, "x", _over(limits.REASON)
+    ),
 }
 ERRORS = (accounts.AuthError, reflection.ReflectionError, sharing.SharingError, practice.AttemptError, team.TeamError)
 
@@ -125,10 +126,18 @@ def test_every_field_has_a_maximum_with_a_dutch_message(world, field):
 def test_the_store_refuses_over_long_text_from_any_caller(world):
     store, teacher, coach, item, *_ = world
     with pytest.raises(InvalidInputError):
-        store.add_comment(Comment(reflection_id=item.id, owner_id=teacher.id, author_id=coach.id,
-                                  author_name="coach", text="x" * (limits.COMMENT + 1)))
+        store.add_comment(
+            Comment(
+                reflection_id=item.id,
+                owner_id=teacher.id,
+                author_id=coach.id,
+                author_name="coach",
+                text="x" * (limits.COMMENT + 1),
+            )
+        )
     long = reflection.build(teacher.id, {"ik_wilde": "x"}, "Een voornemen.").model_copy(
-        update={"intention": "y" * (limits.REFLECTION_ANSWER + 1)})
+        update={"intention": "y" * (limits.REFLECTION_ANSWER + 1)}
+    )
     with pytest.raises(InvalidInputError):
         store.add_reflection(long)
     assert "y" * 100 not in (store.root / "users" / f"{teacher.id}.json").read_text()
@@ -145,8 +154,18 @@ def _max_chars(at) -> dict[str, int]:
 def test_forms_show_their_limits(app_env):
     at = open_app()
     welcome = _max_chars(at)
-    for key in ("in-user", "in-pass", "up-user", "up-pass", "up-again", "reset-user", "reset-code", "reset-pass",
-                "claim-user", "claim-pass"):
+    for key in (
+        "in-user",
+        "in-pass",
+        "up-user",
+        "up-pass",
+        "up-again",
+        "reset-user",
+        "reset-code",
+        "reset-pass",
+        "claim-user",
+        "claim-pass",
+    ):
         assert 0 < welcome[key] <= limits.PASSWORD, key
     assert f"hoogstens {accounts.PASSWORD_MAX} tekens" in " ".join(t.label for t in at.text_input)
     goto(at, "ui/pages/meedoen.py")

@@ -17,16 +17,15 @@ from pathlib import Path
 import pytest
 
 from modules import storage as store_module
-from modules.storage import files as storage_files
-
+from modules.deployment import startup
 from modules.exchange import mydata
+from modules.library.scenarios import load_library
 from modules.people import accounts, logins, sharing
 from modules.play import engine, reflection
-from modules.deployment import startup
-from modules.team import sessions as team
-from modules.library.scenarios import load_library
 from modules.records import Attempt
 from modules.storage import TinyDBStore, remove_orphan_temp_files
+from modules.storage import files as storage_files
+from modules.team import sessions as team
 
 PASSWORD = "een-lang-wachtwoord"
 
@@ -67,10 +66,20 @@ def _use_everything(store: TinyDBStore, username: str = "juf <b>anna</b>"):
     team.vote(store, led.id, other.id, 0, choice, "Reden van een collega", scenario)
     team.reveal(store, led.id, coach)
     team.decide(store, led.id, coach, scenario)
-    team.vote(store, led.id, me.id, 1, engine.available_choices(
-        scenario, team.state(team.load(store, led.id), scenario))[0].id, "Nog een reden", scenario)
-    store.add_reflection(reflection.build(teacher.id, {"ik_wilde": "Samen"}, "Samen beslissen.").model_copy(
-        update={"team_session_id": led.id}))
+    team.vote(
+        store,
+        led.id,
+        me.id,
+        1,
+        engine.available_choices(scenario, team.state(team.load(store, led.id), scenario))[0].id,
+        "Nog een reden",
+        scenario,
+    )
+    store.add_reflection(
+        reflection.build(teacher.id, {"ik_wilde": "Samen"}, "Samen beslissen.").model_copy(
+            update={"team_session_id": led.id}
+        )
+    )
     return teacher, coach, colleague, led
 
 
@@ -80,7 +89,8 @@ def _tables(root: Path) -> set[str]:
     for path in root.rglob("*.json"):
         relative = path.relative_to(root).as_posix()
         pattern = {"users": "users/<user id>.json", "sessions": "sessions/<session id>.json"}.get(
-            path.parent.name if path.parent != root and path.name != "index.json" else "", relative)
+            path.parent.name if path.parent != root and path.name != "index.json" else "", relative
+        )
         for table, rows in json.loads(path.read_text()).items():
             if rows:
                 found.add(f"{pattern} / {table}")
@@ -93,8 +103,14 @@ def test_the_data_folder_holds_no_kind_of_record_the_store_does_not_declare(stor
     undeclared = _tables(store.root) - set(store_module.RECORD_KINDS.values())
     assert not undeclared, f"new record kinds need an export and a deletion rule: {undeclared}"
     files = {p.name for p in store.root.iterdir() if p.is_file() and not p.name.endswith(".lock")}
-    assert files <= {"accounts.json", "throttle.json", "logins.json", "links.json", "profiles.json",
-                     store_module.SECRET_FILE}
+    assert files <= {
+        "accounts.json",
+        "throttle.json",
+        "logins.json",
+        "links.json",
+        "profiles.json",
+        store_module.SECRET_FILE,
+    }
 
 
 def test_the_export_holds_every_kind_of_record_of_the_user(store):
@@ -119,8 +135,14 @@ def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
     for path in store.root.rglob("*"):
         if path.is_file() and path.name != store_module.SECRET_FILE:
             raw = path.read_bytes()
-            for trace in (teacher.id, teacher.username, "juf \\u003cb\\u003eanna", "Mijn eigen reden",
-                          "Nog een reden", "Dat ik doorvroeg"):
+            for trace in (
+                teacher.id,
+                teacher.username,
+                "juf \\u003cb\\u003eanna",
+                "Mijn eigen reden",
+                "Nog een reden",
+                "Dat ik doorvroeg",
+            ):
                 assert trace.encode() not in raw, f"{trace!r} is still in {path.relative_to(store.root)}"
     assert not [p for p in store.root.rglob(f"*{teacher.id}*")]
     session = team.load(store, led.id)
@@ -138,6 +160,7 @@ def test_a_facilitator_who_leaves_takes_the_sessions_they_led(store):
 
 # --- temporary files of interrupted writes ------------------------------------------------------
 
+
 def _killed_during_a_write(root: str, user_id: str) -> None:
     """A process that dies (SIGKILL) after writing its temporary file, before replacing the real one."""
     os.replace = lambda *args: os.kill(os.getpid(), signal.SIGKILL)  # noqa: ARG005
@@ -152,8 +175,9 @@ def test_temporary_files_of_a_killed_write_are_removed_at_start_up(tmp_path, mon
     store.add_reflection(reflection.build(teacher.id, {"ik_wilde": "Bewaard"}, "Dit blijft staan."))
     before = (root / "users" / f"{teacher.id}.json").read_bytes()
     for _ in range(3):
-        process = multiprocessing.get_context("spawn").Process(target=_killed_during_a_write,
-                                                                args=(str(root), teacher.id))
+        process = multiprocessing.get_context("spawn").Process(
+            target=_killed_during_a_write, args=(str(root), teacher.id)
+        )
         process.start()
         process.join(30)
         assert process.exitcode == -signal.SIGKILL

@@ -8,22 +8,22 @@ told which codes exist; a guest could re-join and vote without limit; sessions n
 from __future__ import annotations
 
 import math
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules.people import accounts, throttle
-from modules.play import engine
-from modules.team import sessions as team
-from modules.people.accounts import CODE_ALPHABET
 from modules.library.scenarios import load_library
+from modules.people import accounts, throttle
+from modules.people.accounts import CODE_ALPHABET
+from modules.play import engine
 from modules.storage import TinyDBStore
+from modules.team import sessions as team
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, collect_cookies, goto, texts, with_cookies
 
 JOIN = "ui/pages/meedoen.py"
 LEAD = "ui/pages/sessie_leiden.py"
-T0 = datetime(2026, 3, 2, 13, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 3, 2, 13, 0, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,7 @@ def _first_choice(session, scenario) -> str:
 
 
 # --- the link -------------------------------------------------------------------------------------
+
 
 def _join_in_app(at: AppTest, code: str) -> AppTest:
     goto(at, JOIN)
@@ -103,8 +104,9 @@ def test_a_refresh_keeps_the_guest_but_clearing_cookies_makes_a_new_one(app_env,
 
 # --- codes ----------------------------------------------------------------------------------------
 
+
 def test_codes_are_long_enough_to_guess_with_a_throttle(store, facilitator, scenario):
-    assert team.CODE_LENGTH == 8 and len(CODE_ALPHABET) ** team.CODE_LENGTH >= 10 ** 12
+    assert team.CODE_LENGTH == 8 and len(CODE_ALPHABET) ** team.CODE_LENGTH >= 10**12
     # The README's reasoning: with 1,000 open sessions and the join throttle, one client's
     # guesses in 12 hours find a session with a chance well under one in a million.
     guesses, at = 0, T0
@@ -146,6 +148,7 @@ def test_unknown_closed_and_expired_codes_get_one_message(store, facilitator, sc
 
 # --- one vote per participant, re-joins and joins capped -----------------------------------------
 
+
 def test_a_guest_cannot_vote_twice_by_joining_again(store, facilitator, scenario, monkeypatch):
     monkeypatch.setattr(team, "REJOIN_MAX", 3)
     session = team.create(store, facilitator, scenario, allow_guests=True)
@@ -185,6 +188,7 @@ def test_joins_per_minute_are_capped_per_session(store, facilitator, scenario, m
 
 
 # --- closing, idle sessions, retention -------------------------------------------------------------
+
 
 def test_a_facilitator_closes_a_session_and_nobody_can_join_or_vote(app_env, scenario):
     store = TinyDBStore(app_env)

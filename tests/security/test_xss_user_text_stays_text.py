@@ -48,6 +48,7 @@ HTML_ELEMENTS = {"html", "iframe", "bidi_component", "component_instance"}
 
 # --- inspecting what a page sends to the browser ----------------------------------------------
 
+
 def _nodes(node):
     yield node
     for child in getattr(node, "children", {}).values():
@@ -83,7 +84,8 @@ def assert_safe(at: AppTest, payload: str, *, shown: bool = True, where: str = "
     if shown:
         plain = [str(t.value) for t in at.text]
         assert any(escape_markdown(payload) in s for s in strings) or any(payload in t for t in plain), (
-            f"{where}: the text is not shown (escaped, or as plain text)")
+            f"{where}: the text is not shown (escaped, or as plain text)"
+        )
     for node in _nodes(at._tree):
         assert getattr(node, "type", None) not in HTML_ELEMENTS, f"{where}: an HTML element ({node.type})"
         proto = getattr(node, "proto", None)
@@ -92,6 +94,7 @@ def assert_safe(at: AppTest, payload: str, *, shown: bool = True, where: str = "
 
 
 # --- the world: a teacher, a coach and an admin with the payload everywhere -------------------
+
 
 @pytest.fixture(params=PAYLOADS, ids=["script", "img-onerror", "javascript-link", "bold", "bare-url", "email"])
 def world(request, app_env, library):
@@ -105,10 +108,15 @@ def world(request, app_env, library):
     while not state.finished:
         state, _ = engine.choose(scenario, state, engine.available_choices(scenario, state)[0].id)
     store.save_attempt(Attempt(user_id=teacher.id, scenario_id=scenario.id, scenario_title=scenario.title, state=state))
-    item = store.add_reflection(reflection.build(
-        teacher.id, {"ik_wilde": f"Ik wilde {payload}"}, f"Mijn voornemen {payload}",
-        scenario_id=scenario.id, scenario_title=scenario.title,
-    ))
+    item = store.add_reflection(
+        reflection.build(
+            teacher.id,
+            {"ik_wilde": f"Ik wilde {payload}"},
+            f"Mijn voornemen {payload}",
+            scenario_id=scenario.id,
+            scenario_title=scenario.title,
+        )
+    )
     sharing.connect_with_code(store, teacher, coach.invite_code)
     sharing.share_reflection(store, teacher, item.id, coach.id)
     sharing.add_comment(store, coach, teacher.id, item.id, f"Reactie {payload}")
@@ -174,6 +182,7 @@ def test_admin_page_shows_usernames_as_text(world):
 
 # --- the HTML and Markdown exports ----------------------------------------------------------
 
+
 class _Tags(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -187,8 +196,23 @@ class _Tags(HTMLParser):
         self.text.append(data)
 
 
-SAFE_TAGS = {"html", "head", "meta", "title", "style", "body", "main", "h1", "h2", "h3", "p", "strong", "em", "hr",
-             "br"}
+SAFE_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "main",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "strong",
+    "em",
+    "hr",
+    "br",
+}
 
 
 def test_html_export_keeps_the_payload_inert(world):

@@ -14,13 +14,13 @@ import shutil
 
 import pytest
 
+from modules.deployment import startup
 from modules.exchange import mydata
+from modules.library.scenarios import load_library
 from modules.people import accounts
 from modules.play import engine
-from modules.deployment import startup
-from modules.team import sessions as team
-from modules.library.scenarios import load_library
 from modules.storage import TinyDBStore
+from modules.team import sessions as team
 from tests.conftest import FIXTURES
 
 PASSWORD = "een-lang-wachtwoord"

@@ -48,8 +48,21 @@ def test_a_record_from_a_newer_samenspel_is_refused_clearly():
 
 def test_a_newer_record_in_the_store_is_reported_and_kept(store):
     path = store.root / "accounts.json"
-    path.write_text(json.dumps({"accounts": {"1": {"format_version": 9, "id": "a" * 32, "username": "later",
-                                                   "key": "later", "created_at": "2030-01-01T00:00:00+00:00"}}}))
+    path.write_text(
+        json.dumps(
+            {
+                "accounts": {
+                    "1": {
+                        "format_version": 9,
+                        "id": "a" * 32,
+                        "username": "later",
+                        "key": "later",
+                        "created_at": "2030-01-01T00:00:00+00:00",
+                    }
+                }
+            }
+        )
+    )
     before = path.read_bytes()
     with pytest.raises(CorruptDataError, match="newer Samenspel"):
         store.find_account(username="later")
@@ -57,10 +70,17 @@ def test_a_newer_record_in_the_store_is_reported_and_kept(store):
 
 
 def test_old_team_sessions_lose_their_url_token_when_read():
-    old: dict[str, Any] = {"id": "b" * 32, "code": "ABC234", "facilitator_id": "c" * 32, "scenario_id": "s",
-                           "expires_at": "", "created_at": "2026-11-30T10:00:00+00:00",
-                           "participants": [{"id": "d" * 32, "name": "Gast", "guest": True, "token": "geheim",
-                                             "joined_at": "2026-11-30T10:01:00+00:00"}]}
+    old: dict[str, Any] = {
+        "id": "b" * 32,
+        "code": "ABC234",
+        "facilitator_id": "c" * 32,
+        "scenario_id": "s",
+        "expires_at": "",
+        "created_at": "2026-11-30T10:00:00+00:00",
+        "participants": [
+            {"id": "d" * 32, "name": "Gast", "guest": True, "token": "geheim", "joined_at": "2026-11-30T10:01:00+00:00"}
+        ],
+    }
     session = TeamSession.from_stored(old)
     assert session.expires_at is None and session.format_version == 1
     assert "geheim" not in session.model_dump_json()
@@ -84,8 +104,13 @@ def test_migrate_rewrites_every_record_in_the_current_format(tmp_path, folder):
     assert migrate(TinyDBStore(root)) == first, "a second run changes nothing"
     assert TinyDBStore(root).find_account(username="juf-anna").format_version == 1
 
-    result = subprocess.run([sys.executable, "-m", "modules", "migrate"], cwd=ROOT, capture_output=True, text=True,
-                            env={"PATH": "/usr/bin:/bin", "SAMENSPEL_DATA_DIR": str(root)})
+    result = subprocess.run(
+        [sys.executable, "-m", "modules", "migrate"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={"PATH": "/usr/bin:/bin", "SAMENSPEL_DATA_DIR": str(root)},
+    )
     assert result.returncode == 0, result.stderr
     assert "are in the current format" in result.stdout and "account" in result.stdout
 

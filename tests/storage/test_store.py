@@ -12,7 +12,11 @@ from modules.storage import CorruptDataError, InvalidInputError, TinyDBStore
 
 
 def _attempt(user_id, scenario_id="s"):
-    return Attempt(user_id=user_id, scenario_id=scenario_id, state=engine.PlayState(scenario_id=scenario_id, node="a", variables={}))
+    return Attempt(
+        user_id=user_id,
+        scenario_id=scenario_id,
+        state=engine.PlayState(scenario_id=scenario_id, node="a", variables={}),
+    )
 
 
 def test_nickname_finds_the_same_profile_ignoring_case_and_spaces(store):
@@ -58,7 +62,9 @@ def test_sixteen_threads_writing_concurrently_lose_nothing(store):
         try:
             for n in range(per_thread):
                 store.create_attempt(_attempt(users[index].id, f"s{index}-{n}"))
-                store.add_reflection(reflection.build(users[index].id, {"ik_deed": f"{index}-{n}"}, "Voornemen voor later."))
+                store.add_reflection(
+                    reflection.build(users[index].id, {"ik_deed": f"{index}-{n}"}, "Voornemen voor later.")
+                )
         except Exception as exc:  # pragma: no cover - reported below
             errors.append(exc)
 

@@ -1,4 +1,4 @@
-"""Team study sessions (modules/team.py and the store's team sessions): rules, a whole session, concurrency."""
+"""Team study sessions (modules/team/sessions.py and the store's team sessions): rules, a whole session, concurrency."""
 
 from __future__ import annotations
 
@@ -6,16 +6,16 @@ import multiprocessing
 import random
 import threading
 from collections import Counter
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from modules.people import accounts
-from modules.play import engine
-from modules.team import sessions as team
-from modules.people.accounts import CODE_ALPHABET, PermissionDenied
 from modules.library.scenarios import load_library
+from modules.people import accounts
+from modules.people.accounts import CODE_ALPHABET, PermissionDenied
+from modules.play import engine
 from modules.storage import TinyDBStore
+from modules.team import sessions as team
 
 SCENARIO_ID = "de-taalbarriere"
 PASSWORD = "een-lang-testwachtwoord"
@@ -39,8 +39,9 @@ def _session(store, facilitator, scenario, **options) -> team.TeamSession:
 
 def _guests(store, session, n: int, prefix: str = "gast") -> list[team.Participant]:
     """n guests, each from a browser of its own."""
-    return [team.join(store, session.code, guest_name=f"{prefix} {i}", device=f"apparaat-{prefix}-{i}")[1]
-            for i in range(n)]
+    return [
+        team.join(store, session.code, guest_name=f"{prefix} {i}", device=f"apparaat-{prefix}-{i}")[1] for i in range(n)
+    ]
 
 
 def _choices(scenario, session) -> list[str]:
@@ -48,6 +49,7 @@ def _choices(scenario, session) -> list[str]:
 
 
 # --- join codes -------------------------------------------------------------------------------
+
 
 def test_join_code_is_eight_unambiguous_characters(store, facilitator, scenario):
     codes = [_session(store, facilitator, scenario).code for _ in range(25)]
@@ -85,7 +87,7 @@ def test_a_finished_sessions_code_may_be_used_again(store, facilitator, scenario
 
 def test_join_code_is_typed_forgivingly(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
-    sloppy = f" {session.code[:3].lower()}-{session.code[3:].lower()} "[:team.limits.JOIN_CODE]
+    sloppy = f" {session.code[:3].lower()}-{session.code[3:].lower()} "[: team.limits.JOIN_CODE]
     joined, _ = team.join(store, sloppy, guest_name="Sam")
     assert joined.id == session.id
 
@@ -98,7 +100,7 @@ def test_unknown_code_is_refused(store, facilitator, scenario):
 
 
 def test_join_code_expires_but_a_known_participant_may_rejoin(store, facilitator, scenario):
-    start = datetime(2025, 3, 1, 13, 0, tzinfo=timezone.utc)
+    start = datetime(2025, 3, 1, 13, 0, tzinfo=UTC)
     session = _session(store, facilitator, scenario, allow_guests=True, at=start)
     _, early = team.join(store, session.code, guest_name="Vroeg", device="vroeg", at=start + timedelta(hours=1))
     for hour in range(3, 12, 2):  # a long, busy session: someone joins every two hours, so it never idles
@@ -116,6 +118,7 @@ def test_join_code_expires_but_a_known_participant_may_rejoin(store, facilitator
 
 
 # --- who may join -------------------------------------------------------------------------------
+
 
 def test_guests_only_when_the_facilitator_allows_them(store, facilitator, scenario):
     closed = _session(store, facilitator, scenario, allow_guests=False)
@@ -158,6 +161,7 @@ def test_only_facilitators_and_coaches_start_a_session(store, scenario):
 
 # --- rejoin keeps the participant and the vote ------------------------------------------------------
 
+
 def test_rejoin_by_account_or_browser_keeps_participant_and_vote(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
     teacher = accounts.ensure_account(store, "leraar-twee", PASSWORD, "teacher")
@@ -197,6 +201,7 @@ def test_late_joiner_enters_at_the_current_decision(store, facilitator, scenario
 
 
 # --- votes --------------------------------------------------------------------------------------------
+
 
 def test_one_vote_per_participant_changeable_until_reveal(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
@@ -264,6 +269,7 @@ def test_reason_is_one_line_of_at_most_140_characters(store, facilitator, scenar
 
 # --- reveal and decide ---------------------------------------------------------------------------------
 
+
 def test_only_the_sessions_facilitator_can_reveal_and_decide(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
     (p,) = _guests(store, session, 1)
@@ -293,7 +299,7 @@ def test_decide_picks_the_majority(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
     people = _guests(store, session, 5)
     a, b, c = _choices(scenario, session)[:3]
-    for person, choice in zip(people, (a, b, b, c, b)):
+    for person, choice in zip(people, (a, b, b, c, b), strict=True):
         team.vote(store, session.id, person.id, 0, choice, scenario=scenario)
     team.reveal(store, session.id, facilitator)
     decided = team.decide(store, session.id, facilitator, scenario)
@@ -309,7 +315,7 @@ def test_decide_refuses_a_tie_without_an_explicit_choice(store, facilitator, sce
     session = _session(store, facilitator, scenario, allow_guests=True)
     people = _guests(store, session, 4)
     a, b = _choices(scenario, session)[:2]
-    for person, choice in zip(people, (a, b, a, b)):
+    for person, choice in zip(people, (a, b, a, b), strict=True):
         team.vote(store, session.id, person.id, 0, choice, scenario=scenario)
     revealed = team.reveal(store, session.id, facilitator)
     assert team.tally(revealed, scenario).majority is None
@@ -384,6 +390,7 @@ def test_a_finished_session_refuses_votes_and_decisions(store, facilitator, scen
 
 # --- a whole session -------------------------------------------------------------------------------------
 
+
 def test_whole_session_to_an_ending_keeps_only_the_anonymous_record(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True, show_names=True)
     teacher = accounts.ensure_account(store, "leraar-drie", PASSWORD, "teacher")
@@ -396,7 +403,7 @@ def test_whole_session_to_an_ending_keeps_only_the_anonymous_record(store, facil
     while current.status == "open":
         options = _choices(scenario, current)
         picks = [options[0], options[0], options[1]]
-        for person, pick in zip(people, picks):
+        for person, pick in zip(people, picks, strict=True):
             team.vote(store, session.id, person.id, step, pick, f"reden {step} van {person.id[:4]}", scenario)
         revealed = team.reveal(store, session.id, facilitator)
         shown = team.tally(revealed, scenario)
@@ -432,25 +439,32 @@ def test_whole_session_to_an_ending_keeps_only_the_anonymous_record(store, facil
 
 # --- pure helpers -------------------------------------------------------------------------------------------
 
+
 def _decision(step: int, tally: dict[str, int]) -> team.Decision:
     voters = sum(tally.values())
     return team.Decision(step=step, node_id=f"n{step}", tally=tally, voters=voters, chosen=max(tally, key=tally.get))
 
 
 def test_disagreements_rank_the_most_split_decisions():
-    session = team.TeamSession(code="ABCDEF", facilitator_id="f", scenario_id="s", decisions=[
-        _decision(0, {"a": 6, "b": 0}),          # everyone agreed
-        _decision(1, {"a": 3, "b": 3}),          # split in two
-        _decision(2, {"a": 4, "b": 2}),
-        _decision(3, {"a": 2, "b": 2, "c": 2}),  # split in three: most disagreement
-        _decision(4, {"a": 1}),                  # one voter cannot disagree
-        _decision(5, {"a": 5, "b": 1}),
-    ])
+    session = team.TeamSession(
+        code="ABCDEF",
+        facilitator_id="f",
+        scenario_id="s",
+        decisions=[
+            _decision(0, {"a": 6, "b": 0}),  # everyone agreed
+            _decision(1, {"a": 3, "b": 3}),  # split in two
+            _decision(2, {"a": 4, "b": 2}),
+            _decision(3, {"a": 2, "b": 2, "c": 2}),  # split in three: most disagreement
+            _decision(4, {"a": 1}),  # one voter cannot disagree
+            _decision(5, {"a": 5, "b": 1}),
+        ],
+    )
     assert [d.step for d in team.disagreements(session)] == [3, 1, 2]
     assert [d.step for d in team.disagreements(session, top=10)] == [3, 1, 2, 5]
     assert session.decisions[0].disagreement == 0 and session.decisions[4].disagreement == 0
-    unanimous = team.TeamSession(code="ABCDEF", facilitator_id="f", scenario_id="s",
-                                 decisions=[_decision(0, {"a": 4, "b": 0})])
+    unanimous = team.TeamSession(
+        code="ABCDEF", facilitator_id="f", scenario_id="s", decisions=[_decision(0, {"a": 4, "b": 0})]
+    )
     assert team.disagreements(unanimous) == []
 
 
@@ -533,6 +547,7 @@ def test_sixty_participants_vote_and_some_change_their_vote_at_once(store, facil
         def run():
             for choice in plans[person.id]:
                 team.vote(store, session.id, person.id, 0, choice, scenario=scenario)
+
         return run
 
     assert _run_at_once([voter(p) for p in people]) == []
@@ -555,6 +570,7 @@ def test_votes_racing_the_reveal_are_either_counted_or_refused(store, facilitato
                 accepted.append(person.id)
             except team.TeamError as exc:
                 assert "gesloten" in str(exc)
+
         return run
 
     jobs = [voter(p) for p in people] + [lambda: team.reveal(store, session.id, facilitator)]
@@ -564,8 +580,7 @@ def test_votes_racing_the_reveal_are_either_counted_or_refused(store, facilitato
     assert sorted(v.participant_id for v in final.current_votes()) == sorted(accepted)
 
 
-def _process_voters(root: str, session_id: str, people: list[str], choice_ids: list[str],
-                    barrier) -> None:
+def _process_voters(root: str, session_id: str, people: list[str], choice_ids: list[str], barrier) -> None:
     """One process: its participants vote from their own threads once every process is ready."""
     scenario = load_library().get(SCENARIO_ID)
     store = TinyDBStore(root)
@@ -579,7 +594,7 @@ def _process_voters(root: str, session_id: str, people: list[str], choice_ids: l
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(pid, c)) for pid, c in zip(people, choice_ids)]
+    threads = [threading.Thread(target=run, args=(pid, c)) for pid, c in zip(people, choice_ids, strict=True)]
     for t in threads:
         t.start()
     barrier.wait(timeout=60)  # every process has its threads waiting
@@ -598,8 +613,10 @@ def test_four_processes_of_fifteen_participants_vote_at_once(store, facilitator,
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(4)
     procs = [
-        ctx.Process(target=_process_voters,
-                    args=(str(store.root), session.id, ids[i::4], [wanted[p] for p in ids[i::4]], barrier))
+        ctx.Process(
+            target=_process_voters,
+            args=(str(store.root), session.id, ids[i::4], [wanted[p] for p in ids[i::4]], barrier),
+        )
         for i in range(4)
     ]
     for p in procs:
@@ -616,13 +633,14 @@ def test_four_processes_of_fifteen_participants_vote_at_once(store, facilitator,
 def test_sixty_participants_join_at_the_same_moment(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
     joined: list[team.Participant] = []
-    jobs = [lambda i=i: joined.append(team.join(store, session.code, guest_name=f"tegelijk {i}")[1])
-            for i in range(PARTICIPANTS)]
+    jobs = [
+        lambda i=i: joined.append(team.join(store, session.code, guest_name=f"tegelijk {i}")[1])
+        for i in range(PARTICIPANTS)
+    ]
     assert _run_at_once(jobs) == []
     final = team.load(store, session.id)
     assert final.participant_count == len(final.participants) == PARTICIPANTS
     assert sorted(p.id for p in final.participants) == sorted(p.id for p in joined)
-
 
 
 def test_facilitator_polling_during_a_vote_storm_always_sees_the_session(store, facilitator, scenario):

@@ -219,7 +219,10 @@ def test_configured_providers_get_a_school_sign_in_button(app_env):
 
 def test_the_documented_example_configuration_gives_both_buttons(app_env):
     example = tomllib.loads((ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"))
-    assert school_buttons(school_app(example["auth"])) == ["Inloggen met Microsoft 365", "Inloggen met Google Workspace"]
+    assert school_buttons(school_app(example["auth"])) == [
+        "Inloggen met Microsoft 365",
+        "Inloggen met Google Workspace",
+    ]
     assert ".streamlit/secrets.toml" in (ROOT / ".gitignore").read_text().splitlines()  # real secrets stay local
 
 

@@ -25,17 +25,25 @@ PRIVATE = "Deze gedachte houd ik voor mezelf."
 def play(store, library, user, scenario_id=TAAL, pick=lambda c: c[0]) -> Attempt:
     scenario = library.get(scenario_id)
     state = engine.start(scenario)
-    record = store.create_attempt(Attempt(user_id=user.id, scenario_id=scenario_id, scenario_title=scenario.title,
-                                          state=state))
+    record = store.create_attempt(
+        Attempt(user_id=user.id, scenario_id=scenario_id, scenario_title=scenario.title, state=state)
+    )
     while not state.finished:
         state, _ = engine.choose(scenario, state, pick(engine.available_choices(scenario, state)).id)
     return store.save_attempt(record.model_copy(update={"state": state}))
 
 
 def write(store, user, made: Attempt, intention: str):
-    return store.add_reflection(reflection.build(
-        user.id, {"essentie": f"Kern: {intention}"}, intention,
-        attempt_id=made.id, scenario_id=made.scenario_id, scenario_title=made.scenario_title))
+    return store.add_reflection(
+        reflection.build(
+            user.id,
+            {"essentie": f"Kern: {intention}"},
+            intention,
+            attempt_id=made.id,
+            scenario_id=made.scenario_id,
+            scenario_title=made.scenario_title,
+        )
+    )
 
 
 @pytest.fixture
@@ -185,7 +193,10 @@ def test_team_view_shows_aggregates_and_no_teacher_names(world, library):
     assert "kleine groep" in page  # two teachers: the privacy note
     assert [m.value for m in at.metric] == ["2", "3", "3"]
     scenarios = at.table[1].value
-    assert dict(zip(scenarios["Scenario"], scenarios["Gestart"])) == {"De taalbarrière": 2, "De veeleisende ouder": 1}
+    assert dict(zip(scenarios["Scenario"], scenarios["Gestart"], strict=True)) == {
+        "De taalbarrière": 2,
+        "De veeleisende ouder": 1,
+    }
     assert len(at.table[0].value) > 0 and (at.table[0].value["Gesprekken"] >= 1).all()
     sent = everything(at)
     assert "De taalbarrière" in sent

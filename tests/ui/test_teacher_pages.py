@@ -39,10 +39,14 @@ def teacher_with_reflection(app_env, *, connected: bool = True, shared: bool = F
     store = TinyDBStore(app_env)
     teacher = accounts.ensure_account(store, "juf-anna", PASSWORD, "teacher")
     coach = accounts.ensure_account(store, "coach-bert", PASSWORD, "coach")
-    item = store.add_reflection(reflection.build(
-        teacher.id, {"ik_wilde": "Ik wilde dat de moeder me begreep."}, "Ik laat de moeder navertellen.",
-        scenario_title="De taalbarrière",
-    ))
+    item = store.add_reflection(
+        reflection.build(
+            teacher.id,
+            {"ik_wilde": "Ik wilde dat de moeder me begreep."},
+            "Ik laat de moeder navertellen.",
+            scenario_title="De taalbarrière",
+        )
+    )
     if connected:
         store.connect(teacher.id, coach.id)
     if shared:
@@ -136,7 +140,9 @@ def test_unread_coach_comment_is_marked_until_read_and_the_teacher_replies(app_e
     at.button(key=f"FormSubmitter:comment-{item.id}-Plaats reactie").click().run()
     assert not at.exception and not at.error
     assert [c.text for c in sharing.thread(store, coach, teacher.id, item.id)] == [
-        "Welke vraag stel je <b>eerst</b>?", "Ik vraag eerst hoe het thuis gaat."]
+        "Welke vraag stel je <b>eerst</b>?",
+        "Ik vraag eerst hoe het thuis gaat.",
+    ]
     assert "Ik vraag eerst hoe het thuis gaat." in [t.value for t in at.text]
 
     goto(at, LOGBOOK)
@@ -148,9 +154,14 @@ def test_unread_coach_comment_is_marked_until_read_and_the_teacher_replies(app_e
 
 def test_portfolio_downloads_only_the_chosen_reflection(app_env, downloads):
     store, teacher, coach, item = teacher_with_reflection(app_env, shared=True)
-    other = store.add_reflection(reflection.build(
-        teacher.id, {"ik_dacht": "Deze hoort er niet in."}, "Een ander voornemen voor later.",
-        scenario_title="De veeleisende ouder"))
+    other = store.add_reflection(
+        reflection.build(
+            teacher.id,
+            {"ik_dacht": "Deze hoort er niet in."},
+            "Een ander voornemen voor later.",
+            scenario_title="De veeleisende ouder",
+        )
+    )
     sharing.add_comment(store, coach, teacher.id, item.id, "Mooi voornemen.")
     at = goto(as_user("juf-anna"), PORTFOLIO)
     assert not at.download_button

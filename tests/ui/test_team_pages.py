@@ -9,11 +9,11 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from modules.library.scenarios import load_library
 from modules.people import accounts
 from modules.play import engine
-from modules.team import sessions as team
-from modules.library.scenarios import load_library
 from modules.storage import TinyDBStore
+from modules.team import sessions as team
 from modules.ui.wording import escape_markdown
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, click, collect_cookies, goto, open_app, texts, with_cookies
 
@@ -41,8 +41,9 @@ def ok(at: AppTest) -> AppTest:
     return at
 
 
-def start_session(scenario_id: str = SCENARIO, *, guests: bool = False, projector: bool = False,
-                  names: bool = False) -> AppTest:
+def start_session(
+    scenario_id: str = SCENARIO, *, guests: bool = False, projector: bool = False, names: bool = False
+) -> AppTest:
     at = as_user(FACILITATOR)
     assert at.title[0].value == "Teamsessie leiden"  # the facilitator's start page
     scenario = load_library().get(scenario_id)
@@ -177,8 +178,12 @@ def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(wor
 
     vote(two, 0, c[2])  # two's screen still showed the form: the vote is refused
     assert "De stemming voor deze keuze is al gesloten." in [e.value for e in two.error]
-    assert session_of(store, people[FACILITATOR]).vote_of(
-        session_of(store, people[FACILITATOR]).participants[1].id).choice_id == c[0]
+    assert (
+        session_of(store, people[FACILITATOR])
+        .vote_of(session_of(store, people[FACILITATOR]).participants[1].id)
+        .choice_id
+        == c[0]
+    )
     ok(one.run())
     assert "De stemmen zijn bekend" in texts(one) and not one.get("form")
 
@@ -227,8 +232,13 @@ def test_a_whole_session_with_three_participants_a_refresh_and_a_late_joiner(wor
 
     # --- the group debrief ---
     page = texts(fac)
-    for heading in ("Nabespreking met de groep", "De route van de groep", "Principeprofiel van de groep",
-                    "Waar de groep het minst eens was", "Einde:"):
+    for heading in (
+        "Nabespreking met de groep",
+        "De route van de groep",
+        "Principeprofiel van de groep",
+        "Waar de groep het minst eens was",
+        "Einde:",
+    ):
         assert heading in page, heading
     assert "na bespreking koos de groep anders dan de meerderheid" in page
     assert "4 deelnemers" in page and len(charts(fac)) >= 1
@@ -340,7 +350,7 @@ def test_the_decision_note_counts_votes_in_singular_and_plural():
     assert tw._decision_note(session, one) == "1 van 1 stem"
     overruled = team.Decision(step=0, node_id="n", tally={"a": 2, "b": 1}, voters=3, chosen="b", majority="a")
     assert tw._decision_note(session, overruled) == (
-        "1 van 3 stemmen · na bespreking koos de groep anders dan de meerderheid")
-    plurality = team.Decision(step=0, node_id="n", tally={"a": 2, "b": 1, "c": 1}, voters=4, chosen="b",
-                              majority="a")
+        "1 van 3 stemmen · na bespreking koos de groep anders dan de meerderheid"
+    )
+    plurality = team.Decision(step=0, node_id="n", tally={"a": 2, "b": 1, "c": 1}, voters=4, chosen="b", majority="a")
     assert tw._decision_note(session, plurality).endswith("anders dan de meeste stemmen")

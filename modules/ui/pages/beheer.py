@@ -1,6 +1,6 @@
 """Accounts beheren: an admin creates accounts, makes reset codes, changes roles, switches accounts off."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import streamlit as st
 
@@ -21,7 +21,7 @@ st.subheader("Nieuw account")
 parts.create_form(store, admin)
 
 everyone = store.list_accounts()
-now = datetime.now(timezone.utc)
+now = datetime.now(UTC)
 st.subheader(f"Alle accounts ({len(everyone)})")
 query = st.text_input("Zoek op gebruikersnaam", key="search", max_chars=limits.SEARCH).strip().casefold()
 shown = [a for a in everyone if query in a.username.casefold()]

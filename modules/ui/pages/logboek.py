@@ -75,8 +75,11 @@ with tab_reflections:
         marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
         if new:
             opened.add(item.id)  # a new comment: open the reflection and its thread, so the teacher sees it
-        with st.expander(f"{title} — {wording.short_date(item.created_at)}{marker}", expanded=item.id in opened,
-                         key=f"log-refl-{item.id}"):
+        with st.expander(
+            f"{title} — {wording.short_date(item.created_at)}{marker}",
+            expanded=item.id in opened,
+            key=f"log-refl-{item.id}",
+        ):
             threads.reflection_body(item)
             if coaches:
                 st.divider()
@@ -111,7 +114,9 @@ with tab_attempts:
                 steps = len(item.state.steps)
                 status = f"Bezig ({steps} {'keuze' if steps == 1 else 'keuzes'})"
             st.markdown(f"**{title}** — {status}")
-            st.caption(f"Begonnen {wording.short_date(item.started_at)} · bijgewerkt {wording.short_date(item.updated_at)}")
+            st.caption(
+                f"Begonnen {wording.short_date(item.started_at)} · bijgewerkt {wording.short_date(item.updated_at)}"
+            )
             if scenario is None:
                 st.caption("Dit scenario staat niet meer in de bibliotheek.")
                 continue

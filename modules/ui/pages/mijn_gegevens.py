@@ -22,8 +22,15 @@ st.markdown(
     "gedeeld. Je wachtwoord staat er niet in."
 )
 data = json.dumps(mydata.export(store, user), indent=2, ensure_ascii=False)
-st.download_button("Download mijn gegevens", data=data.encode("utf-8"), file_name="samenspel-mijn-gegevens.json",
-                   mime="application/json", key="download-my-data", on_click="ignore", icon="⬇️")
+st.download_button(
+    "Download mijn gegevens",
+    data=data.encode("utf-8"),
+    file_name="samenspel-mijn-gegevens.json",
+    mime="application/json",
+    key="download-my-data",
+    on_click="ignore",
+    icon="⬇️",
+)
 
 # --- password -----------------------------------------------------------------------------------
 st.subheader("Wachtwoord wijzigen")
@@ -32,13 +39,16 @@ if user.password_hash is None:
 else:
     with st.form("change-password", clear_on_submit=True):
         old = st.text_input("Huidig wachtwoord", type="password", key="pw-old", max_chars=accounts.PASSWORD_MAX)
-        new = st.text_input(f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN}, hoogstens "
-                            f"{accounts.PASSWORD_MAX} tekens)", type="password", key="pw-new",
-                            max_chars=accounts.PASSWORD_MAX,
-                            help="Een korte zin van een paar woorden is sterk. Veelgebruikte wachtwoorden worden "
-                                 "geweigerd.")
-        again = st.text_input("Herhaal het nieuwe wachtwoord", type="password", key="pw-again",
-                              max_chars=accounts.PASSWORD_MAX)
+        new = st.text_input(
+            f"Nieuw wachtwoord (minstens {accounts.PASSWORD_MIN}, hoogstens {accounts.PASSWORD_MAX} tekens)",
+            type="password",
+            key="pw-new",
+            max_chars=accounts.PASSWORD_MAX,
+            help="Een korte zin van een paar woorden is sterk. Veelgebruikte wachtwoorden worden geweigerd.",
+        )
+        again = st.text_input(
+            "Herhaal het nieuwe wachtwoord", type="password", key="pw-again", max_chars=accounts.PASSWORD_MAX
+        )
         change = st.form_submit_button("Wachtwoord wijzigen")
     st.caption("Na het wijzigen word je op je andere apparaten uitgelogd.")
     if change:
@@ -63,8 +73,9 @@ st.markdown(
     "**Dit kun je niet ongedaan maken.** Wil je iets bewaren? Download dan eerst je gegevens of je portfolio."
 )
 with st.form("delete-account"):
-    typed = st.text_input("Typ je gebruikersnaam om te bevestigen", key="delete-username",
-                          max_chars=accounts.USERNAME_MAX)
+    typed = st.text_input(
+        "Typ je gebruikersnaam om te bevestigen", key="delete-username", max_chars=accounts.USERNAME_MAX
+    )
     sure = st.checkbox("Ik begrijp dat al mijn gegevens definitief worden verwijderd.", key="delete-sure")
     delete = st.form_submit_button("Verwijder mijn account", type="secondary")
 if delete:

@@ -40,10 +40,13 @@ if attempt.anticipation:
 st.markdown("### Jouw route")
 for step in report.steps:
     marker = " ⭐ sleutelmoment" if step.key_moment else ""
-    changes = ", ".join(wording.format_change(k, v, scenario) for k, v in step.changes.items()
-                        if scenario.variables[k].visible)
-    st.markdown(f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
-                + (f"  \n_{changes}_" if changes else ""))
+    changes = ", ".join(
+        wording.format_change(k, v, scenario) for k, v in step.changes.items() if scenario.variables[k].visible
+    )
+    st.markdown(
+        f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
+        + (f"  \n_{changes}_" if changes else "")
+    )
 
 st.markdown("### Principeprofiel")
 rows = debrief.profile_table(report)
@@ -65,8 +68,11 @@ if report.alternatives:
                 st.markdown(f"**Je keuze:** {other.choice.text}")
                 st.markdown(f"**Reactie:** {other.choice.reaction}")
                 st.markdown(f"**Feedback:** {other.choice.feedback}")
-                changes = ", ".join(wording.format_change(k, v, scenario) for k, v in other.changes.items()
-                                    if scenario.variables[k].visible)
+                changes = ", ".join(
+                    wording.format_change(k, v, scenario)
+                    for k, v in other.changes.items()
+                    if scenario.variables[k].visible
+                )
                 if changes:
                     st.caption(changes)
 
@@ -87,8 +93,10 @@ st.markdown(f"### Eindes: {status.endings_label}")
 st.markdown("Gevonden: " + ", ".join(found))
 if missing:
     count = len(missing)
-    st.markdown(f"Nog niet ontdekt: {count} {'einde' if count == 1 else 'eindes'}. "
-                "Speel opnieuw en kies op een sleutelmoment anders.")
+    st.markdown(
+        f"Nog niet ontdekt: {count} {'einde' if count == 1 else 'eindes'}. "
+        "Speel opnieuw en kies op een sleutelmoment anders."
+    )
 
 with st.expander("Bronnen bij deze nabespreking"):
     for principle in report.cited:

@@ -49,7 +49,22 @@ as_markdown = portfolio.as_markdown(store, user, chosen)
 as_html = portfolio.as_html(store, user, chosen)
 
 cols = st.columns(2)
-cols[0].download_button("Download als HTML", data=as_html, file_name="portfolio.html", mime="text/html",
-                        key="portfolio-html", on_click="ignore", type="primary", icon="📄")
-cols[1].download_button("Download als tekstbestand (.md)", data=as_markdown, file_name="portfolio.md",
-                        mime="text/markdown", key="portfolio-md", on_click="ignore", icon="📝")
+cols[0].download_button(
+    "Download als HTML",
+    data=as_html,
+    file_name="portfolio.html",
+    mime="text/html",
+    key="portfolio-html",
+    on_click="ignore",
+    type="primary",
+    icon="📄",
+)
+cols[1].download_button(
+    "Download als tekstbestand (.md)",
+    data=as_markdown,
+    file_name="portfolio.md",
+    mime="text/markdown",
+    key="portfolio-md",
+    on_click="ignore",
+    icon="📝",
+)

@@ -14,14 +14,15 @@ st.markdown(
     "Dit zijn de principes van partnerschap tussen school en ouders waarop de feedback in Samenspel is gebaseerd. "
     "Bij elk principe staat de bron en in welke scenario's je het oefent."
 )
-query = st.text_input("Zoek een principe", placeholder="bijvoorbeeld: vertrouwen", max_chars=limits.SEARCH).strip().lower()
+query = (
+    st.text_input("Zoek een principe", placeholder="bijvoorbeeld: vertrouwen", max_chars=limits.SEARCH).strip().lower()
+)
 focus = st.query_params.get("principe")
 
 shown = 0
 for group in catalogue.groups:
     members = [
-        p for p in catalogue.in_group(group.id)
-        if not query or query in p.name.lower() or query in p.summary.lower()
+        p for p in catalogue.in_group(group.id) if not query or query in p.name.lower() or query in p.summary.lower()
     ]
     if not members:
         continue

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from modules.play import reflection
-from modules.team import sessions as team
 from modules.storage import StoreError
+from modules.team import sessions as team
 from modules.ui import context, signin, wording
 from modules.ui.widgets.attempts import finished_attempt_picker
 from modules.ui.widgets.team import REFLECT_SESSION
@@ -54,8 +54,10 @@ def team_session_to_reflect_on() -> team.TeamSession | None:
 team_session = team_session_to_reflect_on()
 attempt = None
 if team_session is not None:
-    st.info(f"Je reflecteert op de teamsessie over ‘{team_session.scenario_title}’ van "
-            f"{wording.short_date(team_session.created_at)}. Je reflectie komt in je eigen logboek.")
+    st.info(
+        f"Je reflecteert op de teamsessie over ‘{team_session.scenario_title}’ van "
+        f"{wording.short_date(team_session.created_at)}. Je reflectie komt in je eigen logboek."
+    )
     if st.button("Liever over een eigen gesprek reflecteren", key="reflection-not-team"):
         st.session_state.pop(REFLECT_SESSION, None)
         st.rerun()
@@ -72,13 +74,19 @@ with st.form("reflection", clear_on_submit=False):
         st.caption(phase.intro)
         for question in phase.questions:
             answers[question.key] = st.text_area(
-                question.label, key=f"refl-{question.key}", help=question.help or None,
-                max_chars=reflection.MAX_LENGTH, height=90,
+                question.label,
+                key=f"refl-{question.key}",
+                help=question.help or None,
+                max_chars=reflection.MAX_LENGTH,
+                height=90,
             )
     st.markdown("### Uitproberen")
     intention = st.text_area(
-        reflection.INTENTION.label, key="refl-voornemen", help=reflection.INTENTION.help,
-        max_chars=reflection.MAX_LENGTH, height=90,
+        reflection.INTENTION.label,
+        key="refl-voornemen",
+        help=reflection.INTENTION.help,
+        max_chars=reflection.MAX_LENGTH,
+        height=90,
     )
     submitted = st.form_submit_button("Bewaar in mijn logboek", type="primary")
 
@@ -93,9 +101,13 @@ if submitted:
             scenario_title=attempt.scenario_title if attempt else "",
         )
         if team_session is not None:
-            record = record.model_copy(update={"scenario_id": team_session.scenario_id,
-                                               "scenario_title": team_session.scenario_title,
-                                               "team_session_id": team_session.id})
+            record = record.model_copy(
+                update={
+                    "scenario_id": team_session.scenario_id,
+                    "scenario_title": team_session.scenario_title,
+                    "team_session_id": team_session.id,
+                }
+            )
         context.store().add_reflection(record)
     except reflection.ReflectionError as exc:
         st.error(str(exc))

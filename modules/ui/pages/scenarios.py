@@ -51,7 +51,9 @@ if not library.scenarios:
 
 if library.broken or library.warnings:
     st.divider()
-    with st.expander(f"Voor auteurs: {len(library.broken)} scenariobestand(en) met fouten", expanded=bool(library.broken)):
+    with st.expander(
+        f"Voor auteurs: {len(library.broken)} scenariobestand(en) met fouten", expanded=bool(library.broken)
+    ):
         st.markdown(
             "Deze bestanden worden niet getoond tot de fouten zijn opgelost. "
             "Controleer ze met `python -m modules lint scenarios/`."

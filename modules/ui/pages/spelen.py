@@ -25,8 +25,11 @@ if attempt is None:
     scenes.show_introduction(scenario)
     with st.form("anticipate"):
         st.markdown("### Voor je begint")
-        anticipation = st.text_area(scenario.anticipate, max_chars=limits.ANTICIPATION,
-                                    help="Je antwoord komt in je logboek. Schrijf geen namen van kinderen of ouders.")
+        anticipation = st.text_area(
+            scenario.anticipate,
+            max_chars=limits.ANTICIPATION,
+            help="Je antwoord komt in je logboek. Schrijf geen namen van kinderen of ouders.",
+        )
         start = st.form_submit_button("Start het gesprek", type="primary")
     if start:
         try:
@@ -41,8 +44,10 @@ if attempt is None:
 try:
     state = practice.replayed(scenario, attempt)
 except engine.EngineError:
-    st.warning("Dit scenario is aangepast sinds je eraan begon. Je eerdere poging staat nog in je logboek; "
-               "begin een nieuwe poging om verder te spelen.")
+    st.warning(
+        "Dit scenario is aangepast sinds je eraan begon. Je eerdere poging staat nog in je logboek; "
+        "begin een nieuwe poging om verder te spelen."
+    )
     if st.button("Nieuwe poging", type="primary"):
         st.session_state.pop(context.ATTEMPT, None)
         st.rerun()

@@ -1,4 +1,4 @@
-"""Teamoverzicht: aggregates over the teachers connected to me; no names."""
+"""Teamoverzicht (the coach's cohort in code): aggregates over the teachers connected to me; no names."""
 
 import altair as alt
 import streamlit as st
@@ -18,7 +18,7 @@ st.markdown(
     "**Er staan geen namen in:** je ziet alleen aantallen per principe en per scenario."
 )
 
-teachers, attempts = coaching.load_team(context.store(), user)
+teachers, attempts = coaching.load_cohort(context.store(), user)
 
 if teachers == 0:
     st.info(
@@ -37,8 +37,12 @@ if teachers < coaching.SMALL_GROUP:
 scenarios = {a.scenario_id: coaching.scenario_title(a.scenario_id, a.scenario_title, library) for a in attempts}
 scenario_order = sorted(scenarios, key=lambda s: scenarios[s].lower())
 cols = st.columns(2)
-scenario_id = cols[0].selectbox("Scenario", [None, *scenario_order], key="team-scenario",
-                                format_func=lambda s: "Alle scenario's" if s is None else scenarios[s])
+scenario_id = cols[0].selectbox(
+    "Scenario",
+    [None, *scenario_order],
+    key="team-scenario",
+    format_func=lambda s: "Alle scenario's" if s is None else scenarios[s],
+)
 days = [d for d in (coaching.day(coaching.attempt_date(a)) for a in attempts) if d is not None]
 start = end = None
 if days:
@@ -48,7 +52,7 @@ if days:
     else:
         start = end = period
 filters = coaching.Filters(scenario_id=scenario_id, start=start, end=end)
-overview = coaching.team_overview(teachers, coaching.filter_attempts(attempts, filters), library, context.catalogue())
+overview = coaching.cohort_overview(teachers, coaching.filter_attempts(attempts, filters), library, context.catalogue())
 
 metrics = st.columns(3)
 metrics[0].metric("Verbonden leraren", overview.teachers)
@@ -66,9 +70,11 @@ else:
         .encode(
             x=alt.X("attempts:Q", title="Aantal afgeronde gesprekken", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("principle:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=[alt.Tooltip("principle:N", title="Principe"),
-                     alt.Tooltip("attempts:Q", title="Gesprekken"),
-                     alt.Tooltip("weight:Q", title="Totaal onder druk")],
+            tooltip=[
+                alt.Tooltip("principle:N", title="Principe"),
+                alt.Tooltip("attempts:Q", title="Gesprekken"),
+                alt.Tooltip("weight:Q", title="Totaal onder druk"),
+            ],
         )
         .properties(height=26 * len(top) + 40)
     )
@@ -79,17 +85,23 @@ else:
     )
     # st.table: every row visible and no (English) toolbar. It renders Markdown, so names are escaped.
     st.table(
-        [{"Principe": md(r["principle"]), "Gesprekken": r["attempts"], "Totaal onder druk": r["weight"]}
-         for r in overview.neglected],
-        hide_index=True, hide_header=False,
+        [
+            {"Principe": md(r["principle"]), "Gesprekken": r["attempts"], "Totaal onder druk": r["weight"]}
+            for r in overview.neglected
+        ],
+        hide_index=True,
+        hide_header=False,
     )
 
 st.markdown("### Welke scenario's worden gespeeld?")
 if not overview.scenarios:
     st.info("Nog geen gesprekken gespeeld.")
 else:
-    long = [{"scenario": r["scenario"], "soort": kind, "aantal": r[key]}
-            for r in overview.scenarios for kind, key in (("Gestart", "attempts"), ("Afgerond", "finished"))]
+    long = [
+        {"scenario": r["scenario"], "soort": kind, "aantal": r[key]}
+        for r in overview.scenarios
+        for kind, key in (("Gestart", "attempts"), ("Afgerond", "finished"))
+    ]
     chart = (
         alt.Chart(alt.Data(values=long))
         .mark_bar()
@@ -97,10 +109,16 @@ else:
             x=alt.X("aantal:Q", title="Aantal gesprekken", axis=alt.Axis(tickMinStep=1)),
             y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelLimit=260)),
             yOffset=alt.YOffset("soort:N", sort=["Gestart", "Afgerond"]),
-            color=alt.Color("soort:N", scale=alt.Scale(domain=["Gestart", "Afgerond"], range=["#90a4ae", "#2e7d32"]),
-                            legend=alt.Legend(title=None, orient="right")),
-            tooltip=[alt.Tooltip("scenario:N", title="Scenario"), alt.Tooltip("soort:N", title=" "),
-                     alt.Tooltip("aantal:Q", title="Aantal")],
+            color=alt.Color(
+                "soort:N",
+                scale=alt.Scale(domain=["Gestart", "Afgerond"], range=["#90a4ae", "#2e7d32"]),
+                legend=alt.Legend(title=None, orient="right"),
+            ),
+            tooltip=[
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("soort:N", title=" "),
+                alt.Tooltip("aantal:Q", title="Aantal"),
+            ],
         )
         # A fixed pixel height squeezes the bars (axis and legend take their share of it): give every
         # bar its own step instead, so the chart grows with the number of scenarios.
@@ -108,7 +126,10 @@ else:
     )
     st.altair_chart(chart, width="stretch", height="content")
     st.table(
-        [{"Scenario": md(r["scenario"]), "Gestart": r["attempts"], "Afgerond": r["finished"]}
-         for r in overview.scenarios],
-        hide_index=True, hide_header=False,
+        [
+            {"Scenario": md(r["scenario"]), "Gestart": r["attempts"], "Afgerond": r["finished"]}
+            for r in overview.scenarios
+        ],
+        hide_index=True,
+        hide_header=False,
     )

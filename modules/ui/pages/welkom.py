@@ -10,9 +10,11 @@ from modules.ui import context, signin
 
 st.title("Welkom bij Samenspel")
 if settings.demo_enabled():
-    st.info("Probeer de demo: log in als **demo-leraar** (wachtwoord *oefenen-met-ouders*) of als **demo-coach** "
-            "(wachtwoord *coachen-met-zorg*). Of maak zelf een account: ook dat hoort bij de demo en verdwijnt "
-            "als de demo stopt.")
+    st.info(
+        "Probeer de demo: log in als **demo-leraar** (wachtwoord *oefenen-met-ouders*) of als **demo-coach** "
+        "(wachtwoord *coachen-met-zorg*). Of maak zelf een account: ook dat hoort bij de demo en verdwijnt "
+        "als de demo stopt."
+    )
 if st.session_state.pop("account-deleted", False):
     st.success("Je account en al je gegevens zijn verwijderd.")
 st.markdown(
@@ -46,23 +48,29 @@ if providers:
             try:
                 st.login(provider)
             except StreamlitAuthError:  # incomplete configuration or Authlib missing: tell, don't crash
-                st.error("Inloggen met je schoolaccount is nu niet mogelijk. Log in met een Samenspel-account "
-                         "of vraag de beheerder om hulp.")
+                st.error(
+                    "Inloggen met je schoolaccount is nu niet mogelijk. Log in met een Samenspel-account "
+                    "of vraag de beheerder om hulp."
+                )
     if signin.oidc_signed_in():  # signed in at school, but no usable account here (e.g. switched off)
         if st.button("Uitloggen bij je schoolaccount", key="oidc-logout"):
             st.logout()
     st.caption("Of log in met een Samenspel-account:")
 
-tab_in, tab_up, tab_code, tab_old = st.tabs(["Inloggen", "Account maken", "Code van de beheerder", "Ik had een schuilnaam"])
+tab_in, tab_up, tab_code, tab_old = st.tabs(
+    ["Inloggen", "Account maken", "Code van de beheerder", "Ik had een schuilnaam"]
+)
 
 with tab_in:
     with st.form("sign-in"):
         username = st.text_input("Gebruikersnaam", key="in-user", max_chars=accounts.USERNAME_MAX)
         password = st.text_input("Wachtwoord", type="password", key="in-pass", max_chars=accounts.PASSWORD_MAX)
         submitted = st.form_submit_button("Inloggen", type="primary")
-    st.caption("Je blijft ingelogd als je de pagina vernieuwt, tot je uitlogt (hoogstens "
-               f"{round(logins.login_lifetime().total_seconds() / 3600)} uur). Gebruik je een computer van "
-               "iemand anders? Log dan uit als je klaar bent.")
+    st.caption(
+        "Je blijft ingelogd als je de pagina vernieuwt, tot je uitlogt (hoogstens "
+        f"{round(logins.login_lifetime().total_seconds() / 3600)} uur). Gebruik je een computer van "
+        "iemand anders? Log dan uit als je klaar bent."
+    )
     if submitted:
         if not username.strip() or not password:
             st.error("Vul je gebruikersnaam en je wachtwoord in.")
@@ -75,14 +83,20 @@ with tab_up:
         "Je echte naam is niet nodig."
     )
     with st.form("sign-up"):
-        new_user = st.text_input("Kies een gebruikersnaam", key="up-user", max_chars=accounts.USERNAME_MAX,
-                                 help=USERNAME_HELP)
-        new_pass = st.text_input(f"Kies een wachtwoord ({PASSWORD_LABEL})", type="password",
-                                 key="up-pass", max_chars=accounts.PASSWORD_MAX,
-                                 help="Een korte zin van een paar woorden is sterk en makkelijk te onthouden. "
-                                      "Veelgebruikte wachtwoorden worden geweigerd.")
-        again = st.text_input("Herhaal het wachtwoord", type="password", key="up-again",
-                              max_chars=accounts.PASSWORD_MAX)
+        new_user = st.text_input(
+            "Kies een gebruikersnaam", key="up-user", max_chars=accounts.USERNAME_MAX, help=USERNAME_HELP
+        )
+        new_pass = st.text_input(
+            f"Kies een wachtwoord ({PASSWORD_LABEL})",
+            type="password",
+            key="up-pass",
+            max_chars=accounts.PASSWORD_MAX,
+            help="Een korte zin van een paar woorden is sterk en makkelijk te onthouden. "
+            "Veelgebruikte wachtwoorden worden geweigerd.",
+        )
+        again = st.text_input(
+            "Herhaal het wachtwoord", type="password", key="up-again", max_chars=accounts.PASSWORD_MAX
+        )
         created = st.form_submit_button("Account maken", type="primary")
     if created:
         if new_pass != again:
@@ -91,13 +105,16 @@ with tab_up:
             sign_in_with(accounts.sign_up, new_user, new_pass, client=signin.client_key())
 
 with tab_code:
-    st.caption("Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
-               "De code werkt één keer en is 48 uur geldig.")
+    st.caption(
+        "Heb je van de beheerder een eenmalige code gekregen? Kies hier je (nieuwe) wachtwoord. "
+        "De code werkt één keer en is 48 uur geldig."
+    )
     with st.form("reset"):
         reset_user = st.text_input("Gebruikersnaam", key="reset-user", max_chars=accounts.USERNAME_MAX)
         code = st.text_input("Code", key="reset-code", placeholder="ABCD-EFGH-JKLM", max_chars=limits.ONE_TIME_CODE)
-        reset_pass = st.text_input(f"Nieuw wachtwoord ({PASSWORD_LABEL})", type="password",
-                                   key="reset-pass", max_chars=accounts.PASSWORD_MAX)
+        reset_pass = st.text_input(
+            f"Nieuw wachtwoord ({PASSWORD_LABEL})", type="password", key="reset-pass", max_chars=accounts.PASSWORD_MAX
+        )
         reset = st.form_submit_button("Wachtwoord instellen", type="primary")
     if reset:
         sign_in_with(accounts.reset_password, reset_user, code, reset_pass, client=signin.client_key())
@@ -109,8 +126,12 @@ with tab_old:
     )
     with st.form("claim"):
         nickname = st.text_input("Je schuilnaam", key="claim-user", max_chars=accounts.USERNAME_MAX)
-        claim_pass = st.text_input(f"Kies een wachtwoord ({PASSWORD_LABEL})", type="password",
-                                   key="claim-pass", max_chars=accounts.PASSWORD_MAX)
+        claim_pass = st.text_input(
+            f"Kies een wachtwoord ({PASSWORD_LABEL})",
+            type="password",
+            key="claim-pass",
+            max_chars=accounts.PASSWORD_MAX,
+        )
         claim = st.form_submit_button("Wachtwoord instellen", type="primary")
     if claim:
         sign_in_with(accounts.claim_migrated, nickname, claim_pass)

@@ -1,4 +1,4 @@
-"""The parts of the Accounts beheren page: labels, the one-time flash message, the account table and the account editor."""
+"""The parts of the Accounts beheren page: labels, the one-time message, the account table, the account editor."""
 
 from __future__ import annotations
 
@@ -78,12 +78,18 @@ def create_form(store: Store, admin: Account) -> None:
     """A new coach, facilitator or teacher account, with a one-time code to choose a password."""
     show_flash("create")
     with st.form("create-account", clear_on_submit=True):
-        new_name = st.text_input("Gebruikersnaam", max_chars=accounts.USERNAME_MAX, key="create-user",
-                                 help="Een echte naam is niet nodig. Spreek de gebruikersnaam af met de gebruiker.")
+        new_name = st.text_input(
+            "Gebruikersnaam",
+            max_chars=accounts.USERNAME_MAX,
+            key="create-user",
+            help="Een echte naam is niet nodig. Spreek de gebruikersnaam af met de gebruiker.",
+        )
         new_role = st.selectbox("Rol", ROLE_ORDER, format_func=role_label, key="create-role")
         create = st.form_submit_button("Account maken", type="primary")
-    st.caption("Een beheerder maak je niet hier, maar met een opdracht op de server (zie de README). "
-               "Zo kan niemand via de app beheerder worden.")
+    st.caption(
+        "Een beheerder maak je niet hier, maar met een opdracht op de server (zie de README). "
+        "Zo kan niemand via de app beheerder worden."
+    )
     if create:
         try:
             created, code = accounts.admin_create_account(store, admin, new_name, new_role)
@@ -138,11 +144,15 @@ def account_editor(store: Store, admin: Account, shown: list[Account], now: date
         if chosen.role == "coach" and chosen.invite_code:
             st.markdown("Koppelcode voor leraren:")
             st.code(chosen.invite_code, language=None)
-            st.caption("Een leraar vult deze code in bij 'Mijn coach'. Daarna ziet de coach de gespeelde gesprekken "
-                       "van die leraar en de reflecties die de leraar deelt.")
+            st.caption(
+                "Een leraar vult deze code in bij 'Mijn coach'. Daarna ziet de coach de gespeelde gesprekken "
+                "van die leraar en de reflecties die de leraar deelt."
+            )
         if chosen.id == admin.id:
-            st.info("Dit is je eigen account. Je wachtwoord wijzig je bij 'Mijn gegevens'. Je rol en status "
-                    "worden op de server gewijzigd (zie de README).")
+            st.info(
+                "Dit is je eigen account. Je wachtwoord wijzig je bij 'Mijn gegevens'. Je rol en status "
+                "worden op de server gewijzigd (zie de README)."
+            )
         elif chosen.role == "admin":
             st.info(accounts.ADMINS_BY_COMMAND)
         else:
@@ -170,8 +180,9 @@ def _role(store: Store, admin: Account, chosen: Account) -> None:
     st.markdown("**Rol**")
     role_cols = st.columns([2, 1], vertical_alignment="bottom")
     options = ROLE_ORDER if chosen.role in ROLE_ORDER else [chosen.role, *ROLE_ORDER]
-    new_role = role_cols[0].selectbox("Nieuwe rol", options, index=options.index(chosen.role),
-                                      format_func=role_label, key=f"role-{chosen.id}")
+    new_role = role_cols[0].selectbox(
+        "Nieuwe rol", options, index=options.index(chosen.role), format_func=role_label, key=f"role-{chosen.id}"
+    )
     if role_cols[1].button("Rol opslaan", key=f"set-role-{chosen.id}", disabled=new_role == chosen.role):
         try:
             updated = accounts.admin_set_role(store, admin, chosen.id, new_role)
@@ -184,8 +195,10 @@ def _role(store: Store, admin: Account, chosen: Account) -> None:
 def _status(store: Store, admin: Account, chosen: Account) -> None:
     st.markdown("**Status**")
     if chosen.active:
-        st.caption("Een uitgeschakeld account kan niet meer inloggen. Er wordt niets verwijderd; "
-                   "je kunt het account later weer aanzetten.")
+        st.caption(
+            "Een uitgeschakeld account kan niet meer inloggen. Er wordt niets verwijderd; "
+            "je kunt het account later weer aanzetten."
+        )
         label, make_active, done = "Account uitschakelen", False, "Het account is uitgeschakeld."
     else:
         st.caption("Dit account is uitgeschakeld en kan niet inloggen.")

@@ -1,4 +1,4 @@
-"""The parts of the Mijn leraren page (coach): invite code, filters, timeline, principle profile, shared reflections, CSV."""
+"""The parts of the Mijn leraren page: invite code, filters, timeline, principle profile, shared reflections, CSV."""
 
 from __future__ import annotations
 
@@ -43,13 +43,23 @@ def csv_download(store: Store, coach: Account, library: Library) -> None:
     st.caption(
         "Het bestand (CSV, te openen in Excel) heeft één regel per gedeelde reflectie: leraar, scenario, datums, "
         "aantal reacties en of er een nieuwe reactie van de leraar is. "
-        + ("De tekst van de reflecties staat er ook in. Bewaar het bestand veilig en deel het niet verder."
-           if include_text else "De tekst van de reflecties staat er niet in.")
+        + (
+            "De tekst van de reflecties staat er ook in. Bewaar het bestand veilig en deel het niet verder."
+            if include_text
+            else "De tekst van de reflecties staat er niet in."
+        )
     )
     rows = coaching.load_export(store, coach, library, include_text)
     data = coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING)
-    st.download_button("Download CSV", data=data, file_name=coaching.CSV_FILE_NAME, mime="text/csv",
-                       key="coach-csv", on_click="ignore", disabled=not rows)
+    st.download_button(
+        "Download CSV",
+        data=data,
+        file_name=coaching.CSV_FILE_NAME,
+        mime="text/csv",
+        key="coach-csv",
+        on_click="ignore",
+        disabled=not rows,
+    )
     if not rows:
         st.caption("Er zijn nog geen reflecties met je gedeeld.")
 
@@ -60,10 +70,18 @@ def filters(teacher_id: str, entries: list, rows: list[dict]) -> coaching.Filter
     principles = coaching.principle_options(rows)
     span = coaching.date_span(entries) or (date.today(), date.today())
     cols = st.columns(3)
-    scenario_id = cols[0].selectbox("Scenario", [None, *scenarios], key=f"coach-scenario-{teacher_id}",
-                                    format_func=lambda s: "Alle scenario's" if s is None else scenarios[s])
-    principle_id = cols[1].selectbox("Principe", [None, *principles], key=f"coach-principle-{teacher_id}",
-                                     format_func=lambda p: "Alle principes" if p is None else principles[p])
+    scenario_id = cols[0].selectbox(
+        "Scenario",
+        [None, *scenarios],
+        key=f"coach-scenario-{teacher_id}",
+        format_func=lambda s: "Alle scenario's" if s is None else scenarios[s],
+    )
+    principle_id = cols[1].selectbox(
+        "Principe",
+        [None, *principles],
+        key=f"coach-principle-{teacher_id}",
+        format_func=lambda p: "Alle principes" if p is None else principles[p],
+    )
     period = cols[2].date_input("Periode", value=span, key=f"coach-period-{teacher_id}", format="DD-MM-YYYY")
     if isinstance(period, (tuple, list)):
         start, end = (tuple(period) + (None, None))[:2]
@@ -83,19 +101,24 @@ def timeline(entries: list, shown: list) -> None:
         with st.container(border=True):
             if isinstance(entry, coaching.AttemptEntry):
                 if entry.finished:
-                    ending = (f"{md(entry.ending_title)} ({entry.outcome_label})" if entry.ending_title
-                              else "einde onbekend")
+                    ending = (
+                        f"{md(entry.ending_title)} ({entry.outcome_label})" if entry.ending_title else "einde onbekend"
+                    )
                     status = f"afgerond: {ending}"
                 else:
                     status = f"bezig ({entry.steps} {'keuze' if entry.steps == 1 else 'keuzes'})"
                 st.markdown(f"💬 **Gesprek: {md(entry.scenario_title)}** — {status}")
                 st.caption(wording.short_date(entry.date))
             else:
-                new = (f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**"
-                       if entry.unread else "")
+                new = (
+                    f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**"
+                    if entry.unread
+                    else ""
+                )
                 st.markdown(f"✍️ **Reflectie gedeeld: {md(entry.scenario_title)}**{new}")
-                st.caption(f"Geschreven {wording.short_date(entry.date)} · "
-                           f"gedeeld {wording.short_date(entry.shared_at)}")
+                st.caption(
+                    f"Geschreven {wording.short_date(entry.date)} · gedeeld {wording.short_date(entry.shared_at)}"
+                )
 
 
 def principle_profile(rows: list[dict], shown_rows: list[dict], one_principle: bool) -> None:
@@ -115,9 +138,14 @@ def principle_profile(rows: list[dict], shown_rows: list[dict], one_principle: b
         .encode(
             x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("balance:Q", title=BALANCE_TITLE),
-            tooltip=[alt.Tooltip("label:N", title="Gesprek"), alt.Tooltip("scenario:N", title="Scenario"),
-                     alt.Tooltip("day:N", title="Datum"), alt.Tooltip("honoured:Q", title="Versterkt"),
-                     alt.Tooltip("neglected:Q", title="Onder druk"), alt.Tooltip("balance:Q", title=BALANCE_TITLE)],
+            tooltip=[
+                alt.Tooltip("label:N", title="Gesprek"),
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("day:N", title="Datum"),
+                alt.Tooltip("honoured:Q", title="Versterkt"),
+                alt.Tooltip("neglected:Q", title="Onder druk"),
+                alt.Tooltip("balance:Q", title=BALANCE_TITLE),
+            ],
         )
         .properties(height=240)
     )
@@ -132,11 +160,13 @@ def principle_profile(rows: list[dict], shown_rows: list[dict], one_principle: b
         .encode(
             x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
             y=alt.Y("principle:N", title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("score:Q", title="Score",
-                            scale=alt.Scale(scheme="redyellowgreen", domainMid=0)),
-            tooltip=[alt.Tooltip("principle:N", title="Principe"), alt.Tooltip("label:N", title="Gesprek"),
-                     alt.Tooltip("scenario:N", title="Scenario"),
-                     alt.Tooltip("score:Q", title="Score")],
+            color=alt.Color("score:Q", title="Score", scale=alt.Scale(scheme="redyellowgreen", domainMid=0)),
+            tooltip=[
+                alt.Tooltip("principle:N", title="Principe"),
+                alt.Tooltip("label:N", title="Gesprek"),
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("score:Q", title="Score"),
+            ],
         )
         .properties(height=22 * len({r["principle"] for r in shown_rows}) + 60)
     )

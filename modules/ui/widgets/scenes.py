@@ -9,11 +9,10 @@ from __future__ import annotations
 import altair as alt
 import streamlit as st
 
-from modules.play import engine
 from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker
+from modules.play import engine
 from modules.ui import context, wording
 from modules.ui.widgets import cards
-
 
 AVATARS = {
     Speaker.ouder: "🧑",
@@ -85,8 +84,11 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
     show_step(scenario, node_id, choice, actor)
     with st.container(border=True):
         st.markdown(f"**Feedback** — {choice.feedback}")
-        visible = [wording.format_change(k, v, scenario) for k, v in state.steps[-1].changes.items()
-                   if scenario.variables[k].visible]
+        visible = [
+            wording.format_change(k, v, scenario)
+            for k, v in state.steps[-1].changes.items()
+            if scenario.variables[k].visible
+        ]
         if visible:
             st.markdown(" · ".join(visible))
         if why:
@@ -94,12 +96,16 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
                 for pid, weight in choice.principles.items():
                     principle = context.catalogue().get(pid)
                     mark = "✓" if weight > 0 else "⚠"
-                    cards.principle_popover(principle, key=f"why-{len(taken)}-{pid}",
-                                             label=f"{mark} Waarom? {principle.name}")
+                    cards.principle_popover(
+                        principle, key=f"why-{len(taken)}-{pid}", label=f"{mark} Waarom? {principle.name}"
+                    )
 
 
-OUTCOME_BADGES = {"sterk": ("green", "Sterk partnerschap"), "gemengd": ("orange", "Gemengd resultaat"),
-                  "zwak": ("red", "Partnerschap onder druk")}
+OUTCOME_BADGES = {
+    "sterk": ("green", "Sterk partnerschap"),
+    "gemengd": ("orange", "Gemengd resultaat"),
+    "zwak": ("red", "Partnerschap onder druk"),
+}
 
 
 def ending_banner(ending: Ending) -> None:

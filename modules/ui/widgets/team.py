@@ -14,10 +14,10 @@ import altair as alt
 import segno
 import streamlit as st
 
-from modules.play import debrief, engine
-from modules.team import sessions as team
 from modules.content.principles import Catalogue
 from modules.content.scenario import Choice, Scenario
+from modules.play import debrief, engine
+from modules.team import sessions as team
 from modules.ui import context, wording
 from modules.ui.widgets import scenes
 
@@ -29,6 +29,7 @@ JOIN_PAGE = "meedoen"  # URL path of modules/ui/pages/meedoen.py
 
 
 # --- join link and QR code --------------------------------------------------------------------
+
 
 def base_url() -> str:
     """The app's address as participants reach it.
@@ -78,6 +79,7 @@ def join_panel(session: team.TeamSession, show_qr: bool = True) -> None:
 
 # --- the scene --------------------------------------------------------------------------------
 
+
 def choice_label(index: int, choice: Choice) -> str:
     return f"{LETTERS[index]}. {choice.text}"
 
@@ -115,6 +117,7 @@ def show_choices(choices: list[Choice]) -> None:
 
 # --- tally and reasons ------------------------------------------------------------------------
 
+
 def votes_label(n: int) -> str:
     return f"{n} {'stem' if n == 1 else 'stemmen'}"
 
@@ -132,8 +135,11 @@ def turnout_label(voted: int, joined: int) -> str:
 
 def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart:
     rows = [
-        {"keuze": f"{LETTERS[i]}. {c.text[:60]}{'…' if len(c.text) > 60 else ''}", "tekst": c.text,
-         "stemmen": counts.get(c.id, 0)}
+        {
+            "keuze": f"{LETTERS[i]}. {c.text[:60]}{'…' if len(c.text) > 60 else ''}",
+            "tekst": c.text,
+            "stemmen": counts.get(c.id, 0),
+        }
         for i, c in enumerate(choices)
     ]
     order = [row["keuze"] for row in rows]
@@ -152,9 +158,9 @@ def show_tally(choices: list[Choice], counts: dict[str, int], voters: int, chart
         return
     if chart:
         st.altair_chart(tally_chart(choices, counts), width="stretch")
-    st.markdown("\n".join(
-        f"- **{LETTERS[i]}.** {votes_label(counts.get(c.id, 0))} — {c.text}" for i, c in enumerate(choices)
-    ))
+    st.markdown(
+        "\n".join(f"- **{LETTERS[i]}.** {votes_label(counts.get(c.id, 0))} — {c.text}" for i, c in enumerate(choices))
+    )
 
 
 def show_reasons(choices: list[Choice], reasons: list[team.Reason]) -> None:
@@ -173,6 +179,7 @@ def show_reasons(choices: list[Choice], reasons: list[team.Reason]) -> None:
 
 # --- the group debrief ------------------------------------------------------------------------
 
+
 def _decision_note(session: team.TeamSession, decision: team.Decision) -> str:
     if session.projector_only or not decision.voters:
         return "gekozen na bespreking"
@@ -181,8 +188,9 @@ def _decision_note(session: team.TeamSession, decision: team.Decision) -> str:
         note += " · geen meerderheid, de groep koos na bespreking"
     elif decision.majority != decision.chosen:
         real_majority = 2 * decision.tally.get(decision.majority, 0) > decision.voters
-        note += (" · na bespreking koos de groep anders dan " +
-                 ("de meerderheid" if real_majority else "de meeste stemmen"))
+        note += " · na bespreking koos de groep anders dan " + (
+            "de meerderheid" if real_majority else "de meeste stemmen"
+        )
     return note
 
 
@@ -190,8 +198,9 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
     """The debrief of a finished session; ``full`` adds the profile chart, tallies and reasons."""
     state = team.state(session, scenario)
     if not state.finished:  # closed by the facilitator, or by itself after a long pause
-        st.info("Deze sessie is gesloten voordat het gesprek een einde had. Dit zijn de keuzes van de groep tot "
-                "dat moment.")
+        st.info(
+            "Deze sessie is gesloten voordat het gesprek een einde had. Dit zijn de keuzes van de groep tot dat moment."
+        )
         for number, (decision, text) in enumerate(team.debrief_path(session, scenario), start=1):
             st.markdown(f"**{number}. {text}**  \n_{_decision_note(session, decision)}_")
         if not session.decisions:
@@ -207,8 +216,10 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
     st.markdown(report.ending.debrief)
     if not session.projector_only:
         count = session.participant_count
-        st.caption(f"{count} {'deelnemer' if count == 1 else 'deelnemers'} · "
-                   f"afgerond {wording.short_date(session.finished_at)}")
+        st.caption(
+            f"{count} {'deelnemer' if count == 1 else 'deelnemers'} · "
+            f"afgerond {wording.short_date(session.finished_at)}"
+        )
 
     st.subheader("De route van de groep")
     for number, (decision, text) in enumerate(team.debrief_path(session, scenario), start=1):
@@ -237,9 +248,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
             offered = [c for c in node.choices if c.id in decision.tally]
             number = decision.step + 1
             st.markdown(f"**Keuze {number}** ({votes_label(decision.voters)})")
-            st.markdown("\n".join(
-                f"- {votes_label(decision.tally.get(c.id, 0))}: {c.text}" for c in offered
-            ))
+            st.markdown("\n".join(f"- {votes_label(decision.tally.get(c.id, 0))}: {c.text}" for c in offered))
     if full and report.try_next:
         st.subheader("Om verder over te praten")
         for principle in report.try_next:

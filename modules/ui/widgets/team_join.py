@@ -44,8 +44,13 @@ def find_participation(user: Account | None) -> tuple[TeamSession, Participant] 
     session_id = joined[0] if joined else st.query_params.get("sessie")
     if not session_id:
         return None
-    found = team.participation(context.store(), session_id, joined[1] if joined else None, user,
-                               signin.device_token() if user is None else None)
+    found = team.participation(
+        context.store(),
+        session_id,
+        joined[1] if joined else None,
+        user,
+        signin.device_token() if user is None else None,
+    )
     if found.session is None:
         forget()
         st.warning("We vinden deze sessie niet. Doe opnieuw mee met de code.")
@@ -65,13 +70,17 @@ def join_form(user: Account | None) -> None:
     st.markdown("Doe mee met een teamsessie. Vul de code in die de gespreksleider laat zien, of scan de QR-code.")
     if "join-code" not in st.session_state:
         prefilled = st.query_params.get("code") or st.session_state.get(CODE, "")
-        st.session_state["join-code"] = prefilled[:limits.JOIN_CODE]
+        st.session_state["join-code"] = prefilled[: limits.JOIN_CODE]
     name = None
     with st.form("join"):
         code = st.text_input("Code", key="join-code", max_chars=limits.JOIN_CODE, placeholder="ABCD-EFGH")
         if user is None:
-            name = st.text_input(f"Je naam in deze sessie (hoogstens {team.NAME_MAX} tekens)", key="join-name",
-                                 max_chars=team.NAME_MAX, help="Je echte naam is niet nodig.")
+            name = st.text_input(
+                f"Je naam in deze sessie (hoogstens {team.NAME_MAX} tekens)",
+                key="join-name",
+                max_chars=team.NAME_MAX,
+                help="Je echte naam is niet nodig.",
+            )
             st.caption("Je echte naam is niet nodig. Een voornaam of een bijnaam is genoeg.")
         else:
             st.markdown(f"Je doet mee als **{wording.escape_markdown(user.username)}**.")
@@ -83,8 +92,13 @@ def join_form(user: Account | None) -> None:
         else:
             try:
                 session, participant = team.join(
-                    context.store(), code, account=user, guest_name=name,
-                    device=signin.device_token() if user is None else None, client=signin.client_key())
+                    context.store(),
+                    code,
+                    account=user,
+                    guest_name=name,
+                    device=signin.device_token() if user is None else None,
+                    client=signin.client_key(),
+                )
             except team.TeamError as exc:
                 st.error(str(exc))
             else:
@@ -92,8 +106,10 @@ def join_form(user: Account | None) -> None:
                 remember(session.id, participant.id)
                 st.rerun()
     if user is None:
-        st.caption("Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "
-                   "Sommige sessies zijn alleen voor deelnemers met een account.")
+        st.caption(
+            "Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "
+            "Sommige sessies zijn alleen voor deelnemers met een account."
+        )
         if st.button("Naar inloggen", key="join-sign-in"):
             context.go("welkom")
 
@@ -110,13 +126,23 @@ def cast_vote(user: Account | None, session_id: str, participant_id: str, step: 
         st.session_state[MESSAGE] = ("error", "Kies eerst wat jij zou doen.", step)
         return
     try:
-        team.vote(context.store(), session_id, participant_id, step, choice_id, reason,
-                  scenario=context.library().get(scenario_id))
+        team.vote(
+            context.store(),
+            session_id,
+            participant_id,
+            step,
+            choice_id,
+            reason,
+            scenario=context.library().get(scenario_id),
+        )
     except team.TeamError as exc:
         st.session_state[MESSAGE] = ("error", str(exc), step)
     else:
-        st.session_state[MESSAGE] = ("success", "Je stem is bewaard. Je kunt hem veranderen tot de stemmen "
-                                                "getoond worden.", step)
+        st.session_state[MESSAGE] = (
+            "success",
+            "Je stem is bewaard. Je kunt hem veranderen tot de stemmen getoond worden.",
+            step,
+        )
 
 
 def show_message(session: TeamSession) -> None:
@@ -130,20 +156,39 @@ def show_message(session: TeamSession) -> None:
         st.success(text)
 
 
-def vote_form(user: Account | None, session: TeamSession, participant_id: str, scenario: Scenario,
-              view: engine.View, mine: Vote | None) -> None:
+def vote_form(
+    user: Account | None,
+    session: TeamSession,
+    participant_id: str,
+    scenario: Scenario,
+    view: engine.View,
+    mine: Vote | None,
+) -> None:
     step = session.step
     ids = [c.id for c in view.choices]
     with st.form(f"vote-{step}"):
-        st.radio("Wat zou jij doen?", ids, key=f"vote-choice-{step}",
-                 index=ids.index(mine.choice_id) if mine and mine.choice_id in ids else None,
-                 format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]))
-        st.text_input(f"Waarom? In één zin, mag leeg blijven (hoogstens {team.REASON_MAX} tekens)",
-                      key=f"vote-reason-{step}", max_chars=team.REASON_MAX, value=mine.reason if mine else "")
+        st.radio(
+            "Wat zou jij doen?",
+            ids,
+            key=f"vote-choice-{step}",
+            index=ids.index(mine.choice_id) if mine and mine.choice_id in ids else None,
+            format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]),
+        )
+        st.text_input(
+            f"Waarom? In één zin, mag leeg blijven (hoogstens {team.REASON_MAX} tekens)",
+            key=f"vote-reason-{step}",
+            max_chars=team.REASON_MAX,
+            value=mine.reason if mine else "",
+        )
         privacy = "In deze sessie staat je naam bij je reden." if session.show_names else "Je reden is anoniem."
         st.caption(f"{tw.NAMES_REMINDER} {privacy}")
-        st.form_submit_button("Stem wijzigen" if mine else "Stem", type="primary", key=f"vote-submit-{step}",
-                              on_click=cast_vote, args=(user, session.id, participant_id, step, scenario.id))
+        st.form_submit_button(
+            "Stem wijzigen" if mine else "Stem",
+            type="primary",
+            key=f"vote-submit-{step}",
+            on_click=cast_vote,
+            args=(user, session.id, participant_id, step, scenario.id),
+        )
 
 
 def show_own_vote(view: engine.View, mine: Vote) -> None:
@@ -191,8 +236,10 @@ def live(user: Account | None, session_id: str, participant_id: str) -> None:
     if session.phase == "voting":
         vote_form(user, session, participant_id, scenario, view, mine)
     else:
-        st.info("De stemmen zijn bekend. Bespreek ze met de groep. Daarna legt de gespreksleider de keuze van de "
-                "groep vast en gaat het gesprek verder.")
+        st.info(
+            "De stemmen zijn bekend. Bespreek ze met de groep. Daarna legt de gespreksleider de keuze van de "
+            "groep vast en gaat het gesprek verder."
+        )
         result = team.tally(session, scenario)
         tw.show_tally(view.choices, result.counts, result.voters, chart=False)
     if mine:
@@ -211,8 +258,10 @@ def finished_screen(user: Account | None, session: TeamSession, participant: Par
         st.warning("Dit scenario staat niet meer (zo) in de bibliotheek. De nabespreking kan niet worden getoond.")
     st.subheader("Jouw reflectie")
     if user is not None and participant.user_id == user.id:
-        st.markdown("Blik terug op de sessie en schrijf een reflectie. Die komt in je eigen logboek, met een "
-                    "verwijzing naar deze sessie.")
+        st.markdown(
+            "Blik terug op de sessie en schrijf een reflectie. Die komt in je eigen logboek, met een "
+            "verwijzing naar deze sessie."
+        )
         if st.button("Schrijf je reflectie", type="primary", key="team-reflect"):
             context.go("reflectie", **{tw.REFLECT_SESSION: session.id})
     elif participant.user_id:
@@ -220,7 +269,9 @@ def finished_screen(user: Account | None, session: TeamSession, participant: Par
         if st.button("Naar inloggen", key="team-sign-in"):
             context.go("welkom")
     else:
-        st.info("Een logboek kan alleen met een account. Wil je een reflectie bewaren? Maak dan een account aan "
-                "op de welkomstpagina. Je echte naam is niet nodig.")
+        st.info(
+            "Een logboek kan alleen met een account. Wil je een reflectie bewaren? Maak dan een account aan "
+            "op de welkomstpagina. Je echte naam is niet nodig."
+        )
         if user is None and st.button("Account maken", key="team-sign-up"):
             context.go("welkom")

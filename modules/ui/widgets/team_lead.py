@@ -6,7 +6,7 @@ the live count never shows the distribution before the reveal.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -42,20 +42,28 @@ def overview(user: Account) -> None:
     scenarios = context.library().sorted()
     with st.form("team-start"):
         st.subheader("Nieuwe sessie")
-        scenario = st.selectbox("Scenario", scenarios, format_func=lambda s: f"{s.title} ({s.minutes} min)",
-                                key="start-scenario")
+        scenario = st.selectbox(
+            "Scenario", scenarios, format_func=lambda s: f"{s.title} ({s.minutes} min)", key="start-scenario"
+        )
         allow_guests = st.checkbox("Gasten toestaan (zonder account, met een zelfgekozen naam)", key="start-guests")
         projector_only = st.checkbox("Alleen projector (de groep heeft geen eigen apparaten)", key="start-projector")
-        show_names = st.checkbox("Namen bij redenen tonen", key="start-names",
-                                 help="Standaard zijn de redenen anoniem.")
+        show_names = st.checkbox(
+            "Namen bij redenen tonen", key="start-names", help="Standaard zijn de redenen anoniem."
+        )
         started = st.form_submit_button("Start de sessie", type="primary")
     if started:
         if scenario is None:
             st.error("Er is nog geen scenario om te spelen.")
         else:
             try:
-                session = team.create(context.store(), user, scenario, allow_guests=allow_guests,
-                                      projector_only=projector_only, show_names=show_names)
+                session = team.create(
+                    context.store(),
+                    user,
+                    scenario,
+                    allow_guests=allow_guests,
+                    projector_only=projector_only,
+                    show_names=show_names,
+                )
             except team.TeamError as exc:
                 st.error(str(exc))
             else:
@@ -114,8 +122,10 @@ def live_count(user: Account, session_id: str, step: int, phase: str, situation_
         st.caption("Nog niemand doet mee. Je kunt de stemmen tonen zodra iemand gestemd heeft.")
     elif not voted:
         st.caption("Nog niemand heeft gestemd. Je kunt de stemmen tonen zodra iemand gestemd heeft.")
-    st.caption("Je ziet alleen hoeveel mensen gestemd hebben, niet wat ze kozen. Tot je de stemmen toont, kan "
-               "iedereen zijn stem nog veranderen.")
+    st.caption(
+        "Je ziet alleen hoeveel mensen gestemd hebben, niet wat ze kozen. Tot je de stemmen toont, kan "
+        "iedereen zijn stem nog veranderen."
+    )
 
 
 def revealed_count(session: TeamSession) -> None:
@@ -147,13 +157,16 @@ def choice_note(session: TeamSession, choices: list[Choice], result: team.Tally)
             note += f" {tw.turnout_label(result.voters, joined)}."
         return note + " Na de bespreking kun je een andere keuze vastleggen."
     if result.voters:
-        return ("Er is geen meerderheid: twee of meer keuzes hebben evenveel stemmen. Kies na de bespreking zelf "
-                "de keuze van de groep.")
+        return (
+            "Er is geen meerderheid: twee of meer keuzes hebben evenveel stemmen. Kies na de bespreking zelf "
+            "de keuze van de groep."
+        )
     return "Kies na de bespreking zelf de keuze van de groep."
 
 
-def revealed_panel(user: Account, session: TeamSession, scenario: Scenario, state: engine.PlayState,
-                   view: engine.View) -> None:
+def revealed_panel(
+    user: Account, session: TeamSession, scenario: Scenario, state: engine.PlayState, view: engine.View
+) -> None:
     result = team.tally(session, scenario)
     st.subheader("De stemmen")
     tw.show_tally(view.choices, result.counts, result.voters)
@@ -166,9 +179,13 @@ def revealed_panel(user: Account, session: TeamSession, scenario: Scenario, stat
     ids = [c.id for c in view.choices]
     majority = result.majority
     st.caption(choice_note(session, view.choices, result))
-    chosen = st.radio("De keuze van de groep", ids, index=ids.index(majority) if majority in ids else None,
-                      format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]),
-                      key=f"lead-choice-{session.step}")
+    chosen = st.radio(
+        "De keuze van de groep",
+        ids,
+        index=ids.index(majority) if majority in ids else None,
+        format_func=lambda cid: tw.choice_label(ids.index(cid), view.choices[ids.index(cid)]),
+        key=f"lead-choice-{session.step}",
+    )
     if st.button("Groepskeuze vastleggen", type="primary", key="lead-decide"):
         if chosen is None:
             st.error("Kies eerst de keuze van de groep.")
@@ -183,8 +200,10 @@ def close_control(user: Account, session: TeamSession) -> None:
             st.session_state[CONFIRM_CLOSE] = session.id
             st.rerun()
         return
-    st.warning("Weet je het zeker? Niemand kan daarna nog meedoen of stemmen. De stemmen en de namen van gasten "
-               "worden verwijderd; de route en de uitslag per keuze blijven bewaard.")
+    st.warning(
+        "Weet je het zeker? Niemand kan daarna nog meedoen of stemmen. De stemmen en de namen van gasten "
+        "worden verwijderd; de route en de uitslag per keuze blijven bewaard."
+    )
     cols = st.columns(2)
     if cols[0].button("Ja, sluit de sessie", key="lead-close-yes", type="primary"):
         st.session_state.pop(CONFIRM_CLOSE, None)
@@ -244,8 +263,7 @@ def session_screen(user: Account, session: TeamSession) -> None:
         st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, context.catalogue())}")
         st.markdown("**Wat kiest de groep?**")
         for index, choice in enumerate(view.choices):
-            if st.button(tw.choice_label(index, choice), key=f"lead-pick-{session.step}-{choice.id}",
-                         width="stretch"):
+            if st.button(tw.choice_label(index, choice), key=f"lead-pick-{session.step}-{choice.id}", width="stretch"):
                 act(user, lambda cid=choice.id: team.decide(context.store(), session.id, user, scenario, choice_id=cid))
     elif session.phase != "voting":
         revealed_panel(user, session, scenario, state, view)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import streamlit as st
 
-from modules.play import reflection as reflection_form
 from modules.people import sharing
+from modules.play import reflection as reflection_form
 from modules.records import Account, Reflection
 from modules.storage import StoreError
 from modules.ui import context, wording
@@ -54,8 +56,7 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
             st.caption(f"{author} · {wording.short_date(comment.created_at)}")
             wording.user_text(comment.text)
     with st.form(f"comment-{key}", clear_on_submit=True):
-        reply = st.text_area("Schrijf een reactie", key=f"comment-text-{key}", max_chars=sharing.COMMENT_MAX,
-                             height=80)
+        reply = st.text_area("Schrijf een reactie", key=f"comment-text-{key}", max_chars=sharing.COMMENT_MAX, height=80)
         st.caption(NAMES_REMINDER)
         sent = st.form_submit_button("Plaats reactie")
     if sent:
@@ -66,7 +67,5 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
         else:
             st.rerun()
     if comments:
-        try:
+        with contextlib.suppress(StoreError):
             sharing.mark_read(store, viewer, owner_id, item.id)
-        except StoreError:
-            pass
