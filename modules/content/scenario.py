@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -121,9 +121,9 @@ class Route(_Model):
 
 class Node(_Model):
     text: str = Field(default="", description="Narrative (Markdown): where we are, what happens")
-    lines: list[Line] = Field(default_factory=list, description="Dialogue lines in order")
-    choices: list[Choice] = Field(default_factory=list, description="2-4 choices at a decision point")
-    routes: list[Route] = Field(default_factory=list, description="Instead of choices: go on automatically")
+    lines: list[Line] = Field(default_factory=list[Line], description="Dialogue lines in order")
+    choices: list[Choice] = Field(default_factory=list[Choice], description="2-4 choices at a decision point")
+    routes: list[Route] = Field(default_factory=list[Route], description="Instead of choices: go on automatically")
     key_moment: bool = Field(default=False, description="Show the alternatives of this decision in the debrief")
     discussion: str | None = Field(default=None, description="Prompt for team discussion at this decision")
 
@@ -147,7 +147,7 @@ class Ending(_Model):
     title: str
     outcome: Outcome
     text: str = Field(description="What happens (Markdown)")
-    lines: list[Line] = Field(default_factory=list)
+    lines: list[Line] = Field(default_factory=list[Line])
     debrief: str = Field(description="What this ending teaches and what to try next time (Markdown)")
     principles: list[ID] = Field(default_factory=list, description="Principles the debrief refers to")
 
@@ -202,7 +202,7 @@ class Scenario(_Model):
         return labels[speaker]
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = Scenario.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "Samenspel scenario"

@@ -24,7 +24,7 @@ class YamlSyntaxError(ValueError):
         self.line = line
 
 
-def _yaml() -> YAML:
+def _yaml() -> Any:  # ruamel.yaml has no type hints for its loader
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     return yaml
@@ -34,9 +34,10 @@ def parse_yaml(text: str) -> Any:
     try:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        problem = exc.problem or exc.context or "invalid YAML"
+        error: Any = exc  # ruamel.yaml's marks are untyped
+        mark = error.problem_mark or error.context_mark
+        line: int | None = mark.line + 1 if mark is not None else None
+        problem: str = error.problem or error.context or "invalid YAML"
         raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from exc
     except YAMLError as exc:
         raise YamlSyntaxError(f"YAML error: {exc}") from exc
@@ -49,25 +50,26 @@ def load_yaml_file(path: Path) -> Any:
 def to_plain(data: Any) -> Any:
     """Convert ruamel's commented containers into plain dicts and lists."""
     if isinstance(data, dict):
-        return {str(k): to_plain(v) for k, v in data.items()}
+        mapping: dict[Any, Any] = data  # pyright: ignore[reportUnknownVariableType]
+        return {str(k): to_plain(v) for k, v in mapping.items()}
     if isinstance(data, list):
-        return [to_plain(v) for v in data]
+        items: list[Any] = data  # pyright: ignore[reportUnknownVariableType]
+        return [to_plain(v) for v in items]
     return data
 
 
 def locate(data: Any, loc: tuple[Any, ...]) -> int | None:
     """Best 1-based line for a path into ``data``: the deepest part that exists."""
     line: int | None = None
-    node = data
+    node: Any = data  # ruamel.yaml's containers and their line records are untyped
     for part in loc:
+        container: Any = node
         if isinstance(node, CommentedMap) and part in node:
-            pos = node.lc.key(part)
-            line = pos[0] + 1
-            node = node[part]
+            line = int(container.lc.key(part)[0]) + 1
+            node = container[part]
         elif isinstance(node, CommentedSeq) and isinstance(part, int) and 0 <= part < len(node):
-            pos = node.lc.item(part)
-            line = pos[0] + 1
-            node = node[part]
+            line = int(container.lc.item(part)[0]) + 1
+            node = container[part]
         else:
             break
     return line

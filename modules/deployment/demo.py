@@ -28,7 +28,7 @@ from modules.library.scenarios import load_library
 from modules.people import accounts, sharing
 from modules.play import engine, reflection
 from modules.records import Attempt
-from modules.storage import DEMO_MARKER, DataFolderError, Store, TinyDBStore
+from modules.storage import DEMO_MARKER, DataFolderError, Store
 
 DEMO_ACCOUNTS = {
     "demo-leraar": ("oefenen-met-ouders", "teacher"),
@@ -102,7 +102,7 @@ def remove(root: Path | None = None) -> bool:
     return True
 
 
-def purge_legacy(store: TinyDBStore) -> list[str]:
+def purge_legacy(store: Store) -> list[str]:
     """Remove demo accounts that older versions made in a real data folder (still with their public password).
 
     An account with a demo name whose password was changed is left alone: it is no longer public.

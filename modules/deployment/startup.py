@@ -20,14 +20,18 @@ from __future__ import annotations
 import logging
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TypeVar
 
 from modules import settings
 from modules.deployment import demo
 from modules.people import accounts
-from modules.storage import TinyDBStore, open_store, remove_orphan_temp_files
+from modules.storage import Store, open_store, remove_orphan_temp_files
 from modules.team import sessions as team
+
+T = TypeVar("T")
 
 log = logging.getLogger("samenspel")
 REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -75,7 +79,7 @@ def prepare(force: bool = False) -> Report:
     return report
 
 
-def _step(report: Report, what: str, action) -> object:
+def _step(report: Report, what: str, action: Callable[[], T]) -> T | None:
     try:
         return action()
     except Exception as exc:  # noqa: BLE001 - every failure is logged with a reference and shown in Dutch
@@ -87,7 +91,7 @@ def _run(root: Path, demo_on: bool) -> Report:
     report = Report(root=root, demo=demo_on)
     if not demo_on and _step(report, "remove the demo folder", lambda: demo.remove(root)):
         report.notes.append(f"the demo is off: removed the demo folder {settings.demo_dir(root)}")
-    store: TinyDBStore | None = _step(report, "open the data folder", open_store)
+    store: Store | None = _step(report, "open the data folder", open_store)
     if store is None:
         return report
     removed = _step(report, "remove unfinished temporary files", lambda: remove_orphan_temp_files(store.root))

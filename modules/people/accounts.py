@@ -189,7 +189,7 @@ def _create_with_password(store: Store, username: str, password: str, role: str)
     _bounded(username, password)
     username = validate_username(username)
     validate_password(password, username)
-    account = Account(username=username, role=role, password_hash=_hasher().hash(password))
+    account = Account(username=username, role=Role(role), password_hash=_hasher().hash(password))
     try:
         return store.create_account(account)
     except DuplicateError:
@@ -219,12 +219,12 @@ def sign_in(
     at = _now(at)
     _check_throttle(store, username, at, client)
     account = store.find_account(username=username)
-    usable = account is not None and account.active and account.password_hash is not None
-    if not (_verify(account.password_hash if usable else None, password) and usable):
+    usable_hash = account.password_hash if account is not None and account.active else None
+    if not _verify(usable_hash, password) or account is None or usable_hash is None:
         _fail(store, username, at, client)
         raise AuthError(WRONG)
     throttle.clear(store, _signin_key(username))
-    if _hasher().check_needs_rehash(account.password_hash):
+    if _hasher().check_needs_rehash(usable_hash):
         account = store.save_account(account.model_copy(update={"password_hash": _hasher().hash(password)}))
     return account
 
@@ -272,7 +272,8 @@ def reset_password(
     account = store.find_account(username=username)
     expires = account.reset_expires if account else None
     valid = account is not None and account.active and expires is not None and expires > at
-    if not (_verify(account.reset_code_hash if valid else None, normalise_code(code)) and valid):
+    code_hash = account.reset_code_hash if account is not None and valid else None
+    if not _verify(code_hash, normalise_code(code)) or account is None or not valid:
         _fail(store, username, at, client)
         raise AuthError("Gebruikersnaam of code klopt niet, of de code is verlopen.")
     validate_password(new, account.username)
@@ -319,7 +320,7 @@ def admin_create_account(
 def _create_with_code(store: Store, username: str, role: str, at: datetime) -> tuple[Account, str]:
     """A new account without a password, and the one-time code (48 hours) with which its owner sets one."""
     account = Account(
-        username=validate_username(username), role=role, invite_code=new_code(2) if role == "coach" else None
+        username=validate_username(username), role=Role(role), invite_code=new_code(2) if role == "coach" else None
     )
     account, code = _with_reset_code(account, at)
     try:
@@ -409,14 +410,17 @@ def ensure_account(store: Store, username: str, password: str, role: str) -> Acc
         return existing
     account = Account(
         username=username,
-        role=role,
+        role=Role(role),
         password_hash=_hasher().hash(password),
         invite_code=new_code(2) if role == "coach" else None,
     )
     try:
         return store.create_account(account)
     except DuplicateError:  # created by another process meanwhile
-        return store.find_account(username=username)
+        found = store.find_account(username=username)
+        if found is None:  # created and deleted meanwhile: not worth a retry
+            raise
+        return found
 
 
 # --- migration and school sign-in -----------------------------------------------------------
@@ -437,7 +441,7 @@ def migrate_profiles(store: Store) -> int:
                 Account(
                     id=profile.id,
                     username=username,
-                    role="teacher",
+                    role=Role.TEACHER,
                     created_at=profile.created_at,
                     migrated_from_nickname=True,
                 )
@@ -471,7 +475,7 @@ def oidc_account(store: Store, issuer: str, subject: str, email: str | None, nam
         n += 1
         username = f"{base[: USERNAME_MAX - 4]}-{n}"
     try:
-        return store.create_account(Account(username=username, role="teacher", oidc_subject=key))
+        return store.create_account(Account(username=username, role=Role.TEACHER, oidc_subject=key))
     except DuplicateError:  # a second tab of the same person signed in at the same moment
         found = store.find_account(oidc_subject=key)
         if found is None:

@@ -112,7 +112,7 @@ def from_cookie(store: Store, value: str | None, at: datetime | None = None) -> 
     if not value or len(value) > 400:
         return None
     try:
-        token = _signer(store, LOGIN_COOKIE).loads(value, max_age=login_lifetime().total_seconds())
+        token = _signer(store, LOGIN_COOKIE).loads(value, max_age=int(login_lifetime().total_seconds()))
     except BadSignature:
         return None
     if not isinstance(token, str):
@@ -135,9 +135,9 @@ def end_everywhere(store: Store, account: Account, keep: str | None = None, at: 
     return store.save_account(fresh.model_copy(update={"signed_out_at": _now(at)}))
 
 
-def oidc_still_valid(account: Account, issued_at: float | int | None) -> bool:
+def oidc_still_valid(account: Account, issued_at: object) -> bool:
     """A school sign-in issued before 'sign out everywhere' is not accepted again."""
-    if not account.signed_out_at or issued_at is None:
+    if not account.signed_out_at or not isinstance(issued_at, (int, float, str)):
         return True
     try:
         issued = datetime.fromtimestamp(float(issued_at), tz=UTC)

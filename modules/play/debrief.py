@@ -53,8 +53,8 @@ class Debrief:
     profile: list[ProfileRow]
     alternatives: list[engine.Alternative]
     cited: list[Principle]
-    try_next: list[Principle] = field(default_factory=list)
-    variables: dict[str, int] = field(default_factory=dict)
+    try_next: list[Principle] = field(default_factory=list[Principle])
+    variables: dict[str, int] = field(default_factory=dict[str, int])
 
     @property
     def outcome_label(self) -> str:
@@ -62,15 +62,16 @@ class Debrief:
 
 
 def build(scenario: Scenario, state: engine.PlayState, catalogue: Catalogue) -> Debrief:
-    if not state.finished:
+    if state.ending is None:
         raise ValueError("a debrief needs a finished play-through")
     steps = [
         PathStep(i + 1, node_id, choice, state.steps[i].changes, scenario.nodes[node_id].key_moment)
         for i, (node_id, choice) in enumerate(engine.path(scenario, state))
     ]
     scores = engine.profile(scenario, state).scores
+    known = {pid: principle for pid in scores if (principle := catalogue.get(pid)) is not None}
     rows = sorted(
-        (ProfileRow(catalogue.get(pid), score) for pid, score in scores.items() if score and catalogue.get(pid)),
+        (ProfileRow(known[pid], score) for pid, score in scores.items() if score and pid in known),
         key=lambda r: (-r.score, r.principle.name),
     )
     ending = scenario.endings[state.ending]
@@ -82,13 +83,13 @@ def build(scenario: Scenario, state: engine.PlayState, catalogue: Catalogue) -> 
         steps=steps,
         profile=rows,
         alternatives=engine.alternatives(scenario, state),
-        cited=[catalogue.get(pid) for pid in cited_ids if catalogue.get(pid)],
+        cited=[principle for pid in cited_ids if (principle := catalogue.get(pid)) is not None],
         try_next=neglected[:3],
         variables=dict(state.variables),
     )
 
 
-def profile_table(debrief: Debrief) -> list[dict]:
+def profile_table(debrief: Debrief) -> list[dict[str, str | int]]:
     """Rows for the profile chart."""
     return [
         {"principe": r.principle.name, "score": r.score, "soort": r.kind, "groep": r.principle.group}

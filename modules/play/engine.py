@@ -70,9 +70,9 @@ class Alternative:
 class Profile:
     """Summed principle weights of a path: positive honoured, negative neglected."""
 
-    scores: dict[str, int] = field(default_factory=dict)
-    honoured: dict[str, int] = field(default_factory=dict)
-    neglected: dict[str, int] = field(default_factory=dict)
+    scores: dict[str, int] = field(default_factory=dict[str, int])
+    honoured: dict[str, int] = field(default_factory=dict[str, int])
+    neglected: dict[str, int] = field(default_factory=dict[str, int])
 
 
 def start(scenario: Scenario) -> PlayState:
@@ -115,7 +115,7 @@ def available_choices(scenario: Scenario, state: PlayState) -> list[Choice]:
 
 
 def view(scenario: Scenario, state: PlayState) -> View:
-    if state.finished:
+    if state.ending is not None:
         ending = scenario.endings[state.ending]
         return View(node_id=state.node, text=ending.text, lines=list(ending.lines), choices=[], ending=ending)
     node = scenario.nodes[state.node]
@@ -164,7 +164,7 @@ def replay(scenario: Scenario, choice_ids: list[str]) -> PlayState:
 
 def path(scenario: Scenario, state: PlayState) -> list[tuple[str, Choice]]:
     """The decisions taken, as (node id, choice) pairs."""
-    result = []
+    result: list[tuple[str, Choice]] = []
     for step in state.steps:
         node = scenario.nodes[step.node]
         result.append((step.node, next(c for c in node.choices if c.id == step.choice)))

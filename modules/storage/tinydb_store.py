@@ -24,7 +24,7 @@ import hmac
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -99,7 +99,7 @@ def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
         raise InvalidInputError(str(exc)) from None
 
 
-def _expired(doc: dict[str, Any], at: datetime) -> bool:
+def _expired(doc: Mapping[str, Any], at: datetime) -> bool:
     """Whether a stored document's ``expires_at`` lies at or before ``at``."""
     value = doc.get("expires_at")
     if not value:
@@ -612,7 +612,7 @@ class TinyDBStore:
             new = change(old.model_copy(deep=True))
             doc = _stored(new)
 
-            def replace(stored: dict[str, Any]) -> None:
+            def replace(stored: MutableMapping[Any, Any]) -> None:
                 stored.clear()
                 stored.update(doc)
 
@@ -703,4 +703,5 @@ def open_store(root: str | Path | None = None, *, demo: bool | None = None) -> S
     deployment, or real data for the demo).
     """
     demo = settings.demo_enabled() if demo is None else demo
+    # Returned as a Store: pyright checks every method of TinyDBStore against the protocol here.
     return TinyDBStore(root if root is not None else settings.active_data_dir(), demo=demo)

@@ -36,7 +36,7 @@ from modules.play import engine
 from modules.records import limits
 from modules.records.accounts import Account
 from modules.records.base import now
-from modules.records.team import Decision, Participant, Reason, TeamSession, Vote
+from modules.records.team import ClosedReason, Decision, Participant, Reason, TeamSession, Vote
 from modules.storage import DuplicateError, InvalidInputError, Store
 
 CODE_LENGTH = 8  # 32**8 = 2**40 codes; see the README on why (guessing at most ~60 codes per client per 12 h)
@@ -182,7 +182,7 @@ def _update(store: Store, session_id: str, change) -> TeamSession:
     return store.update_team_session(session_id, change)
 
 
-def _finish(s: TeamSession, reason: str, at: datetime | None = None) -> TeamSession:
+def _finish(s: TeamSession, reason: ClosedReason, at: datetime | None = None) -> TeamSession:
     """End the session: only the anonymous record stays (votes, guest names, client hashes, names at reasons go).
 
     A guest's device hash stays until the retention ends, so a guest who refreshes still sees the debrief.

@@ -201,6 +201,11 @@ def oidc_signed_in() -> bool:
         return False
 
 
+def _text(claim: object) -> str | None:
+    """A claim of the school's identity provider that should be text (anything else counts as missing)."""
+    return claim if isinstance(claim, str) and claim else None
+
+
 def adopt_oidc_user() -> None:
     """After a school sign-in, bind the browser session to the matching Samenspel account."""
     if not oidc_signed_in():
@@ -211,8 +216,8 @@ def adopt_oidc_user() -> None:
             context.store(),
             str(info.get("iss") or ""),
             str(info.get("sub") or ""),
-            info.get("email") or info.get("preferred_username"),
-            info.get("name"),
+            _text(info.get("email")) or _text(info.get("preferred_username")),
+            _text(info.get("name")),
         )
     except accounts.AuthError as exc:
         st.error(str(exc))

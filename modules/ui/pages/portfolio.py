@@ -24,7 +24,7 @@ labels = {r.id: f"{r.scenario_title or 'Losse reflectie'} — {wording.short_dat
 chosen = st.multiselect(
     "Welke reflecties komen in je portfolio?",
     options=list(labels),
-    format_func=labels.get,
+    format_func=lambda reflection_id: labels[reflection_id],
     key="portfolio-choice",
     placeholder="Kies een of meer reflecties",
 )

@@ -31,7 +31,7 @@ for scenario in library.sorted():
     with st.container(border=True):
         st.subheader(scenario.title)
         st.markdown(scenario.summary)
-        names = [catalogue.get(p).name for p in scenario.principles if catalogue.get(p)]
+        names = [p.name for pid in scenario.principles if (p := catalogue.get(pid)) is not None]
         more = f" en {len(names) - 3} meer" if len(names) > 3 else ""
         st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
         st.caption(f"Je oefent onder meer: {' · '.join(names[:3])}{more}")

@@ -30,14 +30,14 @@ def role_label(role: str) -> str:
     return accounts.ROLE_LABELS.get(role, role)
 
 
-def day_month(iso: str) -> str:
+def day_month(moment: datetime) -> str:
     """'25 nov.': short enough for a table column (a code lives 48 hours, so the year says nothing)."""
-    return re.sub(r" \d{4},.*$", "", wording.short_date(iso))
+    return re.sub(r" \d{4},.*$", "", wording.short_date(moment))
 
 
-def compact_day(iso: datetime) -> str:
+def compact_day(moment: datetime) -> str:
     """'23 nov. 2026', for the table."""
-    return wording.short_date(iso).split(",")[0]
+    return wording.short_date(moment).split(",")[0]
 
 
 def sign_in_label(account: Account, now: datetime) -> str:

@@ -95,6 +95,8 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
             with st.container(horizontal=True):
                 for pid, weight in choice.principles.items():
                     principle = context.catalogue().get(pid)
+                    if principle is None:  # the library refuses such a scenario; a page never fails on it
+                        continue
                     mark = "✓" if weight > 0 else "⚠"
                     cards.principle_popover(
                         principle, key=f"why-{len(taken)}-{pid}", label=f"{mark} Waarom? {principle.name}"

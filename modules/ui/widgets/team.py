@@ -149,7 +149,7 @@ def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart
     )
     bars = base.mark_bar(color="#1565c0").encode(tooltip=["tekst:N", "stemmen:Q"])
     labels = base.mark_text(align="left", dx=4, fontSize=16).encode(text="stemmen:Q")
-    return (bars + labels).properties(height=60 * len(rows) + 30)
+    return alt.LayerChart(layer=[bars, labels], height=60 * len(rows) + 30)
 
 
 def show_tally(choices: list[Choice], counts: dict[str, int], voters: int, chart: bool = True) -> None:
