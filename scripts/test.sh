@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up and run the whole test suite (extra arguments go to pytest).
+# Set up and run the whole test suite: the static checks, then pytest (extra arguments go to pytest).
 # The browser tests need Debian's chromium at /usr/bin/chromium; as root it is installed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,4 +12,5 @@ if [ ! -x /usr/bin/chromium ]; then
     echo "Note: /usr/bin/chromium is missing; browser tests will be skipped (install Debian's chromium)." >&2
   fi
 fi
+bash scripts/check.sh
 exec .venv/bin/python -m pytest "$@"
