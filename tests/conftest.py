@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.streamlit_internals import downloads, navigation_messages  # noqa: F401 - shared fixtures
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SEEDS = ROOT.parent / "shared" / "seeds"

@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from streamlit.testing.v1 import AppTest, local_script_runner
-from streamlit.util import calc_hash
+from streamlit.testing.v1 import AppTest
 
 from modules.exchange import mydata, portfolio
 from modules.library.scenarios import load_library
@@ -29,6 +28,7 @@ from modules.records import Account, Attempt, Comment, Reflection
 from modules.storage import TinyDBStore
 from modules.ui import context, shell
 from tests.pages import APP, PASSWORD, TIMEOUT, as_user, open_app, signed_in, texts
+from tests.streamlit_internals import NavigationMessages, open_by_url_path
 
 # --- A. service operations ---------------------------------------------------------------------
 
@@ -464,31 +464,10 @@ def test_every_page_has_a_row_and_the_shell_agrees_with_the_table():
         assert listed == {key for key, roles in PAGE_ROLES.items() if role in roles}, role
 
 
-class _Navigation:
-    """Records the navigation message each app run sends to the browser (what the sidebar lists)."""
-
-    def __init__(self):
-        self.runs: list[list] = []
-
-    def last(self) -> list[tuple[str, str, str]]:
-        """(section, title, url path) of every page in the last run's navigation."""
-        messages = [m for m in self.runs[-1] if m.HasField("navigation")]
-        assert len(messages) == 1, "every run sends exactly one navigation"
-        return [(p.section_header, p.page_name, p.url_pathname) for p in messages[0].navigation.app_pages]
-
-
 @pytest.fixture
-def navigation(monkeypatch) -> _Navigation:
-    recorder = _Navigation()
-    original = local_script_runner.LocalScriptRunner.forward_msgs
-
-    def forward_msgs(self):
-        messages = original(self)
-        recorder.runs.append(list(messages))
-        return messages
-
-    monkeypatch.setattr(local_script_runner.LocalScriptRunner, "forward_msgs", forward_msgs)
-    return recorder
+def navigation(navigation_messages: NavigationMessages) -> NavigationMessages:
+    """The navigation message each app run sends to the browser (what the sidebar lists)."""
+    return navigation_messages
 
 
 @pytest.fixture
@@ -518,14 +497,9 @@ def _start_key(role: str) -> str:
 
 
 def _open_by_url(at: AppTest, key: str) -> AppTest:
-    """Ask for a page the way a typed URL ``/<page>`` does: by the hash of its URL path.
-
-    ``AppTest.switch_page`` refuses a page that ``st.navigation`` did not register, so the
-    request is made as the browser makes it.
-    """
-    at._page_hash = calc_hash(Path(context.PAGES[key]).stem)
-    at.run()
-    return at
+    """Ask for a page the way a typed URL ``/<page>`` does (``AppTest.switch_page`` refuses a page
+    that ``st.navigation`` did not register, and that is the case to try)."""
+    return open_by_url_path(at, context.PAGES[key])
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -23,6 +23,7 @@ from modules.records import Attempt
 from modules.storage import TinyDBStore
 from modules.ui.wording import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
+from tests.streamlit_internals import elements
 
 PAYLOADS = [
     "<script>alert(1)</script>",
@@ -49,16 +50,10 @@ HTML_ELEMENTS = {"html", "iframe", "bidi_component", "component_instance"}
 # --- inspecting what a page sends to the browser ----------------------------------------------
 
 
-def _nodes(node):
-    yield node
-    for child in getattr(node, "children", {}).values():
-        yield from _nodes(child)
-
-
 def rendered_markdown(at: AppTest) -> list[str]:
     """Every string of the last run that the browser renders as Markdown (``st.text`` is plain text: not these)."""
     found = []
-    for node in _nodes(at._tree):
+    for node in elements(at):
         if getattr(node, "type", None) == "text":
             continue
         proto = getattr(node, "proto", None)
@@ -86,7 +81,7 @@ def assert_safe(at: AppTest, payload: str, *, shown: bool = True, where: str = "
         assert any(escape_markdown(payload) in s for s in strings) or any(payload in t for t in plain), (
             f"{where}: the text is not shown (escaped, or as plain text)"
         )
-    for node in _nodes(at._tree):
+    for node in elements(at):
         assert getattr(node, "type", None) not in HTML_ELEMENTS, f"{where}: an HTML element ({node.type})"
         proto = getattr(node, "proto", None)
         assert not getattr(proto, "allow_html", False), f"{where}: Markdown with HTML allowed: {proto}"

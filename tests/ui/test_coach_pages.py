@@ -6,7 +6,6 @@ import csv
 import io
 
 import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
 
 from modules.people import accounts, coaching, sharing
 from modules.play import engine, reflection
@@ -14,6 +13,7 @@ from modules.records import Attempt
 from modules.storage import TinyDBStore
 from modules.ui.wording import escape_markdown
 from tests.pages import PASSWORD, as_user, click, goto, texts
+from tests.streamlit_internals import elements
 
 COACH = "ui/pages/coach.py"
 TEAM = "ui/pages/team_overzicht.py"
@@ -119,21 +119,6 @@ def test_a_withdrawn_reflection_is_gone_at_once(world):
     assert "Gesprek: De taalbarrière" in page  # the play-through stays visible while connected
 
 
-@pytest.fixture
-def downloads(monkeypatch):
-    """Files handed to st.download_button, by file name (AppTest keeps no media files after a run)."""
-    files: dict[str, bytes] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def capture(self, path_or_data, mimetype, kind, filename=None):
-        if filename:
-            files[filename] = path_or_data
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", capture)
-    return files
-
-
 def test_csv_download_has_metadata_and_text_only_when_asked(world, downloads):
     store, coach, teacher, shared, _ = world
     at = goto(as_user("coach anna"), COACH)
@@ -169,15 +154,7 @@ def test_coach_without_teachers_sees_the_invite_code_and_can_renew_it(app_env):
 
 def everything(at) -> str:
     """Every element the page sent, including chart data and tables."""
-    parts = []
-
-    def walk(node):
-        parts.append(str(getattr(node, "proto", "")))
-        for child in getattr(node, "children", {}).values():
-            walk(child)
-
-    walk(at._tree)
-    return "\n".join(parts)
+    return "\n".join(str(getattr(node, "proto", "")) for node in elements(at))
 
 
 def test_team_view_shows_aggregates_and_no_teacher_names(world, library):

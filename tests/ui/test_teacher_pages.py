@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import json
 
-import pytest
-from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
-
 from modules.people import accounts, sharing
 from modules.play import reflection
 from modules.storage import TinyDBStore
@@ -17,21 +14,6 @@ LOGBOOK = "ui/pages/logboek.py"
 START = "ui/pages/scenarios.py"
 PORTFOLIO = "ui/pages/portfolio.py"
 MY_DATA = "ui/pages/mijn_gegevens.py"
-
-
-@pytest.fixture
-def downloads(monkeypatch):
-    """What the page offered for download, by file name."""
-    files: dict[str, str] = {}
-    original = MemoryMediaFileStorage.load_and_get_id
-
-    def record(self, path_or_data, mimetype, kind, filename=None):
-        data = path_or_data if isinstance(path_or_data, bytes) else str(path_or_data).encode("utf-8")
-        files[filename] = data.decode("utf-8")
-        return original(self, path_or_data, mimetype, kind, filename)
-
-    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", record)
-    return files
 
 
 def teacher_with_reflection(app_env, *, connected: bool = True, shared: bool = False):
@@ -168,12 +150,14 @@ def test_portfolio_downloads_only_the_chosen_reflection(app_env, downloads):
     at.multiselect(key="portfolio-choice").select(item.id).run()
     assert "Je portfolio bevat 1 reflectie." in texts(at)
     assert {b.key for b in at.download_button} == {"portfolio-html", "portfolio-md"}
-    html_page = downloads["portfolio.html"]
+    html_page = downloads["portfolio.html"].decode("utf-8")
     assert "Ik laat de moeder navertellen." in html_page and "Mooi voornemen." in html_page
-    assert "Deze hoort er niet in" not in html_page and "Deze hoort er niet in" not in downloads["portfolio.md"]
+    assert "Deze hoort er niet in" not in html_page and "Deze hoort er niet in" not in downloads["portfolio.md"].decode(
+        "utf-8"
+    )
     click(at, "portfolio-all")
     assert "Je portfolio bevat 2 reflecties." in texts(at)
-    assert other.intention in downloads["portfolio.html"]
+    assert other.intention in downloads["portfolio.html"].decode("utf-8")
 
 
 def test_my_data_download_and_password_change(app_env, downloads):
