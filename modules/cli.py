@@ -188,7 +188,9 @@ COMMANDS = {
 
 
 def parser() -> argparse.ArgumentParser:
-    main_parser = argparse.ArgumentParser(prog="python -m modules", description=(__doc__ or "").split("\n\n")[0])
+    main_parser = argparse.ArgumentParser(
+        prog="python -m modules", description=(__doc__ or "").split("\n\n")[0].replace("``", "")
+    )
     commands = main_parser.add_subparsers(dest="command", required=True, metavar="command")
     for name, (_handler, text) in COMMANDS.items():
         sub = commands.add_parser(name, help=text, description=text)
