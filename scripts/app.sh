@@ -15,13 +15,13 @@ case "${SAMENSPEL_DEMO,,}" in
    demo-leraar / oefenen-met-ouders     demo-coach / coachen-met-zorg
  Demo data lives in progress/demo/ and is removed when Samenspel starts without the demo.
  Not for real use: start with SAMENSPEL_DEMO=0 for a deployment, and make an admin with
-   .venv/bin/python -m modules.accounts create-admin YOUR-NAME
+   .venv/bin/python -m modules create-admin YOUR-NAME
 ==========================================================================================
 MSG
     ;;
   *)
     echo "Samenspel without the demo: no demo accounts. Make an admin with:"
-    echo "  .venv/bin/python -m modules.accounts create-admin YOUR-NAME"
+    echo "  .venv/bin/python -m modules create-admin YOUR-NAME"
     ;;
 esac
 echo "Samenspel starts now; open the Local URL that Streamlit prints below."
