@@ -1,4 +1,5 @@
-"""Practising alone: a teacher's attempts at a scenario, started, played choice by choice, and their status.
+"""Practising: a teacher's attempts at a scenario (started, played choice by choice, their status) and
+the reflections written afterwards.
 
 Pages call these functions; the rules (what an attempt holds, that every choice is saved at
 once, that a changed scenario cannot show an impossible state) live here.
@@ -9,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modules.content.scenario import Scenario
-from modules.play import engine
-from modules.records import Account, Attempt, PlayState, limits
+from modules.play import engine, reflection
+from modules.records import Account, Attempt, PlayState, Reflection, TeamSession, limits
 from modules.storage import Store
 
 STATE_LABELS = {"nieuw": "Nieuw", "bezig": "Bezig", "afgerond": "Afgerond"}
@@ -85,3 +86,37 @@ def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str) -
     """Make a choice and save it at once, so a closed tab resumes here."""
     state, _ = engine.choose(scenario, replayed(scenario, attempt), choice_id)
     return store.save_attempt(attempt.model_copy(update={"state": state}))
+
+
+def save_reflection(
+    store: Store,
+    user: Account,
+    answers: dict[str, str],
+    intention: str,
+    *,
+    attempt_id: str | None = None,
+    team_session: TeamSession | None = None,
+) -> Reflection:
+    """Validate and save a reflection in the user's log: about one of their own finished attempts, about a
+    team session they took part in, or about neither. ``reflection.ReflectionError`` (Dutch) otherwise."""
+    record = reflection.build(user.id, answers, intention)
+    if team_session is not None:
+        if not any(p.user_id == user.id for p in team_session.participants):
+            raise reflection.ReflectionError("Je kunt alleen reflecteren op een teamsessie waaraan je meedeed.")
+        update = {
+            "scenario_id": team_session.scenario_id,
+            "scenario_title": team_session.scenario_title,
+            "team_session_id": team_session.id,
+        }
+    elif attempt_id is not None:
+        attempt = store.get_attempt(user.id, attempt_id)
+        if attempt is None or not attempt.finished:
+            raise reflection.ReflectionError("Dit gesprek kun je niet kiezen. Kies een gesprek dat je hebt afgerond.")
+        update = {
+            "attempt_id": attempt.id,
+            "scenario_id": attempt.scenario_id,
+            "scenario_title": attempt.scenario_title,
+        }
+    else:
+        update = {}
+    return store.add_reflection(record.model_copy(update=update))

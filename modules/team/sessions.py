@@ -253,6 +253,17 @@ def find_participant(session: TeamSession, account: Account | None, device: str 
     return None
 
 
+def taken_part(store: Store, session_id: str | None, account: Account) -> TeamSession | None:
+    """The session, if ``account`` took part in it (to reflect on it); None otherwise or when it is gone."""
+    if not session_id:
+        return None
+    try:
+        session = load(store, session_id)
+    except (TeamError, InvalidInputError):
+        return None
+    return session if any(p.user_id == account.id for p in session.participants) else None
+
+
 def belongs_to(participant: Participant, account: Account | None) -> bool:
     """A guest belongs to the browser that joined; an account's participant only to that account
     (never to whoever uses the browser after it signed out)."""

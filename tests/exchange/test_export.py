@@ -212,3 +212,32 @@ def test_delete_my_data_removes_a_coachs_comments_in_other_files(store, people):
     assert store.get_account(coach.id) is None and store.connections(coach_id=coach.id) == []
     assert [c.text for c in store.list_comments(teacher.id)] == ["Mijn eigen antwoord op de coach."]
     assert len(store.list_reflections(teacher.id)) == 2 and store.get_account(teacher.id) is not None
+
+
+# --- deleting your own account ------------------------------------------------------------------
+
+
+def test_deleting_your_own_account_needs_your_username_and_the_tick(store, people):
+    teacher, _ = people
+    with pytest.raises(mydata.DeletionRefused, match="gebruikersnaam klopt niet"):
+        mydata.delete_own(store, teacher, "iemand-anders", confirmed=True)
+    with pytest.raises(mydata.DeletionRefused, match="vinkje"):
+        mydata.delete_own(store, teacher, "juf-anna", confirmed=False)
+    assert store.get_account(teacher.id) is not None
+    mydata.delete_own(store, teacher, " Juf-Anna ", confirmed=True)
+    assert store.get_account(teacher.id) is None
+
+
+def test_the_last_active_admin_is_never_deleted_by_any_caller(store):
+    first = accounts.ensure_account(store, "beheer-een", PASSWORD, "admin")
+    with pytest.raises(mydata.DeletionRefused, match="enige beheerder"):
+        mydata.delete_own(store, first, "beheer-een", confirmed=True)
+    with pytest.raises(mydata.DeletionRefused, match="enige beheerder"):
+        mydata.delete(store, first)  # the same guard for the command line and any future caller
+    second = accounts.ensure_account(store, "beheer-twee", PASSWORD, "admin")
+    accounts.command_set_active(store, "beheer-een", False)  # a switched-off admin does not count
+    with pytest.raises(mydata.DeletionRefused):
+        mydata.delete(store, second)
+    accounts.command_set_active(store, "beheer-een", True)
+    mydata.delete_own(store, first, "beheer-een", confirmed=True)
+    assert store.get_account(first.id) is None and store.get_account(second.id) is not None

@@ -206,6 +206,19 @@ def test_a_reset_code_expires_after_48_hours(store):
     assert accounts.sign_in(store, "leraar", "nieuw-wachtwoord-1").id == teacher.id
 
 
+def test_the_admin_page_shows_how_long_a_code_still_works(store):
+    """code_valid_until: the expiry while the code works; nothing once it is used or expired."""
+    admin = admin_of(store)
+    teacher = accounts.sign_up(store, "leraar", PASSWORD)
+    assert accounts.code_valid_until(teacher, T0) is None
+    code = accounts.admin_reset_code(store, admin, teacher.id, at=T0)
+    with_code = store.get_account(teacher.id)
+    assert accounts.code_valid_until(with_code, T0) == T0 + timedelta(hours=48)
+    assert accounts.code_valid_until(with_code, T0 + timedelta(hours=48)) is None
+    accounts.reset_password(store, "leraar", code, "nieuw-wachtwoord-1", at=T0)
+    assert accounts.code_valid_until(store.get_account(teacher.id), T0) is None
+
+
 def test_a_wrong_or_replaced_code_is_refused(store):
     admin = admin_of(store)
     teacher = accounts.sign_up(store, "leraar", PASSWORD)

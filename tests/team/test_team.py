@@ -697,3 +697,40 @@ def test_a_reader_never_sees_a_half_written_session(store, facilitator, scenario
     for t in readers:
         t.join(30)
     assert missing == []
+
+
+# --- which session a browser or an account may see ------------------------------------------------
+
+
+def test_only_a_participant_reflects_on_a_session(store, facilitator, scenario):
+    session = _session(store, facilitator, scenario)
+    anna = accounts.ensure_account(store, "juf-anna", PASSWORD, "teacher")
+    bert = accounts.ensure_account(store, "meester-bert", PASSWORD, "teacher")
+    team.join(store, session.code, account=anna)
+    assert team.taken_part(store, session.id, anna).id == session.id
+    assert team.taken_part(store, session.id, bert) is None
+    assert team.taken_part(store, "bestaat-niet", anna) is None
+    assert team.taken_part(store, None, anna) is None
+
+
+def test_only_its_facilitator_leads_a_session(store, facilitator, scenario):
+    session = _session(store, facilitator, scenario)
+    other = accounts.ensure_account(store, "andere-leider", PASSWORD, "facilitator")
+    assert team.led_by(store, session.id, facilitator).id == session.id
+    assert team.led_by(store, session.id, other) is None
+    assert team.led_by(store, None, facilitator) is None
+
+
+def test_a_browser_finds_its_own_participant_and_never_someone_elses(store, facilitator, scenario):
+    session = _session(store, facilitator, scenario, allow_guests=True)
+    anna = accounts.ensure_account(store, "juf-anna", PASSWORD, "teacher")
+    bert = accounts.ensure_account(store, "meester-bert", PASSWORD, "teacher")
+    _, annas = team.join(store, session.code, account=anna)
+    _, guest = team.join(store, session.code, guest_name="Sam", device="apparaat-sam")
+    assert team.participation(store, session.id, None, anna, None).participant.id == annas.id
+    assert team.participation(store, session.id, None, None, "apparaat-sam").participant.id == guest.id
+    # Anna's participant id, remembered in a browser where Bert signed in afterwards, is not Bert's.
+    taken = team.participation(store, session.id, annas.id, bert, None)
+    assert taken.session.id == session.id and taken.participant is None
+    assert team.participation(store, session.id, None, None, "ander-apparaat").participant is None
+    assert team.participation(store, "bestaat-niet", None, anna, None).session is None

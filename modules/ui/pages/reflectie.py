@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from modules.play import reflection
-from modules.storage import StoreError
+from modules.play import practice, reflection
 from modules.team import sessions as team
 from modules.ui import context, signin, wording
 from modules.ui.widgets.attempts import finished_attempt_picker
@@ -36,22 +35,10 @@ if st.session_state.get(SAVED) == context_key():
     st.stop()
 
 
-def team_session_to_reflect_on() -> team.TeamSession | None:
-    """The team session this reflection is about (set by the Meedoen page), if the user took part in it."""
-    session_id = st.session_state.get(REFLECT_SESSION)
-    if not session_id:
-        return None
-    try:
-        session = team.load(context.store(), session_id)
-    except (team.TeamError, StoreError):
-        session = None
-    if session is None or not any(p.user_id == user.id for p in session.participants):
-        st.session_state.pop(REFLECT_SESSION, None)
-        return None
-    return session
-
-
-team_session = team_session_to_reflect_on()
+# The team session this reflection is about (set by the Meedoen page), if the user took part in it.
+team_session = team.taken_part(context.store(), st.session_state.get(REFLECT_SESSION), user)
+if team_session is None:
+    st.session_state.pop(REFLECT_SESSION, None)
 attempt = None
 if team_session is not None:
     st.info(
@@ -92,23 +79,14 @@ with st.form("reflection", clear_on_submit=False):
 
 if submitted:
     try:
-        record = reflection.build(
-            user.id,
+        practice.save_reflection(
+            context.store(),
+            user,
             answers,
             intention,
             attempt_id=attempt.id if attempt else None,
-            scenario_id=attempt.scenario_id if attempt else None,
-            scenario_title=attempt.scenario_title if attempt else "",
+            team_session=team_session,
         )
-        if team_session is not None:
-            record = record.model_copy(
-                update={
-                    "scenario_id": team_session.scenario_id,
-                    "scenario_title": team_session.scenario_title,
-                    "team_session_id": team_session.id,
-                }
-            )
-        context.store().add_reflection(record)
     except reflection.ReflectionError as exc:
         st.error(str(exc))
     else:
