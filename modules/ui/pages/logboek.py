@@ -3,11 +3,9 @@
 import streamlit as st
 
 from modules.people import sharing
-from modules.people.accounts import PermissionDenied
 from modules.ui import context, signin, wording
 from modules.ui.widgets import threads
 
-FLASH = "logboek-flash"
 AUTO_OPEN = "logboek-open"  # ids of reflections opened for the teacher because a new comment came in
 
 user = signin.require_user()
@@ -25,38 +23,9 @@ for comment in store.list_comments(user.id):
     comment_counts[comment.reflection_id] = comment_counts.get(comment.reflection_id, 0) + 1
 unread = sharing.unread(store, user, user.id)
 
-flash = st.session_state.pop(FLASH, None)
+flash = st.session_state.pop(threads.SHARE_FLASH, None)
 if flash:
     st.toast(flash)
-
-
-def share_controls(item) -> None:
-    """Status and one button per connected coach: share, or withdraw."""
-    shared_ids = {s.coach_id for s in shares if s.reflection_id == item.id}
-    names = [wording.escape_markdown(c.username) for c in coaches if c.id in shared_ids]
-    if names:
-        st.caption("Gedeeld met " + ", ".join(names) + ". Je kunt een gedeelde reflectie altijd intrekken.")
-    else:
-        st.caption("Niet gedeeld. Alleen jij ziet deze reflectie.")
-    with st.container(horizontal=True):
-        for coach in coaches:
-            name = wording.escape_markdown(coach.username)
-            shared = coach.id in shared_ids
-            label = f"Intrekken bij {name}" if shared else f"Delen met {name}"
-            key = f"{'withdraw' if shared else 'share'}-{item.id}-{coach.id}"
-            if not st.button(label, key=key, icon="↩️" if shared else "🤝"):
-                continue
-            try:
-                if shared:
-                    sharing.withdraw_reflection(store, user, item.id, coach.id)
-                    st.session_state[FLASH] = f"Ingetrokken: {name} ziet deze reflectie niet meer."
-                else:
-                    sharing.share_reflection(store, user, item.id, coach.id)
-                    st.session_state[FLASH] = f"Gedeeld met {name}."
-            except PermissionDenied:
-                st.error("Dit lukte niet: je bent niet (meer) gekoppeld aan deze coach. Kijk bij Mijn coach.")
-            else:
-                st.rerun()
 
 
 tab_reflections, tab_attempts = st.tabs([f"Reflecties ({len(reflections)})", f"Gesprekken ({len(attempts)})"])
@@ -83,7 +52,7 @@ with tab_reflections:
             threads.reflection_body(item)
             if coaches:
                 st.divider()
-                share_controls(item)
+                threads.share_controls(store, user, coaches, shares, item)
             count = comment_counts.get(item.id, 0)
             shared_now = any(s.reflection_id == item.id for s in shares)
             if not (can_share or count):

@@ -1,4 +1,4 @@
-"""Shared widgets: a reflection's text and its comment thread (teacher's log and coach dashboard)."""
+"""Shared widgets: a reflection's text, its comment thread (teacher's log and coach dashboard), and sharing it."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import contextlib
 import streamlit as st
 
 from modules.people import sharing
+from modules.people.accounts import PermissionDenied
 from modules.play import reflection as reflection_form
-from modules.records import Account, Reflection
-from modules.storage import StoreError
+from modules.records import Account, Reflection, Share
+from modules.storage import Store, StoreError
 from modules.ui import context, wording
 
 NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."
@@ -69,3 +70,35 @@ def comment_thread(viewer: Account, owner_id: str, item: Reflection, key: str) -
     if comments:
         with contextlib.suppress(StoreError):
             sharing.mark_read(store, viewer, owner_id, item.id)
+
+
+SHARE_FLASH = "logboek-flash"  # shown once as a toast after the rerun that follows sharing or withdrawing
+
+
+def share_controls(store: Store, user: Account, coaches: list[Account], shares: list[Share], item: Reflection) -> None:
+    """Status and one button per connected coach: share, or withdraw."""
+    shared_ids = {s.coach_id for s in shares if s.reflection_id == item.id}
+    names = [wording.escape_markdown(c.username) for c in coaches if c.id in shared_ids]
+    if names:
+        st.caption("Gedeeld met " + ", ".join(names) + ". Je kunt een gedeelde reflectie altijd intrekken.")
+    else:
+        st.caption("Niet gedeeld. Alleen jij ziet deze reflectie.")
+    with st.container(horizontal=True):
+        for coach in coaches:
+            name = wording.escape_markdown(coach.username)
+            shared = coach.id in shared_ids
+            label = f"Intrekken bij {name}" if shared else f"Delen met {name}"
+            key = f"{'withdraw' if shared else 'share'}-{item.id}-{coach.id}"
+            if not st.button(label, key=key, icon="↩️" if shared else "🤝"):
+                continue
+            try:
+                if shared:
+                    sharing.withdraw_reflection(store, user, item.id, coach.id)
+                    st.session_state[SHARE_FLASH] = f"Ingetrokken: {name} ziet deze reflectie niet meer."
+                else:
+                    sharing.share_reflection(store, user, item.id, coach.id)
+                    st.session_state[SHARE_FLASH] = f"Gedeeld met {name}."
+            except PermissionDenied:
+                st.error("Dit lukte niet: je bent niet (meer) gekoppeld aan deze coach. Kijk bij Mijn coach.")
+            else:
+                st.rerun()
