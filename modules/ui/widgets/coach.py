@@ -1,4 +1,5 @@
-"""The parts of the Mijn leraren page: invite code, filters, timeline, principle profile, shared reflections, CSV."""
+"""The parts of the coach's pages: Mijn leraren (invite code, filters, timeline, principle profile, shared
+reflections, CSV) and Teamoverzicht (the cohort's charts, without names)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from modules.ui.widgets import threads
 
 md = wording.escape_markdown
 BALANCE_TITLE = "Versterkt min onder druk"
+SCENARIO_BAR = 18  # px per bar on the Teamoverzicht (two bars per scenario: started and finished)
 
 
 def invite_code(store: Store, coach: Account) -> None:
@@ -195,3 +197,84 @@ def shared_reflections(coach: Account, data: coaching.TeacherData, shown: list, 
                 threads.reflection_body(reflection)
                 st.divider()
                 threads.comment_thread(coach, data.teacher.id, reflection, key=reflection.id)
+
+
+def cohort_neglected(overview: coaching.CohortOverview) -> None:
+    """Which principles come under pressure most often: a bar chart and a table."""
+    st.markdown("### Welke principes komen het vaakst onder druk?")
+    if not overview.neglected:
+        st.info("Nog geen afgeronde gesprekken waarin een principe onder druk kwam.")
+        return
+    top = overview.neglected[:15]
+    chart = (
+        alt.Chart(alt.Data(values=top))
+        .mark_bar(color="#c62828")
+        .encode(
+            x=alt.X("attempts:Q", title="Aantal afgeronde gesprekken", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("principle:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=[
+                alt.Tooltip("principle:N", title="Principe"),
+                alt.Tooltip("attempts:Q", title="Gesprekken"),
+                alt.Tooltip("weight:Q", title="Totaal onder druk"),
+            ],
+        )
+        .properties(height=26 * len(top) + 40)
+    )
+    st.altair_chart(chart, width="stretch")
+    st.caption(
+        "Per principe: in hoeveel afgeronde gesprekken de keuzes het principe onder druk zetten. "
+        "‘Totaal onder druk’ telt op hoe sterk dat gebeurde."
+    )
+    # st.table: every row visible and no (English) toolbar. It renders Markdown, so names are escaped.
+    st.table(
+        [
+            {"Principe": md(r["principle"]), "Gesprekken": r["attempts"], "Totaal onder druk": r["weight"]}
+            for r in overview.neglected
+        ],
+        hide_index=True,
+        hide_header=False,
+    )
+
+
+def cohort_scenarios(overview: coaching.CohortOverview) -> None:
+    """Which scenarios are started and finished: a bar chart and a table."""
+    st.markdown("### Welke scenario's worden gespeeld?")
+    if not overview.scenarios:
+        st.info("Nog geen gesprekken gespeeld.")
+        return
+    long = [
+        {"scenario": r["scenario"], "soort": kind, "aantal": r[key]}
+        for r in overview.scenarios
+        for kind, key in (("Gestart", "attempts"), ("Afgerond", "finished"))
+    ]
+    chart = (
+        alt.Chart(alt.Data(values=long))
+        .mark_bar()
+        .encode(
+            x=alt.X("aantal:Q", title="Aantal gesprekken", axis=alt.Axis(tickMinStep=1)),
+            y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelLimit=260)),
+            yOffset=alt.YOffset("soort:N", sort=["Gestart", "Afgerond"]),
+            color=alt.Color(
+                "soort:N",
+                scale=alt.Scale(domain=["Gestart", "Afgerond"], range=["#90a4ae", "#2e7d32"]),
+                legend=alt.Legend(title=None, orient="right"),
+            ),
+            tooltip=[
+                alt.Tooltip("scenario:N", title="Scenario"),
+                alt.Tooltip("soort:N", title=" "),
+                alt.Tooltip("aantal:Q", title="Aantal"),
+            ],
+        )
+        # A fixed pixel height squeezes the bars (axis and legend take their share of it): give every
+        # bar its own step instead, so the chart grows with the number of scenarios.
+        .properties(height=alt.Step(SCENARIO_BAR))
+    )
+    st.altair_chart(chart, width="stretch", height="content")
+    st.table(
+        [
+            {"Scenario": md(r["scenario"]), "Gestart": r["attempts"], "Afgerond": r["finished"]}
+            for r in overview.scenarios
+        ],
+        hide_index=True,
+        hide_header=False,
+    )
