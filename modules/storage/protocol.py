@@ -3,6 +3,12 @@
 A second backend (PostgreSQL, say) implements the same protocol; the type checker holds
 ``TinyDBStore`` to it (``open_store`` returns a ``Store``). The store does no authorisation:
 ``modules.people`` decides who may do what.
+
+Conventions: ``get_*`` returns the record or ``None`` when there is none (never raises for a
+missing record; ``get_throttle`` returns a zero counter, which is what "none" means for it);
+``save_account`` and ``update_team_session`` of a missing record raise ``NotFoundError``;
+``delete_*`` of a missing record does nothing; an unreadable file raises ``CorruptDataError``.
+Every error is a ``StoreError``.
 """
 
 from __future__ import annotations
