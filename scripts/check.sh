@@ -8,6 +8,6 @@ echo "== ruff"
 .venv/bin/ruff check .
 .venv/bin/ruff format --check .
 echo "== pyright"
-.venv/bin/pyright
+.venv/bin/pyright --project pyproject.toml  # named: a pyrightconfig.json in a parent folder must not win
 echo "== import-linter"
 .venv/bin/lint-imports --no-logo --no-cache
