@@ -17,6 +17,20 @@ from modules.content import expr
 
 ID = Annotated[str, Field(pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$", description="lower-case id: letters, digits, - or _")]
 VarName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
+ChoiceRef = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*\.[a-z0-9]+([-_][a-z0-9]+)*$",
+        description="A choice as 'node.choice', e.g. 'opening.vragen'",
+    ),
+]
+FactID = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$",
+        description="A fact of the story that only some paths bring in, e.g. 'koptelefoon'",
+    ),
+]
 Weight = Annotated[int, Field(ge=-3, le=3, description="+1..+3 honours the principle, -1..-3 neglects it")]
 
 
@@ -98,6 +112,13 @@ class Choice(_Model):
     reaction: str = Field(description="What the parent (or the situation) does right after this choice")
     feedback: str = Field(description="Short feedback: what happened and which principle is at stake")
     condition: str | None = Field(default=None, description="Only offered when this holds, e.g. 'vertrouwen >= 50'")
+    introduces: list[FactID] = Field(
+        default_factory=list[str], description="Facts this choice, its reaction or its feedback bring into the story"
+    )
+    was: list[ID] = Field(
+        default_factory=list[str],
+        description="Former ids of this choice: saved play-throughs that used them still replay and debrief",
+    )
 
     _cond = field_validator("condition")(_check_condition)
 
@@ -119,6 +140,37 @@ class Route(_Model):
     _cond = field_validator("condition")(_check_condition)
 
 
+class PathNote(_Model):
+    """A line shown only on the paths it fits: when the choices named were made (or not) and the condition holds.
+
+    What the line refers to is written out, so that a test can prove it true on every path that shows it:
+    ``chosen`` and ``about`` name the choices it speaks of, ``facts`` the facts it assumes.
+    """
+
+    text: str = Field(description="The line (Markdown)")
+    chosen: list[ChoiceRef] = Field(default_factory=list[str], description="Shown only if all of these were chosen")
+    chosen_any: list[ChoiceRef] = Field(
+        default_factory=list[str], description="Shown only if at least one of these was chosen"
+    )
+    not_chosen: list[ChoiceRef] = Field(default_factory=list[str], description="Shown only if none of these was chosen")
+    condition: str | None = Field(default=None, description="Shown only if this holds at the end, e.g. 'gehoord >= 4'")
+    about: list[ChoiceRef] = Field(
+        default_factory=list[str],
+        description="Choices the line speaks of beyond 'chosen' (each must have been made wherever it is shown)",
+    )
+    facts: list[FactID] = Field(
+        default_factory=list[str], description="Facts the line assumes (each must have been brought in on the path)"
+    )
+
+    _cond = field_validator("condition")(_check_condition)
+
+    @model_validator(mode="after")
+    def _says_when(self) -> PathNote:
+        if not (self.chosen or self.chosen_any or self.not_chosen or self.condition):
+            raise ValueError("a path note needs 'chosen', 'chosen_any', 'not_chosen' or 'condition'")
+        return self
+
+
 class Node(_Model):
     text: str = Field(default="", description="Narrative (Markdown): where we are, what happens")
     lines: list[Line] = Field(default_factory=list[Line], description="Dialogue lines in order")
@@ -126,6 +178,10 @@ class Node(_Model):
     routes: list[Route] = Field(default_factory=list[Route], description="Instead of choices: go on automatically")
     key_moment: bool = Field(default=False, description="Show the alternatives of this decision in the debrief")
     discussion: str | None = Field(default=None, description="Prompt for team discussion at this decision")
+    introduces: list[FactID] = Field(default_factory=list[str], description="Facts this scene brings into the story")
+    facts: list[FactID] = Field(
+        default_factory=list[str], description="Facts this scene's text and lines assume (brought in earlier)"
+    )
 
     @model_validator(mode="after")
     def _choices_or_routes(self) -> Node:
@@ -135,9 +191,9 @@ class Node(_Model):
             raise ValueError("a node needs choices (2-4) or routes; an end point belongs under 'endings'")
         if self.choices and not 2 <= len(self.choices) <= 4:
             raise ValueError(f"a decision has 2 to 4 choices, this one has {len(self.choices)}")
-        ids = [c.id for c in self.choices]
+        ids = [c.id for c in self.choices] + [old for c in self.choices for old in c.was]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"choice ids must be unique within a node: {ids}")
+            raise ValueError(f"choice ids (and their former ids in 'was') must be unique within a node: {ids}")
         if self.routes and self.routes[-1].condition is not None:
             raise ValueError("the last route must have no condition (it is the default)")
         return self
@@ -146,10 +202,21 @@ class Node(_Model):
 class Ending(_Model):
     title: str
     outcome: Outcome
-    text: str = Field(description="What happens (Markdown)")
+    text: str = Field(description="What happens (Markdown): true on every path into this ending")
     lines: list[Line] = Field(default_factory=list[Line])
-    debrief: str = Field(description="What this ending teaches and what to try next time (Markdown)")
-    principles: list[ID] = Field(default_factory=list, description="Principles the debrief refers to")
+    path_text: list[PathNote] = Field(
+        default_factory=list[PathNote], description="Lines added to the text on the paths they fit"
+    )
+    debrief: str = Field(
+        description="What this ending teaches and what to try next time (Markdown): true on every path into it"
+    )
+    path_debrief: list[PathNote] = Field(
+        default_factory=list[PathNote], description="Debrief lines about what this teacher did, on the paths they fit"
+    )
+    facts: list[FactID] = Field(
+        default_factory=list[str], description="Facts the text and debrief assume (brought in on every path)"
+    )
+    principles: list[ID] = Field(default_factory=list[str], description="Principles the debrief refers to")
 
 
 SCENARIO_FORMAT = 1  # the version of the scenario file format this Samenspel reads
@@ -178,7 +245,11 @@ class Scenario(_Model):
     start: ID
     nodes: dict[ID, Node]
     endings: dict[ID, Ending] = Field(min_length=1)
-    references: list[str] = Field(default_factory=list, description="Named real sources beyond the seeds")
+    references: list[str] = Field(default_factory=list[str], description="Named real sources beyond the seeds")
+    reflection_prompts: list[PathNote] = Field(
+        default_factory=list[PathNote],
+        description="Reflection questions about the choices this teacher made, shown with the reflection form",
+    )
 
     @model_validator(mode="after")
     def _shape(self) -> Scenario:

@@ -17,11 +17,50 @@ from ruamel.yaml.error import MarkedYAMLError, YAMLError
 
 
 class YamlSyntaxError(ValueError):
-    """A file that is not valid YAML; ``line`` is 1-based when known."""
+    """A file that is not valid YAML, in plain English; ``line`` and ``column`` are 1-based when known."""
 
-    def __init__(self, message: str, line: int | None = None):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
         super().__init__(message)
         self.line = line
+        self.column = column
+
+
+class NotUtf8Error(ValueError):
+    """A file that is not UTF-8 text; ``line`` is where the first bad byte stands."""
+
+    def __init__(self, line: int, column: int):
+        super().__init__("the file is not UTF-8 text: save it as UTF-8 (in most editors: Save as, encoding UTF-8)")
+        self.line = line
+        self.column = column
+
+
+# ruamel.yaml's wording -> what an author can do about it (checked in order, first match wins)
+_HINTS: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", "a tab is used for indentation: use spaces"),
+    (
+        "mapping values are not allowed",
+        "a colon inside a value needs quotes around the whole value "
+        '(text: "Let op: ..."), or the line above misses its colon',
+    ),
+    ("found duplicate key", "this key appears twice in the same block: keep one"),
+    ("found unexpected end of stream", "a quote is opened but never closed"),
+    ("could not find expected ':'", "a line misses the colon after its key"),
+    ("expected ',' or ']'", "a list in square brackets [ ] is not closed"),
+    ("expected ',' or '}'", "a mapping in braces { } is not closed"),
+    ("expected <block end>", "the indentation does not line up: the lines of one block start in the same column"),
+    ("did not find expected '-' indicator", "the indentation of a list does not line up: each item starts with '-'"),
+    (
+        "did not find expected key",
+        "the indentation does not line up, or a value that starts with a quote has text after the closing quote",
+    ),
+)
+
+
+def _explain(problem: str) -> str:
+    for needle, hint in _HINTS:
+        if needle in problem:
+            return hint
+    return f"not valid YAML here ({problem})"
 
 
 def _yaml() -> Any:  # ruamel.yaml has no type hints for its loader
@@ -35,16 +74,33 @@ def parse_yaml(text: str) -> Any:
         return _yaml().load(text)
     except MarkedYAMLError as exc:
         error: Any = exc  # ruamel.yaml's marks are untyped
-        mark = error.problem_mark or error.context_mark
+        problem: str = str(error.problem or error.context or "")
+        # Something opened and never closed (a quote, [ or {) is reported where the parser gave up:
+        # point at where it was opened instead.
+        unclosed = "end of stream" in problem or "expected ',' or" in problem
+        mark = error.context_mark if unclosed and error.context_mark else error.problem_mark
+        mark = mark or error.context_mark
         line: int | None = mark.line + 1 if mark is not None else None
-        problem: str = error.problem or error.context or "invalid YAML"
-        raise YamlSyntaxError(f"YAML syntax error: {problem}", line) from exc
+        column: int | None = mark.column + 1 if mark is not None else None
+        raise YamlSyntaxError(f"YAML: {_explain(problem)}", line, column) from exc
     except YAMLError as exc:
-        raise YamlSyntaxError(f"YAML error: {exc}") from exc
+        raise YamlSyntaxError(f"YAML: not valid YAML ({exc})") from exc
+
+
+def read_text(path: Path) -> str:
+    """A file's text; ``NotUtf8Error`` with the line and column of the first byte that is not UTF-8."""
+    data = Path(path).read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        raise NotUtf8Error(line, column) from exc
 
 
 def load_yaml_file(path: Path) -> Any:
-    return parse_yaml(Path(path).read_text(encoding="utf-8"))
+    return parse_yaml(read_text(path))
 
 
 def to_plain(data: Any) -> Any:

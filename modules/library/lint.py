@@ -1,14 +1,19 @@
 """The authors' linter: schema, references and the play graph of one scenario file.
 
 Every problem has file, line, location and cause (``Problem``). Beyond the schema the
-linter checks references (nodes, endings, variables, principles) and walks every
-reachable ``(node, variables)`` state exactly as the engine plays, so "every ending
-reachable", "no dead end" and "no cycle without a way out" hold for real play-throughs.
-Run it with ``python -m modules lint scenarios/``.
+linter checks references (nodes, endings, variables, principles, choices named in path
+notes) and the play graph. Reachability is decided on the graph first: a node no arrow
+leads to is unreachable, proven. Then it walks the reachable ``(node, variables)`` states
+exactly as the engine plays, within a budget of states and seconds; only a complete walk
+may call a node or ending unreachable by play or a cycle inescapable, an exhausted budget
+is a warning that says so. A dead end met on the walk is real either way.
+Run it with ``python -m modules lint scenarios/``; ``--strict`` adds the quality bar
+(``modules.library.quality``).
 """
 
 from __future__ import annotations
 
+import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,11 +24,13 @@ from pydantic import ValidationError
 
 from modules.content import expr
 from modules.content.principles import Catalogue, load_catalogue
-from modules.content.scenario import Scenario
-from modules.content.yamlio import YamlSyntaxError, load_yaml_file, locate, to_plain
+from modules.content.scenario import PathNote, Scenario
+from modules.content.yamlio import NotUtf8Error, YamlSyntaxError, load_yaml_file, locate, to_plain
 from modules.play import engine
 
-MAX_STATES = 200_000
+MAX_STATES = 50_000  # play states the walk may visit ...
+MAX_SECONDS = 5.0  # ... and the seconds it may take, per file
+MAX_FILE_BYTES = 1_000_000  # a scenario file is text: 1 MB holds ten times the largest bundled one
 
 
 @dataclass(frozen=True)
@@ -33,9 +40,11 @@ class Problem:
     location: str
     message: str
     severity: str = "error"  # "error" | "warning"
+    column: int | None = None
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file
+        where += f":{self.column}" if self.line and self.column else ""
         loc = f" [{self.location}]" if self.location else ""
         return f"{where}:{loc} {self.severity}: {self.message}"
 
@@ -53,11 +62,18 @@ def check_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Scenario
     catalogue = catalogue or load_catalogue()
     name = path.name
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [
+                Problem(name, None, "", f"the file is {size / 1e6:.1f} MB; a scenario file may be at most 1 MB")
+            ]
         raw = load_yaml_file(path)
     except YamlSyntaxError as exc:
-        return None, [Problem(name, exc.line, "", str(exc))]
-    except (OSError, UnicodeDecodeError) as exc:
-        return None, [Problem(name, None, "", f"cannot read file: {exc}")]
+        return None, [Problem(name, exc.line, "", str(exc), column=exc.column)]
+    except NotUtf8Error as exc:
+        return None, [Problem(name, exc.line, "", str(exc), column=exc.column)]
+    except OSError as exc:
+        return None, [Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")]
     if not isinstance(raw, dict):
         return None, [Problem(name, 1, "", "a scenario file must be a YAML mapping (key: value)")]
     try:
@@ -116,6 +132,29 @@ def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[
         for i, pid in enumerate(ending.principles):
             if pid not in known:
                 err(("endings", ending_id, "principles", i), f"unknown principle id {pid!r}")
+    introduced = {
+        f for n in scenario.nodes.values() for f in (*n.introduces, *(x for c in n.choices for x in c.introduces))
+    }
+    for loc, notes in _note_groups(scenario):
+        for i, note in enumerate(notes):
+            for field in ("chosen", "chosen_any", "not_chosen", "about"):
+                for j, ref in enumerate(getattr(note, field)):
+                    node_id, choice_id = ref.split(".", 1)
+                    node = scenario.nodes.get(node_id)
+                    if node is None or choice_id not in {c.id for c in node.choices}:
+                        err((*loc, i, field, j), f"{ref!r} names no choice: write 'node.choice' with today's ids")
+            check_condition((*loc, i, "condition"), note.condition)
+            for j, fact in enumerate(note.facts):
+                if fact not in introduced:
+                    err((*loc, i, "facts", j), f"fact {fact!r} is brought in by no scene or choice ('introduces')")
+    for ending_id, ending in scenario.endings.items():
+        for j, fact in enumerate(ending.facts):
+            if fact not in introduced:
+                err(("endings", ending_id, "facts", j), f"fact {fact!r} is brought in by no scene or choice")
+    for node_id, node in scenario.nodes.items():
+        for j, fact in enumerate(node.facts):
+            if fact not in introduced:
+                err(("nodes", node_id, "facts", j), f"fact {fact!r} is brought in by no scene or choice")
     if problems:
         return problems  # graph checks need sound references
     problems.extend(_graph_problems(scenario, raw, name))
@@ -126,9 +165,42 @@ def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[
     return problems
 
 
+def _note_groups(scenario: Scenario) -> list[tuple[tuple[Any, ...], list[PathNote]]]:
+    """Every list of path notes, with its location in the file."""
+    groups: list[tuple[tuple[Any, ...], list[PathNote]]] = [(("reflection_prompts",), scenario.reflection_prompts)]
+    for ending_id, ending in scenario.endings.items():
+        groups.append((("endings", ending_id, "path_text"), ending.path_text))
+        groups.append((("endings", ending_id, "path_debrief"), ending.path_debrief))
+    return groups
+
+
+def graph_reachable(scenario: Scenario) -> set[str]:
+    """Nodes and endings some arrow leads to from the start, conditions ignored (a superset of play)."""
+    seen = {scenario.start}
+    queue = deque([scenario.start])
+    while queue:
+        node = scenario.nodes.get(queue.popleft())
+        if node is None:
+            continue
+        for target in [c.target for c in node.choices] + [r.target for r in node.routes]:
+            if target not in seen:
+                seen.add(target)
+                queue.append(target)
+    return seen
+
+
 def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
-    """Explore every reachable (node, variables) state, exactly as the engine plays."""
+    """Reachability on the graph, then a walk over the reachable (node, variables) states within a budget."""
     problems: list[Problem] = []
+    on_graph = graph_reachable(scenario)
+    for node_id in scenario.nodes:
+        if node_id not in on_graph:
+            problems.append(_problem(name, raw, ("nodes", node_id), f"node {node_id!r} can never be reached"))
+    for ending_id in scenario.endings:
+        if ending_id not in on_graph:
+            problems.append(
+                _problem(name, raw, ("endings", ending_id), f"ending {ending_id!r} is reached by no play-through")
+            )
 
     def key(state: engine.PlayState) -> tuple:
         return (state.node, tuple(sorted(state.variables.items())))
@@ -136,12 +208,16 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
     try:
         first = engine.start(scenario)
     except engine.EngineError as exc:
-        return [_problem(name, raw, ("start",), str(exc))]
+        return [*problems, _problem(name, raw, ("start",), str(exc))]
     states = {key(first): first}
     edges: dict[tuple, set[tuple]] = {}
     queue = deque([first])
     complete = True
+    deadline = time.monotonic() + MAX_SECONDS
     while queue:
+        if time.monotonic() > deadline:
+            complete = False
+            break
         state = queue.popleft()
         k = key(state)
         edges[k] = set()
@@ -164,30 +240,50 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
                 queue.append(nxt)
 
     reached_nodes = {s.node for s in states.values()}
-    for node_id, node in scenario.nodes.items():
-        if node_id not in reached_nodes and node.choices:
-            problems.append(_problem(name, raw, ("nodes", node_id), f"node {node_id!r} can never be reached"))
-    for node_id, node in scenario.nodes.items():
-        if node.routes and not _reached_via_route(scenario, node_id, reached_nodes):
-            problems.append(_problem(name, raw, ("nodes", node_id), f"node {node_id!r} can never be reached"))
-    if not complete:
-        problems.append(
-            Problem(name, None, "", f"more than {MAX_STATES} play states: graph checks are incomplete", "warning")
-        )
-        return problems
-    for ending_id in scenario.endings:
-        if ending_id not in reached_nodes:
-            problems.append(
-                _problem(name, raw, ("endings", ending_id), f"ending {ending_id!r} is reached by no play-through")
-            )
-
-    dead = sorted({s.node for k, s in states.items() if not s.finished and not edges[k]})
-    for node_id in dead:
+    dead = sorted({s.node for k, s in states.items() if k in edges and not s.finished and not edges[k]})
+    for node_id in dead:  # a state the walk stood on: a real dead end, whether or not the walk finished
         problems.append(
             _problem(
                 name, raw, ("nodes", node_id), f"dead end at {node_id!r}: in some play-throughs no choice is available"
             )
         )
+    if not complete:
+        problems.append(
+            Problem(
+                name,
+                None,
+                "",
+                f"the play states are too many to walk (stopped after {len(states)}; the limit is {MAX_STATES} "
+                f"states or {MAX_SECONDS:.0f} seconds): whether every node and ending is reached by play, and "
+                "whether every cycle has a way out, was not checked",
+                "warning",
+            )
+        )
+        return problems
+    for node_id, node in scenario.nodes.items():
+        if node_id not in on_graph:
+            continue  # reported above
+        reached = node_id in reached_nodes if node.choices else _reached_via_route(scenario, node_id, reached_nodes)
+        if not reached:
+            problems.append(
+                _problem(
+                    name,
+                    raw,
+                    ("nodes", node_id),
+                    f"node {node_id!r} can never be reached: the conditions close every way in",
+                )
+            )
+    for ending_id in scenario.endings:
+        if ending_id in on_graph and ending_id not in reached_nodes:
+            problems.append(
+                _problem(
+                    name,
+                    raw,
+                    ("endings", ending_id),
+                    f"ending {ending_id!r} is reached by no play-through: the conditions close every way in",
+                )
+            )
+
     # States from which no ending can be reached: cycles with no way out.
     reverse: dict[tuple, set[tuple]] = {k: set() for k in states}
     for k, outs in edges.items():

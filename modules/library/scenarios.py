@@ -3,16 +3,18 @@
 ``load_library`` never raises for a bad scenario file: each file is either a
 valid ``Scenario`` or a list of ``Problem``s with file, line, location and
 cause (``modules.library.lint``), so one broken file never takes the app down.
-The result is cached by the files' names, sizes and modification times.
+The library is cached by the files' names, sizes and modification times, and each file's
+check by its content, so no file is linted twice.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from modules import settings
-from modules.content.principles import load_catalogue
+from modules.content.principles import Catalogue, load_catalogue
 from modules.content.scenario import Scenario
 from modules.content.yamlio import load_yaml_file, locate
 from modules.library.lint import Problem, check_file
@@ -44,6 +46,9 @@ class Library:
 
 
 _CACHE: dict[tuple, Library] = {}
+# One file's result by its content: a page load, a second folder or a touched file never lints twice.
+_CHECKED: dict[tuple[str, str], tuple[Scenario | None, list[Problem]]] = {}
+_CHECKED_MAX = 256
 
 
 def _fingerprint(directory: Path) -> tuple:
@@ -51,8 +56,23 @@ def _fingerprint(directory: Path) -> tuple:
     return (str(directory),) + tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
 
 
+def checked(path: Path, catalogue: Catalogue) -> tuple[Scenario | None, list[Problem]]:
+    """``check_file``, cached by the file's name and the hash of its bytes."""
+    try:
+        with path.open("rb") as handle:
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    except OSError:
+        return check_file(path, catalogue)  # reports why the file cannot be read
+    key = (path.name, digest)
+    if key not in _CHECKED:
+        if len(_CHECKED) >= _CHECKED_MAX:
+            _CHECKED.clear()
+        _CHECKED[key] = check_file(path, catalogue)
+    return _CHECKED[key]
+
+
 def load_library(directory: Path = SCENARIO_DIR) -> Library:
-    """All scenarios of a folder; cached until a file changes."""
+    """All scenarios of a folder; cached until a file changes. Two files with one id: neither loads."""
     directory = Path(directory)
     fingerprint = _fingerprint(directory)
     cached = _CACHE.get(fingerprint)
@@ -60,25 +80,30 @@ def load_library(directory: Path = SCENARIO_DIR) -> Library:
         return cached
     catalogue = load_catalogue()
     library = Library()
+    by_id: dict[str, list[tuple[Path, Scenario]]] = {}
     for path in sorted(directory.glob("*.y*ml")):
-        scenario, problems = check_file(path, catalogue)
-        errors = [p for p in problems if p.severity == "error"]
+        scenario, problems = checked(path, catalogue)
         library.warnings.extend(p for p in problems if p.severity == "warning")
         if scenario is None:
-            library.broken[path.name] = errors
-        elif scenario.id in library.scenarios:
-            first = library.files[scenario.id]
+            library.broken[path.name] = [p for p in problems if p.severity == "error"]
+        else:
+            by_id.setdefault(scenario.id, []).append((path, scenario))
+    for scenario_id, found in by_id.items():
+        if len(found) == 1:
+            path, scenario = found[0]
+            library.scenarios[scenario_id] = scenario
+            library.files[scenario_id] = path.name
+            continue
+        for path, _ in found:
+            others = ", ".join(other.name for other, _ in found if other != path)
             library.broken[path.name] = [
                 Problem(
                     path.name,
                     locate(load_yaml_file(path), ("id",)),
                     "id",
-                    f"id {scenario.id!r} is already used by {first}",
+                    f"id {scenario_id!r} is also used by {others}: give each scenario its own id (neither is loaded)",
                 )
             ]
-        else:
-            library.scenarios[scenario.id] = scenario
-            library.files[scenario.id] = path.name
     _CACHE.clear()
     _CACHE[fingerprint] = library
     return library

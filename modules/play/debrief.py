@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from modules.content.principles import Catalogue, Principle
 from modules.content.scenario import Choice, Ending, Scenario
-from modules.play import engine
+from modules.play import engine, paths
 
 OUTCOME_LABELS = {
     "sterk": "Sterk partnerschap",
@@ -55,6 +55,12 @@ class Debrief:
     cited: list[Principle]
     try_next: list[Principle] = field(default_factory=list[Principle])
     variables: dict[str, int] = field(default_factory=dict[str, int])
+    notes: list[str] = field(default_factory=list[str])  # what this teacher did, from the ending's path_debrief
+
+    @property
+    def text(self) -> str:
+        """The debrief for this path: the lines about what this teacher did, then the part true for every path."""
+        return "\n\n".join([*self.notes, self.ending.debrief.strip()])
 
     @property
     def outcome_label(self) -> str:
@@ -86,6 +92,7 @@ def build(scenario: Scenario, state: engine.PlayState, catalogue: Catalogue) -> 
         cited=[principle for pid in cited_ids if (principle := catalogue.get(pid)) is not None],
         try_next=neglected[:3],
         variables=dict(state.variables),
+        notes=paths.debrief_lines(ending, scenario, state),
     )
 
 

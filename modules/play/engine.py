@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from modules.content import expr
 from modules.content.scenario import Choice, Ending, Line, Node, Scenario
+from modules.play import paths
 from modules.records.play import PlayState, Step
 
 MAX_ROUTE_HOPS = 50
@@ -117,7 +118,8 @@ def available_choices(scenario: Scenario, state: PlayState) -> list[Choice]:
 def view(scenario: Scenario, state: PlayState) -> View:
     if state.ending is not None:
         ending = scenario.endings[state.ending]
-        return View(node_id=state.node, text=ending.text, lines=list(ending.lines), choices=[], ending=ending)
+        text = paths.ending_text(ending, scenario, state)
+        return View(node_id=state.node, text=text, lines=list(ending.lines), choices=[], ending=ending)
     node = scenario.nodes[state.node]
     return View(
         node_id=state.node,
@@ -131,7 +133,9 @@ def view(scenario: Scenario, state: PlayState) -> View:
 def choose(scenario: Scenario, state: PlayState, choice_id: str) -> tuple[PlayState, Consequence]:
     if state.finished:
         raise EngineError("this play-through has already ended")
-    choice = next((c for c in available_choices(scenario, state) if c.id == choice_id), None)
+    choice = paths.find_choice(scenario.nodes[state.node], choice_id)
+    if choice is not None and choice not in available_choices(scenario, state):
+        choice = None
     if choice is None:
         raise EngineError(f"choice {choice_id!r} is not available at {state.node!r}")
     variables = dict(state.variables)
@@ -166,8 +170,10 @@ def path(scenario: Scenario, state: PlayState) -> list[tuple[str, Choice]]:
     """The decisions taken, as (node id, choice) pairs."""
     result: list[tuple[str, Choice]] = []
     for step in state.steps:
-        node = scenario.nodes[step.node]
-        result.append((step.node, next(c for c in node.choices if c.id == step.choice)))
+        choice = paths.find_choice(scenario.nodes[step.node], step.choice)
+        if choice is None:
+            raise EngineError(f"choice {step.choice!r} no longer exists at {step.node!r}")
+        result.append((step.node, choice))
     return result
 
 
@@ -187,13 +193,11 @@ def alternatives(scenario: Scenario, state: PlayState) -> list[Alternative]:
     """For every key moment on the path: the other choices and their consequence."""
     result: list[Alternative] = []
     current = start(scenario)
-    for index, step in enumerate(state.steps):
-        node = scenario.nodes[step.node]
-        taken = next(c for c in node.choices if c.id == step.choice)
-        if node.key_moment:
+    for index, (node_id, taken) in enumerate(path(scenario, state)):
+        if scenario.nodes[node_id].key_moment:
             for other in available_choices(scenario, current):
-                if other.id != step.choice:
+                if other.id != taken.id:
                     _, consequence = choose(scenario, current, other.id)
-                    result.append(Alternative(index, step.node, taken, consequence))
-        current, _ = choose(scenario, current, step.choice)
+                    result.append(Alternative(index, node_id, taken, consequence))
+        current, _ = choose(scenario, current, taken.id)
     return result

@@ -1,12 +1,15 @@
 """Loader and linter: every problem with file, line and cause; one broken file never hides the rest."""
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 
 import pytest
 
 from modules.content.scenario import schema_text
+from modules.library import lint, scenarios
 from modules.library.lint import check_file
 from modules.library.scenarios import load_library
 from tests.conftest import FIXTURES, ROOT
@@ -14,7 +17,7 @@ from tests.conftest import FIXTURES, ROOT
 BROKEN = FIXTURES / "broken"
 
 EXPECTED = {
-    "syntax.yaml": (7, "YAML syntax error"),
+    "syntax.yaml": (6, "YAML: a list in square brackets [ ] is not closed"),
     "schema.yaml": (5, "Input should be 'po', 'vo' or 'so'"),
     "unknown-principle.yaml": (29, "unknown principle id 'bestaat-niet'"),
     "missing-target.yaml": (27, "target 'nergens' is neither a node nor an ending"),
@@ -69,12 +72,14 @@ def test_broken_file_does_not_take_the_library_down(tmp_path):
     assert "missing-target.yaml" in library.broken
 
 
-def test_duplicate_ids_keep_the_first_file(tmp_path):
+def test_two_files_with_one_id_are_both_reported_and_neither_loads(tmp_path):
     shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", tmp_path / "a.yaml")
     shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", tmp_path / "b.yaml")
     library = load_library(tmp_path)
-    assert library.files["het-schoolplein"] == "a.yaml"
-    assert "already used by a.yaml" in library.broken["b.yaml"][0].message
+    assert library.get("het-schoolplein") is None
+    assert "also used by b.yaml" in library.broken["a.yaml"][0].message
+    assert "also used by a.yaml" in library.broken["b.yaml"][0].message
+    assert library.broken["a.yaml"][0].line == 2  # the id line
 
 
 def test_library_reloads_when_a_file_changes(tmp_path):
@@ -88,3 +93,120 @@ def test_library_reloads_when_a_file_changes(tmp_path):
 def test_committed_json_schema_is_current():
     committed = (ROOT / "scenarios" / "scenario.schema.json").read_text(encoding="utf-8")
     assert committed == schema_text(), "run: python -m modules schema > scenarios/scenario.schema.json"
+
+
+# --- faults found by writing a scenario from the docs alone --------------------------------------
+
+
+def _mini_text() -> str:
+    return (FIXTURES / "mini" / "het-schoolplein.yaml").read_text(encoding="utf-8")
+
+
+def test_a_file_over_one_megabyte_is_refused_with_its_size(tmp_path, catalogue):
+    big = tmp_path / "groot.yaml"
+    big.write_text(_mini_text() + "# " + "x" * 1_100_000 + "\n", encoding="utf-8")
+    scenario, problems = check_file(big, catalogue)
+    assert scenario is None and "1.1 MB; a scenario file may be at most 1 MB" in problems[0].message
+
+
+def test_a_file_that_is_not_utf8_gets_its_line_and_a_hint(tmp_path, catalogue):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes(_mini_text().replace("Een vraag op", "Een vr\u00e1ag op").encode("latin-1"))
+    scenario, problems = check_file(latin, catalogue)
+    assert scenario is None
+    assert (problems[0].line, problems[0].column) == (3, 14)
+    assert "save it as UTF-8" in problems[0].message
+
+
+@pytest.mark.parametrize(
+    ("change", "line", "hint"),
+    [
+        (("summary: Een vader", "summary: Let op: een vader"), 4, "a colon inside a value needs quotes"),
+        (("title: Een vraag", "title: 'Een vraag"), 3, "a quote is opened but never closed"),
+        (("minutes: 4", "minutes: 4\nminutes: 5"), 7, "this key appears twice"),
+        (("  role: vader", "\trole: vader"), 11, "a tab is used for indentation: use spaces"),
+    ],
+)
+def test_yaml_mistakes_are_explained_in_plain_english(tmp_path, catalogue, change, line, hint):
+    broken = tmp_path / "s.yaml"
+    broken.write_text(_mini_text().replace(*change), encoding="utf-8")
+    _, problems = check_file(broken, catalogue)
+    assert problems[0].line == line and hint in problems[0].message, str(problems[0])
+    assert problems[0].column is not None and "scanner" not in problems[0].message.lower()
+
+
+def _wide_scenario(decisions: int = 12) -> str:
+    """A valid scenario with four variables whose play states are far too many to walk."""
+    lines = [
+        "id: breed",
+        "title: Breed",
+        "summary: s",
+        "school_type: po",
+        "minutes: 10",
+        "learning_goals: [l]",
+        "principles: [relatie-eerst, grenzen-stellen]",
+        "persona: {role: r, description: d}",
+        "context: c",
+        "anticipate: a",
+        "variables:",
+    ]
+    for name in ("vertrouwen", "rust", "kennis", "tijd"):
+        lines.append(f"  {name}: {{label: {name}, initial: 50, min: 0, max: 100}}")
+    lines += ["start: n0", "nodes:"]
+    for i in range(decisions):
+        nxt = f"n{i + 1}" if i < decisions - 1 else "route"
+        lines += [f"  n{i}:", "    choices:"]
+        step = i + 1  # other steps at every decision: the sums hardly ever meet, the states multiply
+        for j, (a, b, c, d) in enumerate(((3 * step, -2, step, 0), (-step, 2 * step, 0, 3), (1, step, -3, -step))):
+            lines.append(
+                f"      - {{id: c{j}, text: t, target: {nxt}, effects: {{vertrouwen: {a}, rust: {b}, kennis: {c}, "
+                f"tijd: {d}}}, principles: {{relatie-eerst: 1, grenzen-stellen: -1}}, reaction: r, feedback: f}}"
+            )
+    lines += [
+        "  route:",
+        "    routes:",
+        "      - {condition: vertrouwen >= 60 and rust >= 60, target: zeldzaam}",
+        "      - {target: gewoon}",
+        "endings:",
+        "  zeldzaam: {title: z, outcome: sterk, text: t, debrief: d}",
+        "  gewoon: {title: g, outcome: zwak, text: t, debrief: d}",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_walk_that_runs_out_of_budget_warns_and_never_calls_a_node_unreachable(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(lint, "MAX_STATES", 5_000)
+    wide = tmp_path / "breed.yaml"
+    wide.write_text(_wide_scenario(), encoding="utf-8")
+    started = time.monotonic()
+    scenario, problems = check_file(wide, catalogue)
+    assert time.monotonic() - started < lint.MAX_SECONDS + 5
+    assert scenario is not None, [str(p) for p in problems]
+    assert [p.severity for p in problems] == ["warning"]
+    assert "was not checked" in problems[0].message
+
+
+def test_a_node_no_arrow_leads_to_is_unreachable_even_when_the_walk_runs_out(tmp_path, catalogue, monkeypatch):
+    monkeypatch.setattr(lint, "MAX_STATES", 5_000)
+    text = _wide_scenario().replace(
+        "endings:",
+        "  wees:\n    choices:\n"
+        + "".join(f"      - {{id: w{j}, text: t, target: gewoon, reaction: r, feedback: f}}\n" for j in range(2))
+        + "endings:",
+    )
+    wide = tmp_path / "breed.yaml"
+    wide.write_text(text, encoding="utf-8")
+    _, problems = check_file(wide, catalogue)
+    assert [p.message for p in problems if p.severity == "error"] == ["node 'wees' can never be reached"]
+
+
+def test_each_file_is_linted_once_per_content(tmp_path, monkeypatch):
+    shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", tmp_path / "s.yaml")
+    calls = []
+    real = scenarios.check_file
+    monkeypatch.setattr(scenarios, "check_file", lambda path, cat: calls.append(path.name) or real(path, cat))
+    load_library(tmp_path)
+    os.utime(tmp_path / "s.yaml")  # touched, not changed: the library reloads, the file is not linted again
+    (tmp_path / "ander.yaml").write_text("id: [\n", encoding="utf-8")
+    load_library(tmp_path)
+    assert calls.count("s.yaml") <= 1 and calls.count("ander.yaml") == 1

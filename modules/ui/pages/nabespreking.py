@@ -30,7 +30,7 @@ report = debrief.build(scenario, state, catalogue)
 
 st.subheader(f"{scenario.title}: {report.ending.title}")
 st.markdown(f"**{report.outcome_label}**")
-st.markdown(report.ending.debrief)
+st.markdown(report.text)
 
 if attempt.anticipation:
     with st.container(border=True):

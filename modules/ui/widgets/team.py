@@ -213,7 +213,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
     scenes.ending_banner(report.ending)
 
     st.header("Nabespreking met de groep")
-    st.markdown(report.ending.debrief)
+    st.markdown(report.text)
     if not session.projector_only:
         count = session.participant_count
         st.caption(
