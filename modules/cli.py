@@ -19,8 +19,10 @@ from pathlib import Path
 from modules import settings, storage
 from modules.content.principles import load_catalogue
 from modules.content.scenario import schema_text
+from modules.content.yamlio import load_yaml_file
 from modules.deployment import demo
 from modules.exchange import mydata
+from modules.library import quality
 from modules.library.lint import check_file
 from modules.people import accounts
 from modules.storage import Store, StoreError, open_store
@@ -52,29 +54,45 @@ def _scenario_files(paths: list[str]) -> list[Path]:
 
 
 def lint(args: argparse.Namespace) -> int:
-    """Print every problem as ``file:line: [location] severity: cause``; exit 1 on any error."""
+    """Print every problem as ``file:line:column: [location] severity: cause``; exit 1 on any error.
+
+    ``--strict`` adds the quality bar; ``--report`` prints each scenario's figures after its problems.
+    """
     files = _scenario_files(args.paths)
     if not files:
         print(f"no .yaml files found in {' '.join(args.paths)}", file=sys.stderr)
         return 2
     catalogue = load_catalogue()
     error_count = 0
-    ids: dict[str, Path] = {}
+    ids: dict[str, list[Path]] = {}
+    reports: list[str] = []
     for path in files:
         if not path.exists():
             print(f"{path}: error: no such file")
             error_count += 1
             continue
         scenario, problems = check_file(path, catalogue)
+        if scenario is not None and (args.strict or args.report):
+            found = quality.figures(scenario)
+            if args.strict:
+                problems = problems + quality.strict_problems(
+                    scenario, load_yaml_file(path), path.name, catalogue, found
+                )
+            if args.report:
+                reports.append(quality.report(scenario, found))
         for problem in problems:
             print(str(problem).replace(path.name, str(path), 1))
         error_count += sum(p.severity == "error" for p in problems)
         if scenario is not None:
-            if scenario.id in ids:
-                print(f"{path}: [id] error: id {scenario.id!r} is already used by {ids[scenario.id]}")
-                error_count += 1
-            ids.setdefault(scenario.id, path)
-    print(f"{len(files)} file(s) checked, {error_count} error(s)")
+            ids.setdefault(scenario.id, []).append(path)
+    for scenario_id, paths in ids.items():
+        for path in paths[1:] if len(paths) > 1 else []:
+            print(f"{path}: [id] error: id {scenario_id!r} is also used by {paths[0]} (neither is loaded)")
+            error_count += 1
+    if reports:
+        print("\n" + "\n\n".join(reports) + "\n")
+    mode = " against the quality bar" if args.strict else ""
+    print(f"{len(files)} file(s) checked{mode}, {error_count} error(s)")
     return 1 if error_count else 0
 
 
@@ -196,6 +214,12 @@ def parser() -> argparse.ArgumentParser:
         sub = commands.add_parser(name, help=text, description=text)
         if name == "lint":
             sub.add_argument("paths", nargs="*", default=["scenarios"], help="files or folders (default: scenarios)")
+            sub.add_argument(
+                "--strict", action="store_true", help="also check the quality bar (see scenarios/README.md)"
+            )
+            sub.add_argument(
+                "--report", action="store_true", help="print each scenario's figures (decisions, paths, shares, ...)"
+            )
         elif name in ("schema", "migrate"):
             pass
         elif name == "demo":

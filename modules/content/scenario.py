@@ -246,6 +246,10 @@ class Scenario(_Model):
     nodes: dict[ID, Node]
     endings: dict[ID, Ending] = Field(min_length=1)
     references: list[str] = Field(default_factory=list[str], description="Named real sources beyond the seeds")
+    words: list[str] = Field(
+        default_factory=list[str],
+        description="Words the spelling check accepts in this scenario only, e.g. a fictional first name",
+    )
     reflection_prompts: list[PathNote] = Field(
         default_factory=list[PathNote],
         description="Reflection questions about the choices this teacher made, shown with the reflection form",

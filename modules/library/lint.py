@@ -49,12 +49,12 @@ class Problem:
         return f"{where}:{loc} {self.severity}: {self.message}"
 
 
-def _dotted(loc: Iterable[Any]) -> str:
+def dotted(loc: Iterable[Any]) -> str:
     return ".".join(str(part) for part in loc)
 
 
 def _problem(file: str, raw: Any, loc: tuple, message: str, severity: str = "error") -> Problem:
-    return Problem(file, locate(raw, loc), _dotted(loc), message, severity)
+    return Problem(file, locate(raw, loc), dotted(loc), message, severity)
 
 
 def check_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Scenario | None, list[Problem]]:
