@@ -65,6 +65,9 @@ class Principle(BaseModel):
     summary: str = Field(description="One or two sentences in plain Dutch (B1), addressing 'je'")
     in_practice: str = Field(default="", description="What it looks like in a conversation")
     source: Source
+    also: list[str] = Field(
+        default_factory=list[str], description="Named real sources for a fact the seed does not give (law, rules)"
+    )
 
 
 class Catalogue(BaseModel):

@@ -23,6 +23,8 @@ def principle_card(principle: Principle, with_scenarios: bool = True) -> None:
     source = principle.source
     quote = f"  \n> {source.quote}" if source.quote else ""
     st.caption(f"Bron: {source.label()}{quote}")
+    if principle.also:
+        st.caption("Zie ook: " + "; ".join(principle.also))
     if with_scenarios:
         trained = context.library().training(principle.id)
         if trained:
