@@ -19,16 +19,18 @@ The bar, each with file and location when it fails:
 
 from __future__ import annotations
 
+import hashlib
 import random
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from statistics import mean
 from typing import Any
 
 from modules.content.principles import Catalogue
 from modules.content.scenario import Choice, Node, Outcome, Scenario
-from modules.content.yamlio import locate
+from modules.content.yamlio import load_yaml_file, locate
 from modules.library import language
 from modules.library.lint import Problem, dotted
 from modules.play import engine, paths
@@ -386,3 +388,26 @@ def report(scenario: Scenario, found: Figures) -> str:
         + (f"{found.readability:.0f}" if found.readability is not None else "-"),
     ]
     return "\n".join(lines)
+
+
+# --- the library, for authors in the app -----------------------------------------------------------
+
+_FINDINGS: dict[tuple[str, str], tuple[list[Problem], str]] = {}
+
+
+def library_findings(
+    directory: Path, files: dict[str, str], scenarios: dict[str, Scenario], catalogue: Catalogue
+) -> dict[str, tuple[list[Problem], str]]:
+    """Per file name: the strict problems and the report of each loaded scenario, cached by file content."""
+    result: dict[str, tuple[list[Problem], str]] = {}
+    for scenario_id, file_name in sorted(files.items(), key=lambda kv: kv[1]):
+        path = directory / file_name
+        data = path.read_bytes()
+        key = (file_name, hashlib.sha256(data).hexdigest())
+        if key not in _FINDINGS:
+            scenario = scenarios[scenario_id]
+            found = figures(scenario)
+            problems = strict_problems(scenario, load_yaml_file(path), file_name, catalogue, found)
+            _FINDINGS[key] = problems, report(scenario, found)
+        result[file_name] = _FINDINGS[key]
+    return result

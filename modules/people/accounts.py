@@ -289,6 +289,14 @@ def reset_password(
 # --- administration -------------------------------------------------------------------------
 
 
+AUTHOR_ROLES = (Role.COACH, Role.FACILITATOR, Role.ADMIN)  # who sees scenario files' errors and the quality bar
+
+
+def is_author(account: Account | None) -> bool:
+    """Whether the account sees authors' findings about scenario files (teachers just play)."""
+    return account is not None and account.active and account.role in AUTHOR_ROLES
+
+
 def require_role(account: Account | None, *roles: str) -> Account:
     if account is None or not account.active or account.role not in roles:
         raise PermissionDenied(f"requires role {' or '.join(roles)}")

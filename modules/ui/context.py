@@ -50,8 +50,12 @@ def store() -> Store:
     return _store_for(str(settings.active_data_dir()), settings.demo_enabled())
 
 
+def scenario_dir() -> Path:
+    return Path(os.environ.get("SAMENSPEL_SCENARIO_DIR") or SCENARIO_DIR)
+
+
 def library() -> Library:
-    return load_library(Path(os.environ.get("SAMENSPEL_SCENARIO_DIR") or SCENARIO_DIR))
+    return load_library(scenario_dir())
 
 
 def catalogue() -> Catalogue:

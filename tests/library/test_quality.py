@@ -20,7 +20,7 @@ LONG = " ".join(["Het gesprek ging rustig verder."] * 3)
 def scenario_text(**overrides: str) -> str:
     """A small scenario that passes the bar; ``overrides`` replace whole blocks of it."""
     parts = {
-        "head": f"""
+        "head": """
 id: klein
 title: Een klein gesprek
 summary: Een moeder wil weten hoe het met haar dochter gaat.
@@ -28,11 +28,11 @@ school_type: po
 minutes: 5
 learning_goals: [Je luistert eerst.]
 principles: [relatie-eerst, grenzen-stellen, kind-aan-tafel, samen-beslissen]
-persona: {{role: moeder van een leerling uit groep 3, description: Een drukke moeder.}}
+persona: {role: moeder van een leerling uit groep 3, description: Een drukke moeder.}
 context: Het is woensdag na school.
 anticipate: Wat wil je bereiken?
 variables:
-  vertrouwen: {{label: Vertrouwen van de ouder, initial: 50}}
+  vertrouwen: {label: Vertrouwen van de ouder, initial: 50}
 start: een
 """,
         "nodes": """
@@ -168,8 +168,8 @@ def test_anglicisms_address_names_and_readability_are_reported(catalogue):
     assert "[nodes.een.choices.0.text] anglicism 'check': write nagaan, controleren" in messages
     assert any("'leraar' says 'u' (at nodes.een.choices.0.text) and 'je/jullie' here" in m for m in messages)
     assert (
-        "[nodes.een.choices.0.feedback] principle name 'samen beslissen': write it as in the catalogue, 'Samen beslissen'"
-        in messages
+        "[nodes.een.choices.0.feedback] principle name 'samen beslissen': "
+        "write it as in the catalogue, 'Samen beslissen'" in messages
     )
     assert any(m.startswith("[nodes.een.choices.1.feedback] hard to read (Flesch–Douma") for m in messages)
 

@@ -4,9 +4,22 @@ import shutil
 
 import pytest
 
+from modules.people import accounts
 from modules.storage import TinyDBStore
 from tests.conftest import FIXTURES
-from tests.pages import choice_keys, click, goto, open_app, play_to_end, sign_in, sign_up, start_scenario, texts
+from tests.pages import (
+    PASSWORD,
+    as_user,
+    choice_keys,
+    click,
+    goto,
+    open_app,
+    play_to_end,
+    sign_in,
+    sign_up,
+    start_scenario,
+    texts,
+)
 
 FLAGSHIPS = ["de-veeleisende-ouder", "de-taalbarriere", "zorgbeslissing-passend-onderwijs"]
 LOGBOOK = "ui/pages/logboek.py"
@@ -98,13 +111,25 @@ def test_broken_scenario_is_listed_for_authors_while_others_play(app_env, tmp_pa
     shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", folder)
     shutil.copy(FIXTURES / "broken" / "missing-target.yaml", folder)
     monkeypatch.setenv("SAMENSPEL_SCENARIO_DIR", str(folder))
-    at = sign_up(open_app())
-    page = texts(at)
+    store = TinyDBStore(app_env)
+    accounts.ensure_account(store, "coach-auteur", PASSWORD, "coach")
+    accounts.ensure_account(store, "beheer-auteur", PASSWORD, "admin")
+
+    teacher = sign_up(open_app())
+    assert "scenariobestand" not in texts(teacher) and "Voor auteurs" not in texts(teacher)  # teachers just play
+    start_scenario(teacher, "het-schoolplein")
+    play_to_end(teacher)
+    assert "Einde:" in texts(teacher)
+
+    coach = goto(as_user("coach-auteur"), "ui/pages/scenarios.py")
+    page = texts(coach)
     assert "1 scenariobestand(en) met fouten" in page
     assert "missing-target.yaml:27" in page and "target 'nergens' is neither a node nor an ending" in page
-    start_scenario(at, "het-schoolplein")
-    play_to_end(at)
-    assert "Einde:" in texts(at)
+    coach.toggle(key="scenarios-authors-strict").set_value(True).run()
+    assert "het-schoolplein.yaml" in texts(coach) and "decisions 1, choices 2" in texts(coach)
+
+    admin = as_user("beheer-auteur")
+    assert "1 scenariobestand(en) met fouten" in texts(admin)  # on Accounts beheren: admins have no Scenario's page
 
 
 def test_principles_page_shows_source_and_training_scenarios(app_env):

@@ -7,6 +7,7 @@ import streamlit as st
 from modules.records import limits
 from modules.ui import context, signin
 from modules.ui.widgets import admin as parts
+from modules.ui.widgets import authoring
 
 admin = signin.require_user("admin")
 store = context.store()
@@ -29,3 +30,7 @@ parts.account_table(shown, query, now)
 
 st.subheader("Account aanpassen")
 parts.account_editor(store, admin, shown, now)
+
+st.subheader("Scenario's")
+st.caption("Scenariobestanden met fouten en de kwaliteitseisen. Leraren zien dit niet.")
+authoring.author_box(key="beheer-authors")

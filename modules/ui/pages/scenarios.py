@@ -2,9 +2,11 @@
 
 import streamlit as st
 
+from modules.people import accounts
 from modules.play import practice
 from modules.storage import StoreError
 from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import authoring
 
 user = signin.require_user()
 library = context.library()
@@ -49,18 +51,5 @@ for scenario in library.sorted():
 if not library.scenarios:
     st.warning("Er zijn nog geen scenario's die gespeeld kunnen worden.")
 
-if library.broken or library.warnings:
-    st.divider()
-    with st.expander(
-        f"Voor auteurs: {len(library.broken)} scenariobestand(en) met fouten", expanded=bool(library.broken)
-    ):
-        st.markdown(
-            "Deze bestanden worden niet getoond tot de fouten zijn opgelost. "
-            "Controleer ze met `python -m modules lint scenarios/`."
-        )
-        for file_name, problems in sorted(library.broken.items()):
-            st.markdown(f"**{file_name}**")
-            st.code("\n".join(str(p) for p in problems), language=None)
-        if library.warnings:
-            st.markdown("**Waarschuwingen**")
-            st.code("\n".join(str(p) for p in library.warnings), language=None)
+if accounts.is_author(user):
+    authoring.author_box(key="scenarios-authors")
