@@ -43,8 +43,9 @@ def test_readme_example_is_a_valid_scenario(catalogue):
     scenario, problems = check_file(FIXTURES / "mini" / "het-schoolplein.yaml", catalogue)
     assert scenario is not None and not [p for p in problems if p.severity == "error"]
     readme = (ROOT / "scenarios" / "README.md").read_text(encoding="utf-8")
-    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
-    assert example == (FIXTURES / "mini" / "het-schoolplein.yaml").read_text(encoding="utf-8")
+    blocks = [block.split("```", 1)[0] for block in readme.split("```yaml\n")[1:]]
+    examples = [block for block in blocks if block.startswith("# yaml-language-server")]
+    assert examples == [(FIXTURES / "mini" / "het-schoolplein.yaml").read_text(encoding="utf-8")]
 
 
 def test_bundled_scenarios_lint_clean():

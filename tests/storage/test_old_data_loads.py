@@ -5,12 +5,18 @@ the throttle inside accounts.json, participant tokens, 6-character join codes), 
 ``data-2026-12`` by main as of 2026-12-01 (logins, hashed throttle, device-bound guests).
 Both hold accounts of every role, a finished and an unfinished attempt, a shared reflection
 with comments and a read marker, a nickname profile, an open team session with votes and a
-finished one. The tests copy a fixture and use it as the app would.
+finished one. The tests copy a fixture and use it as the app would, with every timestamp moved
+forward by the same amount so the fixture reads as written a minute ago (an open session
+otherwise closes itself three hours after the fixture was made, and the test would depend on
+the day it runs).
 """
 
 from __future__ import annotations
 
+import re
 import shutil
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
@@ -27,9 +33,27 @@ PASSWORD = "een-lang-wachtwoord"
 FOLDERS = ["data-2026-11", "data-2026-12"]
 
 
+TIMESTAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?\+00:00")
+
+
+def _as_if_written_just_now(root: Path) -> None:
+    """Shift every timestamp in the copied data by one amount: the earliest becomes a minute ago."""
+    files = list(root.rglob("*.json"))
+    texts = {f: f.read_text(encoding="utf-8") for f in files}
+    stamps = [datetime.fromisoformat(m) for text in texts.values() for m in TIMESTAMP.findall(text)]
+    shift = datetime.now(UTC) - timedelta(minutes=1) - min(stamps)
+
+    def moved(match: re.Match[str]) -> str:
+        return (datetime.fromisoformat(match.group()) + shift).isoformat()
+
+    for file, text in texts.items():
+        file.write_text(TIMESTAMP.sub(moved, text), encoding="utf-8")
+
+
 @pytest.fixture(params=FOLDERS)
 def old_data(request, tmp_path, monkeypatch):
     root = shutil.copytree(FIXTURES / request.param, tmp_path / "progress")
+    _as_if_written_just_now(root)
     monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(root))
     startup.forget()
     report = startup.prepare()
