@@ -94,8 +94,10 @@ def choice_keys(at: AppTest) -> list[str]:
     return [b.key for b in at.button if b.key and b.key.startswith("choice-")]
 
 
-def start_scenario(at: AppTest, scenario_id: str) -> AppTest:
+def start_scenario(at: AppTest, scenario_id: str, own_words: bool = False) -> AppTest:
+    """Start a scenario from the library; 'first say it yourself' (on by default in the app) as asked."""
     click(at, f"start-{scenario_id}")
+    at.checkbox(key="own-first-new").set_value(own_words)
     at.button(key="FormSubmitter:anticipate-Start het gesprek").click()
     at.run()
     assert not at.exception, at.exception

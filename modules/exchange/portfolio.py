@@ -60,6 +60,10 @@ def _portfolio(store: Store, user: Account, reflection_ids: list[str], esc) -> s
     for number, (item, comments) in enumerate(chosen, start=1):
         title = item.scenario_title or "Losse reflectie"
         out += ["---", "", f"## {number}\\. {esc(title)}", "", f"*Geschreven op {dutch_date(item.created_at)}*", ""]
+        if item.own_words:
+            out += [f"### {OWN_WORDS_TITLE}", ""]
+            for own in item.own_words:
+                out += [f"**Je koos:** {esc(own.chosen)}  ", f"**Eerst schreef je:** {esc(own.words)}", ""]
         for phase in reflection_form.PHASES:
             answered = [q for q in phase.questions if item.answers.get(q.key, "").strip()]
             if not answered:
@@ -78,6 +82,9 @@ def _portfolio(store: Store, user: Account, reflection_ids: list[str], esc) -> s
                 out += [f"**{esc(comment.author_name)}**, {dutch_date(comment.created_at)}:", "", esc(comment.text), ""]
     out += ["---", "", f"*Reflectiemodel: {esc(reflection_form.SOURCE)}*", ""]
     return "\n".join(out)
+
+
+OWN_WORDS_TITLE = "Wat je eerst zelf zou zeggen of doen"
 
 
 def as_markdown(store: Store, user: Account, reflection_ids: list[str]) -> str:

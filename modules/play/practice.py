@@ -10,8 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from modules.content.scenario import Scenario
-from modules.play import engine, reflection
-from modules.records import Account, Attempt, PlayState, Reflection, TeamSession, limits
+from modules.play import engine, paths, reflection
+from modules.records import Account, Attempt, OwnWords, PlayState, Reflection, TeamSession, limits
 from modules.storage import Store
 
 STATE_LABELS = {"nieuw": "Nieuw", "bezig": "Bezig", "afgerond": "Afgerond"}
@@ -50,8 +50,12 @@ def status(scenario: Scenario, attempts: list[Attempt]) -> ScenarioStatus:
     return ScenarioStatus(state, found, len(scenario.endings), open_attempts[0] if open_attempts else None)
 
 
-def new_attempt(user_id: str, scenario: Scenario, anticipation: str | None) -> Attempt:
-    """A new attempt at the start of the scenario, with the answer to the anticipate question (bounded)."""
+def new_attempt(user_id: str, scenario: Scenario, anticipation: str | None, own_words_first: bool = True) -> Attempt:
+    """A new attempt at the start of the scenario, with the answer to the anticipate question (bounded).
+
+    ``own_words_first``: at each decision the teacher first writes what they would say or do (optional
+    per decision), then sees the options. On by default for a new attempt.
+    """
     text = (anticipation or "").strip()
     if limits.too_long(text, limits.ANTICIPATION):
         raise AttemptError(f"Je antwoord is hoogstens {limits.ANTICIPATION} tekens. Maak het wat korter.")
@@ -61,12 +65,20 @@ def new_attempt(user_id: str, scenario: Scenario, anticipation: str | None) -> A
         scenario_title=scenario.title,
         state=engine.start(scenario),
         anticipation=text,
+        own_words_first=own_words_first,
     )
 
 
-def start(store: Store, user: Account, scenario: Scenario, anticipation: str | None) -> Attempt:
+def start(
+    store: Store, user: Account, scenario: Scenario, anticipation: str | None, own_words_first: bool = True
+) -> Attempt:
     """Start and save a new attempt (``AttemptError`` for an answer that is too long)."""
-    return store.create_attempt(new_attempt(user.id, scenario, anticipation))
+    return store.create_attempt(new_attempt(user.id, scenario, anticipation, own_words_first))
+
+
+def set_own_words_first(store: Store, attempt: Attempt, on: bool) -> Attempt:
+    """Switch 'first say it yourself' on or off for the rest of this attempt."""
+    return store.save_attempt(attempt.model_copy(update={"own_words_first": on}))
 
 
 def find(store: Store, user: Account, scenario: Scenario, attempt_id: str | None) -> Attempt | None:
@@ -82,10 +94,30 @@ def replayed(scenario: Scenario, attempt: Attempt) -> PlayState:
     return engine.replay(scenario, attempt.state.choice_ids())
 
 
-def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str) -> Attempt:
-    """Make a choice and save it at once, so a closed tab resumes here."""
+def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str, own_words: str | None = None) -> Attempt:
+    """Make a choice and save it at once, so a closed tab resumes here; with what the teacher first wrote."""
+    words = (own_words or "").strip() or None
+    if limits.too_long(words, limits.OWN_WORDS):
+        raise AttemptError(f"Wat je zelf zou zeggen, is hoogstens {limits.OWN_WORDS} tekens. Maak het wat korter.")
     state, _ = engine.choose(scenario, replayed(scenario, attempt), choice_id)
+    if words:
+        state.steps[-1] = state.steps[-1].model_copy(update={"own_words": words})
+    # The words of earlier steps stay with the attempt (a replay rebuilds the steps without them).
+    for index, old in enumerate(attempt.state.steps):
+        if old.own_words and index < len(state.steps) - 1:
+            state.steps[index] = state.steps[index].model_copy(update={"own_words": old.own_words})
     return store.save_attempt(attempt.model_copy(update={"state": state}))
+
+
+def own_words(scenario: Scenario, attempt: Attempt) -> list[OwnWords]:
+    """What the teacher first wrote at each decision of this attempt, beside the option then chosen."""
+    found: list[OwnWords] = []
+    for step in attempt.state.steps:
+        node = scenario.nodes.get(step.node)
+        choice = paths.find_choice(node, step.choice) if node is not None else None
+        if step.own_words and choice is not None:
+            found.append(OwnWords(chosen=choice.text, words=step.own_words))
+    return found
 
 
 def save_reflection(
@@ -96,10 +128,14 @@ def save_reflection(
     *,
     attempt_id: str | None = None,
     team_session: TeamSession | None = None,
+    with_own_words: list[OwnWords] | None = None,
 ) -> Reflection:
     """Validate and save a reflection in the user's log: about one of their own finished attempts, about a
-    team session they took part in, or about neither. ``reflection.ReflectionError`` (Dutch) otherwise."""
+    team session they took part in, or about neither. ``reflection.ReflectionError`` (Dutch) otherwise.
+
+    ``with_own_words``: what the teacher first wrote at decisions of that attempt, to keep in the reflection."""
     record = reflection.build(user.id, answers, intention)
+    update: dict[str, object]
     if team_session is not None:
         if not any(p.user_id == user.id for p in team_session.participants):
             raise reflection.ReflectionError("Je kunt alleen reflecteren op een teamsessie waaraan je meedeed.")
@@ -117,6 +153,9 @@ def save_reflection(
             "scenario_id": attempt.scenario_id,
             "scenario_title": attempt.scenario_title,
         }
+        if with_own_words:
+            written = {s.own_words for s in attempt.state.steps if s.own_words}
+            update["own_words"] = [o for o in with_own_words if o.words in written]  # only what this attempt holds
     else:
         update = {}
     return store.add_reflection(record.model_copy(update=update))

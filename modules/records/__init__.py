@@ -6,7 +6,7 @@ timezone-aware. Services create and change records; ``modules.storage`` reads an
 """
 
 from modules.records.accounts import ROLES, Account, Profile, Role
-from modules.records.attempts import Attempt, Comment, ReadMarker, Reflection
+from modules.records.attempts import Attempt, Comment, OwnWords, ReadMarker, Reflection
 from modules.records.base import FormatError, Moment, Record, new_id, now
 from modules.records.links import Connection, Share
 from modules.records.play import PlayState, Step
@@ -27,6 +27,7 @@ __all__ = [
     "Participant",
     "PlayState",
     "Profile",
+    "OwnWords",
     "ReadMarker",
     "Reason",
     "Record",

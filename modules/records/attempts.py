@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from modules.records.base import Moment, Record, new_id, now
 from modules.records.play import PlayState
@@ -17,6 +17,9 @@ class Attempt(Record):
     scenario_title: str = ""
     state: PlayState
     anticipation: str = Field(default="", description="The teacher's answer to the anticipate question")
+    own_words_first: bool = Field(
+        default=False, description="Ask the teacher's own words at each decision before showing the choices"
+    )
     started_at: Moment = Field(default_factory=now)
     updated_at: Moment = Field(default_factory=now)
     finished_at: Moment | None = None
@@ -24,6 +27,13 @@ class Attempt(Record):
     @property
     def finished(self) -> bool:
         return self.state.finished
+
+
+class OwnWords(BaseModel):
+    """At one decision: what the teacher first wrote, and the option they then chose."""
+
+    chosen: str = Field(description="The text of the option chosen")
+    words: str = Field(description="What the teacher wrote before seeing the options")
 
 
 class Reflection(Record):
@@ -38,6 +48,9 @@ class Reflection(Record):
     created_at: Moment = Field(default_factory=now)
     answers: dict[str, str] = Field(default_factory=dict, description="Question key -> the teacher's text")
     intention: str = Field(description="One concrete intention for next time")
+    own_words: list[OwnWords] = Field(
+        default_factory=list, description="What the teacher first wrote at decisions, taken into this reflection"
+    )
 
 
 class Comment(Record):

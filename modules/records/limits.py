@@ -15,6 +15,7 @@ USERNAME = 60  # also the limit of a username typed on the sign-in form
 PASSWORD = 256  # a long passphrase fits; Argon2 never sees more
 DISPLAY_NAME = 30  # a guest's name in a team session
 ANTICIPATION = 1000  # the answer to the question before a scenario starts
+OWN_WORDS = 500  # what the teacher would say or do at a decision, before seeing the options (a sentence or two)
 REFLECTION_ANSWER = 3000  # each answer of the reflection form, and the intention
 REFLECTION_FIELDS = 20  # answers per reflection (the form has 11)
 COMMENT = 2000
@@ -41,12 +42,17 @@ def check_record(record: Account | Attempt | Reflection | Comment) -> None:
         checks.append(("username", record.username, USERNAME + 10))  # migrated nicknames get a "-n" suffix
     elif isinstance(record, Attempt):
         checks.append(("anticipation", record.anticipation, ANTICIPATION))
+        checks += [(f"steps.{i}.own_words", s.own_words, OWN_WORDS) for i, s in enumerate(record.state.steps)]
     elif isinstance(record, Reflection):
         if len(record.answers) > REFLECTION_FIELDS:
             raise TooLong(f"a reflection has more than {REFLECTION_FIELDS} answers")
         checks += [(f"answers.{k}", v, REFLECTION_ANSWER) for k, v in record.answers.items()]
         checks += [(f"answers.{k} (key)", k, 40) for k in record.answers]
         checks.append(("intention", record.intention, REFLECTION_ANSWER))
+        if len(record.own_words) > REFLECTION_FIELDS * 2:
+            raise TooLong(f"a reflection holds more than {REFLECTION_FIELDS * 2} own words")
+        checks += [(f"own_words.{i}", o.words, OWN_WORDS) for i, o in enumerate(record.own_words)]
+        checks += [(f"own_words.{i}.chosen", o.chosen, 2000) for i, o in enumerate(record.own_words)]
     elif isinstance(record, Comment):
         checks += [("text", record.text, COMMENT), ("author_name", record.author_name, USERNAME + 10)]
     for field, value, limit in checks:

@@ -12,6 +12,9 @@ class Step(BaseModel):
     node: str
     choice: str
     changes: dict[str, int] = Field(default_factory=dict, description="Applied changes, after clamping")
+    own_words: str | None = Field(
+        default=None, description="What the teacher wrote they would say or do, before seeing the choices"
+    )
 
 
 class PlayState(BaseModel):

@@ -219,8 +219,11 @@ def sign_in(page, url: str | None, username: str, password: str = PASSWORD, *, l
     expect(page.get_by_role("heading", name=landing, exact=True)).to_be_visible(timeout=UI_TIMEOUT)
 
 
-def start_scenario(page, title: str) -> None:
-    """From the library, start the scenario whose card has this title, then pass the intro form."""
+def start_scenario(page, title: str, own_words: bool = False) -> None:
+    """From the library, start the scenario whose card has this title, then pass the intro form.
+
+    'First say it yourself' is on by default in the app; it stays on only when ``own_words``.
+    """
     from playwright.sync_api import expect
 
     heading = page.get_by_role("heading", name=title, exact=True)
@@ -237,7 +240,13 @@ def start_scenario(page, title: str) -> None:
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
     start = page.get_by_role("button", name="Start het gesprek")
     expect(start).to_be_visible(timeout=UI_TIMEOUT)
+    own_first = page.get_by_role("checkbox", name="Eerst zelf zeggen wat je zou doen")
+    if not own_words:
+        own_first.uncheck()
     start.click()
+    if own_words:
+        expect(page.get_by_text("Wat zou jij zeggen of doen?", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+        return
     expect(choice_buttons(page, 0).first).to_be_visible(timeout=UI_TIMEOUT)
     expect(page.get_by_text("Wat doe je?", exact=True)).to_be_visible()
 

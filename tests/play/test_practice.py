@@ -6,7 +6,7 @@ import pytest
 
 from modules.people import accounts
 from modules.play import engine, practice, reflection
-from modules.records import limits
+from modules.records import OwnWords, limits
 from modules.team import sessions as team
 
 PASSWORD = "een-lange-zin-als-wachtwoord"
@@ -113,3 +113,56 @@ def test_a_loose_reflection_is_saved_and_an_empty_one_is_refused(store, people):
     with pytest.raises(reflection.ReflectionError, match="voornemen"):
         practice.save_reflection(store, anna, ANSWERS, "")
     assert len(store.list_reflections(anna.id)) == 1
+
+
+# --- first say it yourself ---------------------------------------------------------------------------
+
+
+def test_own_words_are_saved_with_the_choice_and_kept_through_later_choices(store, people, scenario):
+    anna, _ = people
+    attempt = practice.start(store, anna, scenario, None)
+    assert attempt.own_words_first  # on by default for a new attempt
+    first = engine.available_choices(scenario, practice.replayed(scenario, attempt))[0]
+    attempt = practice.choose(store, scenario, attempt, first.id, own_words="  Ik zou eerst vragen hoe het gaat.  ")
+    second = engine.available_choices(scenario, practice.replayed(scenario, attempt))[0]
+    attempt = practice.choose(store, scenario, attempt, second.id)  # skipped: no words
+    saved = store.get_attempt(anna.id, attempt.id)
+    assert [s.own_words for s in saved.state.steps] == ["Ik zou eerst vragen hoe het gaat.", None]
+    assert practice.own_words(scenario, saved) == [
+        OwnWords(chosen=first.text, words="Ik zou eerst vragen hoe het gaat.")
+    ]
+
+
+def test_own_words_are_bounded_and_nothing_is_saved_when_too_long(store, people, scenario):
+    anna, _ = people
+    attempt = practice.start(store, anna, scenario, None)
+    first = engine.available_choices(scenario, practice.replayed(scenario, attempt))[0]
+    with pytest.raises(practice.AttemptError, match="hoogstens"):
+        practice.choose(store, scenario, attempt, first.id, own_words="x" * (limits.OWN_WORDS + 1))
+    assert store.get_attempt(anna.id, attempt.id).state.steps == []
+
+
+def test_own_words_first_can_be_switched_off_for_an_attempt(store, people, scenario):
+    anna, _ = people
+    attempt = practice.start(store, anna, scenario, None, own_words_first=False)
+    assert not store.get_attempt(anna.id, attempt.id).own_words_first
+    practice.set_own_words_first(store, attempt, True)
+    assert store.get_attempt(anna.id, attempt.id).own_words_first
+
+
+def test_a_reflection_keeps_only_own_words_the_attempt_holds(store, people, scenario):
+    anna, _ = people
+    attempt = practice.start(store, anna, scenario, None)
+    words = "Ik zou de moeder eerst laten uitpraten."
+    attempt = practice.choose(
+        store, scenario, attempt, engine.available_choices(scenario, practice.replayed(scenario, attempt))[0].id, words
+    )
+    while not attempt.finished:
+        choice = engine.available_choices(scenario, practice.replayed(scenario, attempt))[0]
+        attempt = practice.choose(store, scenario, attempt, choice.id)
+    mine = practice.own_words(scenario, attempt)
+    forged = OwnWords(chosen="iets", words="Dit schreef ik nooit.")
+    saved = practice.save_reflection(
+        store, anna, ANSWERS, INTENTION, attempt_id=attempt.id, with_own_words=[*mine, forged]
+    )
+    assert saved.own_words == mine and saved.own_words[0].words == words

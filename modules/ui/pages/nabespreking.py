@@ -38,11 +38,17 @@ if attempt.anticipation:
         wording.user_text(attempt.anticipation)
 
 st.markdown("### Jouw route")
+stored_steps = attempt.state.steps
 for step in report.steps:
     marker = " ⭐ sleutelmoment" if step.key_moment else ""
     changes = ", ".join(
         wording.format_change(k, v, scenario) for k, v in step.changes.items() if scenario.variables[k].visible
     )
+    own = stored_steps[step.number - 1].own_words if step.number <= len(stored_steps) else None
+    if own:
+        with st.container(border=True):
+            st.caption("Eerst schreef je:")
+            wording.user_text(own)
     st.markdown(
         f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
         + (f"  \n_{changes}_" if changes else "")

@@ -5,7 +5,7 @@ import streamlit as st
 from modules.play import practice, reflection
 from modules.team import sessions as team
 from modules.ui import context, signin, wording
-from modules.ui.widgets.attempts import finished_attempt_picker
+from modules.ui.widgets.attempts import finished_attempt_picker, own_words_to_keep, route_prompts
 from modules.ui.widgets.team import REFLECT_SESSION
 
 user = signin.require_user()
@@ -52,6 +52,9 @@ else:
     attempt = finished_attempt_picker(user, "Over welk gesprek reflecteer je?", key="reflection-attempt")
     if attempt is None:
         st.caption("Je hebt nog geen gesprek afgerond. Je kunt ook een losse reflectie schrijven.")
+    else:
+        route_prompts(attempt)
+own_words = own_words_to_keep(attempt) if attempt is not None and team_session is None else []
 st.warning(reflection.PRIVACY_REMINDER, icon="🔒")
 
 with st.form("reflection", clear_on_submit=False):
@@ -86,6 +89,7 @@ if submitted:
             intention,
             attempt_id=attempt.id if attempt else None,
             team_session=team_session,
+            with_own_words=own_words,
         )
     except reflection.ReflectionError as exc:
         st.error(str(exc))

@@ -5,7 +5,7 @@ import streamlit as st
 from modules.play import engine, practice
 from modules.records import limits
 from modules.ui import context, signin
-from modules.ui.widgets import scenes
+from modules.ui.widgets import play, scenes
 
 user = signin.require_user()
 store = context.store()
@@ -30,10 +30,17 @@ if attempt is None:
             max_chars=limits.ANTICIPATION,
             help="Je antwoord komt in je logboek. Schrijf geen namen van kinderen of ouders.",
         )
+        own_first = st.checkbox(
+            play.OWN_WORDS_LABEL,
+            value=True,
+            key="own-first-new",
+            help="Bij elke keuze schrijf je eerst in een of twee zinnen wat jij zou zeggen of doen. "
+            "Daarna zie je de keuzes. Overslaan mag altijd.",
+        )
         start = st.form_submit_button("Start het gesprek", type="primary")
     if start:
         try:
-            attempt = practice.start(store, user, scenario, anticipation)
+            attempt = practice.start(store, user, scenario, anticipation, own_first)
         except practice.AttemptError as exc:
             st.error(str(exc))
             st.stop()
@@ -73,8 +80,4 @@ if view.ending is not None:
         st.rerun()
     st.stop()
 
-st.markdown("**Wat doe je?**")
-for choice in view.choices:
-    if st.button(choice.text, key=f"choice-{len(state.steps)}-{choice.id}", width="stretch"):
-        practice.choose(store, scenario, attempt, choice.id)
-        st.rerun()
+play.decision(store, scenario, attempt, state, view.choices)

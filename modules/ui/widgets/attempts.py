@@ -1,10 +1,12 @@
-"""Choosing one of the user's finished attempts (debrief and reflection pages)."""
+"""A teacher's finished attempts on the debrief and reflection pages: choosing one, its route's questions,
+and what the teacher first wrote during it."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from modules.records import Account, Attempt
+from modules.play import engine, paths, practice
+from modules.records import Account, Attempt, OwnWords
 from modules.storage import StoreError
 from modules.ui import context, errors, wording
 
@@ -31,3 +33,40 @@ def finished_attempt_picker(user: Account, label: str, key: str) -> Attempt | No
         st.session_state[context.ATTEMPT] = chosen.id
         st.session_state[context.SCENARIO] = chosen.scenario_id
     return chosen
+
+
+def route_prompts(attempt: Attempt) -> None:
+    """The scenario's reflection questions that fit the route this teacher took."""
+    scenario = context.library().get(attempt.scenario_id)
+    if scenario is None:
+        return
+    try:
+        state = practice.replayed(scenario, attempt)
+    except engine.EngineError:
+        return
+    prompts = paths.reflection_prompts(scenario, state)
+    if prompts:
+        with st.container(border=True):
+            st.markdown("**Vragen bij jouw route**")
+            st.markdown("\n".join(f"- {prompt}" for prompt in prompts))  # scenario text, written by authors
+
+
+def own_words_to_keep(attempt: Attempt) -> list[OwnWords]:
+    """What the teacher first wrote during this attempt, if they want it in the reflection."""
+    scenario = context.library().get(attempt.scenario_id)
+    found = practice.own_words(scenario, attempt) if scenario is not None else []
+    if not found:
+        return []
+    keep = st.checkbox(
+        f"Neem op wat je eerst zelf wilde zeggen of doen ({len(found)} keer)",
+        value=True,
+        key=f"keep-own-words-{attempt.id}",
+        help="Het komt bij je reflectie in je logboek en je portfolio. "
+        "Deel je de reflectie, dan ziet je coach het ook.",
+    )
+    if keep:
+        with st.expander("Wat je eerst schreef"):
+            for own in found:
+                st.caption(f"Keuze: {own.chosen}")
+                wording.user_text(own.words)
+    return found if keep else []

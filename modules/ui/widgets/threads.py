@@ -6,6 +6,7 @@ import contextlib
 
 import streamlit as st
 
+from modules.exchange import portfolio
 from modules.people import sharing
 from modules.people.accounts import PermissionDenied
 from modules.play import reflection as reflection_form
@@ -18,6 +19,11 @@ NAMES_REMINDER = "Schrijf geen namen van kinderen of ouders."
 
 def reflection_body(item: Reflection) -> None:
     """The teacher's answers as plain text, in the order of the form; the intention last (ALACT's last step)."""
+    if item.own_words:
+        st.markdown(f"**{portfolio.OWN_WORDS_TITLE}**")
+        for own in item.own_words:
+            st.caption(f"Keuze: {own.chosen}")  # scenario text, not user text
+            wording.user_text(own.words)
     known = [q.key for q in reflection_form.ALL_QUESTIONS]
     order = [k for k in known if k in item.answers] + [k for k in item.answers if k not in known]
     for key in order:
