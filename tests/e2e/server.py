@@ -241,8 +241,10 @@ def start_scenario(page, title: str, own_words: bool = False) -> None:
     start = page.get_by_role("button", name="Start het gesprek")
     expect(start).to_be_visible(timeout=UI_TIMEOUT)
     own_first = page.get_by_role("checkbox", name="Eerst zelf zeggen wat je zou doen")
+    expect(own_first).to_be_checked()
     if not own_words:
-        own_first.uncheck()
+        page.get_by_text("Eerst zelf zeggen wat je zou doen", exact=True).click()  # the label, as a user does
+        expect(own_first).not_to_be_checked()
     start.click()
     if own_words:
         expect(page.get_by_text("Wat zou jij zeggen of doen?", exact=True)).to_be_visible(timeout=UI_TIMEOUT)

@@ -7,7 +7,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from server import UI_TIMEOUT, choose_first, ending, sign_up, start_scenario
+from server import UI_TIMEOUT, choice_buttons, choose_first, ending, sign_up, start_scenario
 
 SCENARIO_TITLE = "De taalbarrière"
 MAX_DECISIONS = 40  # far more than any bundled scenario needs; stops a loop that never ends
@@ -52,3 +52,36 @@ def test_play_reflect_and_find_it_in_the_log(page, app_server):
     expander.locator("summary").click()
     expect(expander.get_by_text(wanted)).to_be_visible()
     expect(expander.get_by_text(intention)).to_be_visible()
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(240)
+def test_say_it_yourself_first_then_see_it_in_the_debrief(page, app_server):
+    token = uuid.uuid4().hex[:8]
+    sign_up(page, app_server.url, f"e2e-{token}")
+    start_scenario(page, SCENARIO_TITLE, own_words=True)
+    expect(page.get_by_text("Schrijf geen namen van kinderen of ouders", exact=False)).to_be_visible()
+    expect(page.get_by_text("Wat doe je?", exact=True)).to_have_count(0)  # no options yet
+
+    words = f"<i>Ik vraag eerst</i> hoe het thuis gaat (e2e {token})."
+    page.get_by_role("textbox", name="Jouw woorden").fill(words)
+    page.get_by_role("button", name="Toon de keuzes").click()
+    expect(page.get_by_text("Welke keuze komt het dichtst bij wat jij zou doen?")).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_text(words, exact=True)).to_be_visible()  # as typed: the tag stays text
+    choice_buttons(page, 0).first.click()
+
+    # The next decision asks again; switch the option off and the choices come at once.
+    expect(page.get_by_role("button", name="Toon de keuzes")).to_be_visible(timeout=UI_TIMEOUT)
+    expect(choice_buttons(page, 0)).to_have_count(0)
+    page.get_by_text("Eerst zelf zeggen wat je zou doen", exact=True).click()
+    expect(choice_buttons(page, 1).first).to_be_visible(timeout=UI_TIMEOUT)
+    step = 1
+    while not ending(page).is_visible():
+        assert step < MAX_DECISIONS, f"no ending after {MAX_DECISIONS} decisions"
+        choose_first(page, step)
+        step += 1
+
+    page.get_by_role("button", name="Naar de nabespreking").click()
+    expect(page.get_by_role("heading", name="Nabespreking", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
+    expect(page.get_by_text("Eerst schreef je:")).to_have_count(1)
+    expect(page.get_by_text(words, exact=True)).to_be_visible()
