@@ -342,7 +342,7 @@ def _dutch(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue, found:
         if score is not None and score < language.READABILITY_TEXT:
             err(
                 text.loc,
-                f"hard to read (Flesch–Douma {score:.0f}, at least {language.READABILITY_TEXT}): "
+                f"hard to read (Flesch–Douma {score:.1f}, at least {language.READABILITY_TEXT}): "
                 "shorter sentences, shorter words",
             )
     if found.readability is not None and found.readability < language.READABILITY_MEAN:

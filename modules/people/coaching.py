@@ -23,7 +23,7 @@ from modules.content.principles import Catalogue
 from modules.library.scenarios import Library
 from modules.people import sharing
 from modules.people.accounts import PermissionDenied
-from modules.play import engine
+from modules.play import engine, practice
 from modules.play import reflection as reflection_form
 from modules.play.debrief import OUTCOME_LABELS
 from modules.records import Account, Attempt, Comment
@@ -60,7 +60,7 @@ def attempt_profile(attempt: Attempt, library: Library) -> engine.Profile | None
     if scenario is None:
         return None
     try:
-        state = engine.replay(scenario, attempt.state.choice_ids())
+        state = practice.replayed(scenario, attempt)
     except (engine.EngineError, KeyError):
         return None
     if not state.finished:

@@ -166,6 +166,18 @@ def replay(scenario: Scenario, choice_ids: list[str]) -> PlayState:
     return state
 
 
+def still_fits(scenario: Scenario, state: PlayState) -> bool:
+    """Whether a stored, finished play-through can still be read against this (changed) scenario: every
+    scene and choice it took (by id or former id) and its ending still exist, though a scene may have
+    been added in between or a target moved."""
+    if state.ending is None or state.ending not in scenario.endings:
+        return False
+    return all(
+        step.node in scenario.nodes and paths.find_choice(scenario.nodes[step.node], step.choice) is not None
+        for step in state.steps
+    )
+
+
 def path(scenario: Scenario, state: PlayState) -> list[tuple[str, Choice]]:
     """The decisions taken, as (node id, choice) pairs."""
     result: list[tuple[str, Choice]] = []
@@ -194,6 +206,8 @@ def alternatives(scenario: Scenario, state: PlayState) -> list[Alternative]:
     result: list[Alternative] = []
     current = start(scenario)
     for index, (node_id, taken) in enumerate(path(scenario, state)):
+        if current.node != node_id:
+            break  # a stored path of a scenario changed since: no alternatives from here on
         if scenario.nodes[node_id].key_moment:
             for other in available_choices(scenario, current):
                 if other.id != taken.id:

@@ -90,8 +90,22 @@ def find(store: Store, user: Account, scenario: Scenario, attempt_id: str | None
 
 
 def replayed(scenario: Scenario, attempt: Attempt) -> PlayState:
-    """The attempt's state rebuilt from its choices; ``engine.EngineError`` when the scenario changed under it."""
-    return engine.replay(scenario, attempt.state.choice_ids())
+    """The attempt's state rebuilt from its choices.
+
+    When the scenario changed under a *finished* attempt (a scene added in between, a target moved),
+    its stored steps are read as they were played, as long as every scene, choice and the ending still
+    exist (``engine.still_fits``): the debrief, the profile and the route's reflection prompts stay.
+    Then the stored state object itself is returned, so a page can tell (``state is attempt.state``).
+    ``engine.EngineError`` otherwise, and always for an unfinished attempt, which cannot go on."""
+    try:
+        state = engine.replay(scenario, attempt.state.choice_ids())
+    except engine.EngineError:
+        state = None
+    if state is not None and (state.finished or not attempt.state.finished):
+        return state
+    if attempt.state.finished and engine.still_fits(scenario, attempt.state):
+        return attempt.state
+    raise engine.EngineError(f"the play-through no longer fits scenario {scenario.id!r}")
 
 
 def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str, own_words: str | None = None) -> Attempt:

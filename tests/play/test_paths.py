@@ -127,3 +127,39 @@ def test_a_renamed_choice_keeps_old_play_throughs_playable_and_their_debrief(cat
     forgotten = _scenario(STORY.replace("{id: kind, text: K", "{id: leerling-vragen, text: K"))
     with pytest.raises(engine.EngineError, match="not available"):
         engine.replay(forgotten, attempt.state.choice_ids())
+
+
+def test_a_finished_play_through_keeps_its_debrief_when_a_scene_is_added_in_between(catalogue):
+    """Authors may add a scene (the taalbarrière got one before the talk): saved play-throughs no longer
+    replay from the start, but as long as every scene, choice and ending they took exists, the debrief,
+    the profile and the route's prompts are read from the stored steps. An unfinished one goes on at the
+    new scene, unless a choice it took is gone."""
+    from modules.play import practice
+
+    original = _scenario()
+    played = _play(original, "kind", "samen")
+    extra = STORY.replace("target: tweede, introduces", "target: tussen, introduces").replace(
+        "  tweede:\n",
+        "  tussen:\n    choices:\n"
+        "      - {id: verder, text: V, target: tweede, principles: {relatie-eerst: 1}, reaction: r, feedback: f}\n"
+        "      - {id: wachten, text: W, target: tweede, principles: {relatie-eerst: 1}, reaction: r, feedback: f}\n"
+        "  tweede:\n",
+    )
+    changed = _scenario(extra)
+    finished = Attempt(user_id="u", scenario_id="pad", scenario_title="Pad", state=played)
+    with pytest.raises(engine.EngineError):
+        engine.replay(changed, finished.state.choice_ids())
+    state = practice.replayed(changed, finished)
+    report = debrief.build(changed, state, catalogue)
+    assert [s.choice.id for s in report.steps] == ["kind", "samen"]
+    assert "Je vroeg eerst wat de leerling zelf wilde." in report.text
+
+    halfway = Attempt(user_id="u", scenario_id="pad", scenario_title="Pad", state=_play(original, "kind"))
+    assert practice.replayed(changed, halfway).node == "tussen"  # goes on at the new scene
+
+    removed = _scenario(STORY.replace("{id: samen, text: S", "{id: gezamenlijk, text: S"))
+    with pytest.raises(engine.EngineError):
+        practice.replayed(removed, finished)
+    moved = _scenario(extra.replace("{id: kind, text: K", "{id: leerling, text: K"))
+    with pytest.raises(engine.EngineError):  # an unfinished one whose choice is gone cannot go on
+        practice.replayed(moved, halfway)

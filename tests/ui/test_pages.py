@@ -185,3 +185,30 @@ def test_saved_reflection_is_not_saved_twice_and_a_new_one_starts_empty(app_env)
     assert at.text_area(key="refl-ik_wilde").value == ""
     goto(at, LOGBOOK)
     assert "Reflecties (1)" in [t.label for t in at.tabs]
+
+
+def test_a_debrief_stays_readable_after_the_author_adds_a_scene(app_env, tmp_path, monkeypatch):
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    file = folder / "het-schoolplein.yaml"
+    shutil.copy(FIXTURES / "mini" / "het-schoolplein.yaml", file)
+    monkeypatch.setenv("SAMENSPEL_SCENARIO_DIR", str(folder))
+    at = sign_up(open_app())
+    start_scenario(at, "het-schoolplein")
+    click(at, "choice-0-nu")
+    assert "Einde:" in texts(at)
+
+    scene = (
+        "  binnen:\n    choices:\n"
+        "      - {id: kort, text: Kort., target: gehaast, principles: {grenzen-stellen: 1}, reaction: r, feedback: f}\n"
+        "      - {id: lang, text: Lang., target: gehaast, principles: {grenzen-stellen: 1}, reaction: r, feedback: f}\n"
+        "endings:\n"
+    )
+    text = file.read_text(encoding="utf-8").replace("        target: gehaast\n", "        target: binnen\n", 1)
+    file.write_text(text.replace("endings:\n", scene, 1), encoding="utf-8")
+
+    fresh = as_user("tester")
+    goto(fresh, "ui/pages/nabespreking.py")
+    page = texts(fresh)
+    assert "Dit scenario is aangepast sinds je het speelde. Je ziet je route zoals je hem toen speelde." in page
+    assert "Ik ga er meteen op in, hier op het plein." in page and "Half gesprek" in page

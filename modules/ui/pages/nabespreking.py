@@ -22,10 +22,12 @@ if scenario is None:
     st.warning("Dit scenario staat niet meer in de bibliotheek. Je poging blijft bewaard in je logboek.")
     st.stop()
 try:
-    state = engine.replay(scenario, attempt.state.choice_ids())
+    state = practice.replayed(scenario, attempt)
 except engine.EngineError:
     st.warning("Dit scenario is aangepast sinds je het speelde. Een nabespreking is daarom niet meer mogelijk.")
     st.stop()
+if state is attempt.state:  # read from the stored steps (see practice.replayed)
+    st.info("Dit scenario is aangepast sinds je het speelde. Je ziet je route zoals je hem toen speelde.")
 report = debrief.build(scenario, state, catalogue)
 
 st.subheader(f"{scenario.title}: {report.ending.title}")
