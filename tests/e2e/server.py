@@ -253,6 +253,18 @@ def start_scenario(page, title: str, own_words: bool = False) -> None:
     expect(page.get_by_text("Wat doe je?", exact=True)).to_be_visible()
 
 
+MAX_DECISIONS = 40  # far more than any bundled scenario needs; stops a loop that never ends
+
+
+def play_to_end(page, step: int = 0) -> int:
+    """Choose the first option from decision ``step`` on until the ending shows; returns the decisions made."""
+    while not ending(page).is_visible():
+        assert step < MAX_DECISIONS, f"no ending after {MAX_DECISIONS} decisions"
+        choose_first(page, step)
+        step += 1
+    return step
+
+
 def choose_first(page, step: int) -> str:
     """Click the first choice of decision ``step``; wait for the next decision or the ending.
 
