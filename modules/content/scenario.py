@@ -96,7 +96,26 @@ class Variable(_Model):
         return self
 
 
-class Line(_Model):
+class WhenShown(_Model):
+    """When a line is shown: only on paths where these choices were made (or not) and the condition holds."""
+
+    chosen: list[ChoiceRef] = Field(default_factory=list[str], description="Shown only if all of these were chosen")
+    chosen_any: list[ChoiceRef] = Field(
+        default_factory=list[str], description="Shown only if at least one of these was chosen"
+    )
+    not_chosen: list[ChoiceRef] = Field(default_factory=list[str], description="Shown only if none of these was chosen")
+    condition: str | None = Field(default=None, description="Shown only if this holds, e.g. 'gehoord >= 4'")
+    facts: list[FactID] = Field(
+        default_factory=list[str], description="Facts the line assumes (each must have been brought in on the path)"
+    )
+
+    _cond = field_validator("condition")(_check_condition)
+
+
+class Line(WhenShown):
+    """A line of dialogue; with ``chosen``, ``not_chosen``, ``chosen_any`` or ``condition`` only on the
+    paths it fits (judged by the choices made before the scene and the variables at that moment)."""
+
     speaker: Speaker
     text: str
 
@@ -140,29 +159,19 @@ class Route(_Model):
     _cond = field_validator("condition")(_check_condition)
 
 
-class PathNote(_Model):
+class PathNote(WhenShown):
     """A line shown only on the paths it fits: when the choices named were made (or not) and the condition holds.
 
     What the line refers to is written out, so that a test can prove it true on every path that shows it:
-    ``chosen`` and ``about`` name the choices it speaks of, ``facts`` the facts it assumes.
+    ``chosen`` and ``about`` name the choices it speaks of, ``facts`` the facts it assumes. A ``condition``
+    is judged at the end of the play-through.
     """
 
     text: str = Field(description="The line (Markdown)")
-    chosen: list[ChoiceRef] = Field(default_factory=list[str], description="Shown only if all of these were chosen")
-    chosen_any: list[ChoiceRef] = Field(
-        default_factory=list[str], description="Shown only if at least one of these was chosen"
-    )
-    not_chosen: list[ChoiceRef] = Field(default_factory=list[str], description="Shown only if none of these was chosen")
-    condition: str | None = Field(default=None, description="Shown only if this holds at the end, e.g. 'gehoord >= 4'")
     about: list[ChoiceRef] = Field(
         default_factory=list[str],
         description="Choices the line speaks of beyond 'chosen' (each must have been made wherever it is shown)",
     )
-    facts: list[FactID] = Field(
-        default_factory=list[str], description="Facts the line assumes (each must have been brought in on the path)"
-    )
-
-    _cond = field_validator("condition")(_check_condition)
 
     @model_validator(mode="after")
     def _says_when(self) -> PathNote:

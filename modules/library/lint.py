@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import time
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from pydantic import ValidationError
 
 from modules.content import expr
 from modules.content.principles import Catalogue, load_catalogue
-from modules.content.scenario import PathNote, Scenario
+from modules.content.scenario import Scenario, WhenShown
 from modules.content.yamlio import NotUtf8Error, YamlSyntaxError, load_yaml_file, locate, to_plain
 from modules.play import engine
 
@@ -138,7 +138,7 @@ def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[
     for loc, notes in _note_groups(scenario):
         for i, note in enumerate(notes):
             for field in ("chosen", "chosen_any", "not_chosen", "about"):
-                for j, ref in enumerate(getattr(note, field)):
+                for j, ref in enumerate(getattr(note, field, [])):
                     node_id, choice_id = ref.split(".", 1)
                     node = scenario.nodes.get(node_id)
                     if node is None or choice_id not in {c.id for c in node.choices}:
@@ -165,10 +165,13 @@ def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[
     return problems
 
 
-def _note_groups(scenario: Scenario) -> list[tuple[tuple[Any, ...], list[PathNote]]]:
-    """Every list of path notes, with its location in the file."""
-    groups: list[tuple[tuple[Any, ...], list[PathNote]]] = [(("reflection_prompts",), scenario.reflection_prompts)]
+def _note_groups(scenario: Scenario) -> list[tuple[tuple[Any, ...], Sequence[WhenShown]]]:
+    """Every list of lines that may depend on the path (path notes, dialogue), with its location in the file."""
+    groups: list[tuple[tuple[Any, ...], Sequence[WhenShown]]] = [(("reflection_prompts",), scenario.reflection_prompts)]
+    for node_id, node in scenario.nodes.items():
+        groups.append((("nodes", node_id, "lines"), node.lines))
     for ending_id, ending in scenario.endings.items():
+        groups.append((("endings", ending_id, "lines"), ending.lines))
         groups.append((("endings", ending_id, "path_text"), ending.path_text))
         groups.append((("endings", ending_id, "path_debrief"), ending.path_debrief))
     return groups

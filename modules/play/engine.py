@@ -119,12 +119,13 @@ def view(scenario: Scenario, state: PlayState) -> View:
     if state.ending is not None:
         ending = scenario.endings[state.ending]
         text = paths.ending_text(ending, scenario, state)
-        return View(node_id=state.node, text=text, lines=list(ending.lines), choices=[], ending=ending)
+        lines = paths.fitting(ending.lines, scenario, state)
+        return View(node_id=state.node, text=text, lines=lines, choices=[], ending=ending)
     node = scenario.nodes[state.node]
     return View(
         node_id=state.node,
         text=node.text,
-        lines=list(node.lines),
+        lines=paths.fitting(node.lines, scenario, state),
         choices=available_choices(scenario, state),
         key_moment=node.key_moment,
     )

@@ -12,10 +12,13 @@ Pure and independent of the engine (the engine composes an ending's text with it
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TypeVar
 
 from modules.content import expr
-from modules.content.scenario import Choice, Ending, Node, PathNote, Scenario
+from modules.content.scenario import Choice, Ending, Line, Node, Scenario, WhenShown
 from modules.records import PlayState
+
+Shown = TypeVar("Shown", bound=WhenShown)
 
 
 def find_choice(node: Node, choice_id: str) -> Choice | None:
@@ -50,8 +53,8 @@ def facts(scenario: Scenario, state: PlayState) -> set[str]:
     return found
 
 
-def shows(note: PathNote, refs: set[str], variables: dict[str, int]) -> bool:
-    """Whether the note fits a path with these choices and these variables at its end."""
+def shows(note: WhenShown, refs: set[str], variables: dict[str, int]) -> bool:
+    """Whether the note (or scene line) fits a path with these choices made and these variables."""
     if not set(note.chosen) <= refs:
         return False
     if note.chosen_any and not set(note.chosen_any) & refs:
@@ -61,9 +64,30 @@ def shows(note: PathNote, refs: set[str], variables: dict[str, int]) -> bool:
     return note.condition is None or expr.holds(note.condition, variables)
 
 
-def fitting(notes: Iterable[PathNote], scenario: Scenario, state: PlayState) -> list[PathNote]:
+def fitting(notes: Iterable[Shown], scenario: Scenario, state: PlayState) -> list[Shown]:
+    """The notes or lines that fit this path: the choices made so far, the variables now."""
     refs = chosen(scenario, state)
     return [note for note in notes if shows(note, refs, state.variables)]
+
+
+def before(scenario: Scenario, state: PlayState, index: int) -> tuple[set[str], dict[str, int]]:
+    """The choices made and the variables just before decision ``index`` of this path."""
+    made: set[str] = set()
+    variables = {name: variable.initial for name, variable in scenario.variables.items()}
+    for step in state.steps[:index]:
+        node = scenario.nodes.get(step.node)
+        choice = find_choice(node, step.choice) if node is not None else None
+        made.add(f"{step.node}.{choice.id if choice is not None else step.choice}")
+        for name, change in step.changes.items():
+            variables[name] = variables.get(name, 0) + change
+    return made, variables
+
+
+def scene_lines(scenario: Scenario, state: PlayState, index: int) -> list[Line]:
+    """The lines the scene of decision ``index`` showed on this path (when it was played)."""
+    made, variables = before(scenario, state, index)
+    node = scenario.nodes[state.steps[index].node]
+    return [line for line in node.lines if shows(line, made, variables)]
 
 
 def ending_text(ending: Ending, scenario: Scenario, state: PlayState) -> str:
@@ -95,9 +119,14 @@ def untrue(scenario: Scenario, state: PlayState) -> list[str]:
         node = scenario.nodes.get(step.node)
         if node is None:
             continue
-        missing = sorted(set(node.facts) - known - set(node.introduces))
+        here = known | set(node.introduces)
+        missing = sorted(set(node.facts) - here)
         if missing:
             found.append(f"scene {step.node!r} (decision {index + 1}) assumes fact(s) {missing} not brought in")
+        for line in scene_lines(scenario, state, index):
+            absent = sorted(set(line.facts) - here)
+            if absent:
+                found.append(f"scene {step.node!r}, line {line.text[:30]!r}, assumes fact(s) not brought in: {absent}")
         known.update(node.introduces)
         choice = find_choice(node, step.choice)
         if choice is not None:
@@ -109,6 +138,10 @@ def untrue(scenario: Scenario, state: PlayState) -> list[str]:
     if missing:
         found.append(f"ending {state.ending!r} assumes fact(s) {missing} not brought in on this path")
     refs = chosen(scenario, state)
+    for line in fitting(ending.lines, scenario, state):
+        absent = sorted(set(line.facts) - known)
+        if absent:
+            found.append(f"ending {state.ending!r}, line {line.text[:30]!r}, assumes fact(s) not brought in: {absent}")
     groups = (
         (f"ending {state.ending!r} path_text", ending.path_text),
         (f"ending {state.ending!r} path_debrief", ending.path_debrief),

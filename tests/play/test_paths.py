@@ -163,3 +163,50 @@ def test_a_finished_play_through_keeps_its_debrief_when_a_scene_is_added_in_betw
     moved = _scenario(extra.replace("{id: kind, text: K", "{id: leerling, text: K"))
     with pytest.raises(engine.EngineError):  # an unfinished one whose choice is gone cannot go on
         practice.replayed(moved, halfway)
+
+
+def test_a_scene_line_shows_only_on_the_paths_it_fits():
+    """Dialogue may depend on the path too: the mother answers the question that was asked."""
+    scene = STORY.replace(
+        "  tweede:\n    choices:\n",
+        "  tweede:\n    lines:\n"
+        "      - {speaker: ouder, text: Ze heeft een tekening gemaakt., chosen: [begin.kind], facts: [tekening]}\n"
+        "      - {speaker: ouder, text: Wat vindt u ervan?, not_chosen: [begin.kind]}\n"
+        "      - {speaker: ouder, text: Fijn dat u het vraagt., condition: vertrouwen >= 60}\n"
+        "    choices:\n",
+    )
+    scenario = _scenario(scene)
+    asked = engine.replay(scenario, ["kind"])
+    assert [line.text for line in engine.view(scenario, asked).lines] == [
+        "Ze heeft een tekening gemaakt.",
+        "Fijn dat u het vraagt.",
+    ]
+    not_asked = engine.replay(scenario, ["ouders"])
+    assert [line.text for line in engine.view(scenario, not_asked).lines] == ["Wat vindt u ervan?"]
+    # Looking back at a finished path, the scene shows the lines it showed then.
+    done = engine.replay(scenario, ["kind", "samen"])
+    assert [line.text for line in paths.scene_lines(scenario, done, 1)] == [
+        "Ze heeft een tekening gemaakt.",
+        "Fijn dat u het vraagt.",
+    ]
+    assert paths.untrue(scenario, done) == []
+
+    careless = _scenario(scene.replace("chosen: [begin.kind], facts: [tekening]", "facts: [tekening]", 1))
+    found = paths.untrue(careless, engine.replay(careless, ["ouders", "samen"]))
+    assert found == [
+        "scene 'tweede', line 'Ze heeft een tekening gemaakt.', assumes fact(s) not brought in: ['tekening']"
+    ]
+
+
+def test_the_linter_refuses_a_scene_line_that_names_no_choice(tmp_path, catalogue):
+    scene = STORY.replace(
+        "  tweede:\n    choices:\n",
+        "  tweede:\n    lines:\n      - {speaker: ouder, text: Ja., chosen: [begin.bestaat-niet]}\n    choices:\n",
+    )
+    (tmp_path / "pad.yaml").write_text(scene, encoding="utf-8")
+    scenario, problems = check_file(tmp_path / "pad.yaml", catalogue)
+    assert scenario is None
+    assert any(
+        "'begin.bestaat-niet' names no choice" in p.message and "nodes.tweede.lines.0.chosen" in p.location
+        for p in problems
+    ), [str(p) for p in problems]

@@ -10,7 +10,7 @@ import altair as alt
 import streamlit as st
 
 from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker
-from modules.play import engine
+from modules.play import engine, paths
 from modules.ui import context, wording
 from modules.ui.widgets import cards
 
@@ -56,12 +56,12 @@ def show_lines(scenario: Scenario, lines: list[Line]) -> None:
                 st.markdown(f"**{label}:** {line.text}")
 
 
-def show_step(scenario: Scenario, node_id: str, choice: Choice, actor: str) -> None:
-    """A past decision: its scene, what was chosen (by ``actor``), and the reaction."""
-    node = scenario.nodes[node_id]
+def show_step(scenario: Scenario, state: engine.PlayState, index: int, choice: Choice, actor: str) -> None:
+    """Past decision ``index``: its scene as it was shown then, what was chosen (by ``actor``), and the reaction."""
+    node = scenario.nodes[state.steps[index].node]
     if node.text:
         st.markdown(node.text)
-    show_lines(scenario, node.lines)
+    show_lines(scenario, paths.scene_lines(scenario, state, index))
     with st.chat_message(actor, avatar=AVATARS[Speaker.leraar]):
         st.markdown(f"**{actor}:** {choice.text}")
     st.markdown(f"_{choice.reaction.strip()}_")
@@ -76,12 +76,12 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
     if len(taken) > 1:
         earlier = len(taken) - 1
         with st.expander(f"Eerder in dit gesprek ({earlier} {'keuze' if earlier == 1 else 'keuzes'})"):
-            for node_id, choice in taken[:-1]:
-                show_step(scenario, node_id, choice, actor)
+            for index, (_, choice) in enumerate(taken[:-1]):
+                show_step(scenario, state, index, choice, actor)
     if not taken:
         return
-    node_id, choice = taken[-1]
-    show_step(scenario, node_id, choice, actor)
+    _, choice = taken[-1]
+    show_step(scenario, state, len(taken) - 1, choice, actor)
     with st.container(border=True):
         st.markdown(f"**Feedback** — {choice.feedback}")
         visible = [
