@@ -186,16 +186,16 @@ def _path_words(scenario: Scenario, state: PlayState) -> int:
     """Words a teacher reads on this path: the scenes, the choices offered, reactions, feedback, the ending."""
     count = len(language.words(scenario.context)) + len(language.words(scenario.anticipate))
     current = engine.start(scenario)
-    for node_id, choice in engine.path(scenario, state):
-        node = scenario.nodes[node_id]
-        count += len(language.words(node.text)) + sum(len(language.words(line.text)) for line in node.lines)
-        count += sum(len(language.words(c.text)) for c in engine.available_choices(scenario, current))
+    for _, choice in engine.path(scenario, state):
+        scene = engine.view(scenario, current)  # only the lines this path shows
+        count += len(language.words(scene.text)) + sum(len(language.words(line.text)) for line in scene.lines)
+        count += sum(len(language.words(c.text)) for c in scene.choices)
         count += len(language.words(choice.reaction)) + len(language.words(choice.feedback))
         current, _ = engine.choose(scenario, current, choice.id)
     if state.ending is not None:
         ending = scenario.endings[state.ending]
-        count += len(language.words(engine.view(scenario, state).text))
-        count += sum(len(language.words(line.text)) for line in ending.lines)
+        end = engine.view(scenario, state)
+        count += len(language.words(end.text)) + sum(len(language.words(line.text)) for line in end.lines)
         count += len(language.words(ending.debrief)) + sum(
             len(language.words(line)) for line in paths.debrief_lines(ending, scenario, state)
         )
