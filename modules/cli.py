@@ -18,7 +18,7 @@ from pathlib import Path
 
 from modules import settings, storage
 from modules.content.principles import load_catalogue
-from modules.content.scenario import schema_text
+from modules.content.scenario import Scenario, schema_text
 from modules.content.yamlio import load_yaml_file
 from modules.deployment import demo
 from modules.exchange import mydata
@@ -66,6 +66,7 @@ def lint(args: argparse.Namespace) -> int:
     error_count = 0
     ids: dict[str, list[Path]] = {}
     reports: list[str] = []
+    loaded: list[Scenario] = []
     for path in files:
         if not path.exists():
             print(f"{path}: error: no such file")
@@ -85,12 +86,15 @@ def lint(args: argparse.Namespace) -> int:
         error_count += sum(p.severity == "error" for p in problems)
         if scenario is not None:
             ids.setdefault(scenario.id, []).append(path)
+            loaded.append(scenario)
     for scenario_id, paths in ids.items():
         for path in paths[1:] if len(paths) > 1 else []:
             print(f"{path}: [id] error: id {scenario_id!r} is also used by {paths[0]} (neither is loaded)")
             error_count += 1
     if reports:
         print("\n" + "\n\n".join(reports) + "\n")
+        if len(loaded) > 1:
+            print(quality.library_report(loaded, catalogue) + "\n")
     mode = " against the quality bar" if args.strict else ""
     print(f"{len(files)} file(s) checked{mode}, {error_count} error(s)")
     return 1 if error_count else 0

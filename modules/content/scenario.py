@@ -53,6 +53,18 @@ class SchoolType(StrEnum):
     so = "so"
 
 
+class Theme(StrEnum):
+    """What a scenario is about, for the library's filter; one per scenario, in the words teachers use."""
+
+    contact = "Contact en samenwerking"
+    kritiek = "Kritiek en conflict"
+    taal = "Taal en cultuur"
+    zorg = "Zorg en ondersteuning"
+    veiligheid = "Veiligheid"
+    scheiding = "Scheiding en gezag"
+    advies = "Advies en overgang"
+
+
 class Outcome(StrEnum):
     """How an ending turned out for the partnership, not a score."""
 
@@ -242,6 +254,9 @@ class Scenario(_Model):
     title: str
     summary: str
     school_type: SchoolType
+    theme: Theme | None = Field(
+        default=None, description="What the scenario is about, for the library's filter (the quality bar asks for one)"
+    )
     minutes: int = Field(ge=3, le=60)
     learning_goals: list[str] = Field(min_length=1)
     principles: list[ID] = Field(min_length=1, description="Principles this scenario trains")

@@ -29,9 +29,9 @@ from statistics import mean
 from typing import Any
 
 from modules.content.principles import Catalogue
-from modules.content.scenario import Choice, Node, Outcome, Scenario
+from modules.content.scenario import Choice, Node, Outcome, Scenario, Theme
 from modules.content.yamlio import load_yaml_file, locate
-from modules.library import language
+from modules.library import finder, language
 from modules.library.lint import Problem, dotted
 from modules.play import engine, paths
 from modules.records import PlayState
@@ -246,7 +246,10 @@ def strict_problems(
     def err(loc: tuple[Any, ...], message: str, severity: str = "error") -> None:
         problems.append(Problem(name, locate(raw, loc), dotted(loc), message, severity))
 
-    # prompts, debriefs, outcomes
+    # theme, prompts, debriefs, outcomes
+    if scenario.theme is None:
+        themes = ", ".join(repr(t.value) for t in Theme)
+        err(("id",), f"no 'theme': the library filters on it; choose one of {themes}")
     for node_id, node in scenario.nodes.items():
         if node.choices and not (node.discussion or "").strip():
             err(("nodes", node_id), f"decision {node_id!r} has no discussion prompt ('discussion') for team sessions")
@@ -393,6 +396,32 @@ def report(scenario: Scenario, found: Figures) -> str:
 # --- the library, for authors in the app -----------------------------------------------------------
 
 _FINDINGS: dict[tuple[str, str], tuple[list[Problem], str]] = {}
+
+
+def trained_by(scenarios: list[Scenario], catalogue: Catalogue) -> dict[str, int]:
+    """Per principle of the catalogue: how many scenarios honour it in some choice (a positive weight)."""
+    counts = {p.id: 0 for p in catalogue.principles}
+    for scenario in scenarios:
+        for pid in finder.honoured(scenario):
+            if pid in counts:
+                counts[pid] += 1
+    return counts
+
+
+def library_report(scenarios: list[Scenario], catalogue: Catalogue) -> str:
+    """The library as a whole: how many principles are trained (positively) by at least two scenarios."""
+    counts = trained_by(scenarios, catalogue)
+    twice = sum(1 for n in counts.values() if n >= 2)
+    once = sorted(pid for pid, n in counts.items() if n == 1)
+    never = sorted(pid for pid, n in counts.items() if n == 0)
+    return "\n".join(
+        [
+            f"library: {len(scenarios)} scenarios; {twice} of {len(counts)} principles trained positively "
+            "by at least two scenarios",
+            f"  by one only ({len(once)}): {', '.join(once) or '-'}",
+            f"  by none ({len(never)}): {', '.join(never) or '-'}",
+        ]
+    )
 
 
 def library_findings(

@@ -124,8 +124,8 @@ def test_a_file_that_is_not_utf8_gets_its_line_and_a_hint(tmp_path, catalogue):
     [
         (("summary: Een vader", "summary: Let op: een vader"), 4, "a colon inside a value needs quotes"),
         (("title: Een vraag", "title: 'Een vraag"), 3, "a quote is opened but never closed"),
-        (("minutes: 4", "minutes: 4\nminutes: 5"), 7, "this key appears twice"),
-        (("  role: vader", "\trole: vader"), 11, "a tab is used for indentation: use spaces"),
+        (("minutes: 4", "minutes: 4\nminutes: 5"), 8, "this key appears twice"),
+        (("  role: vader", "\trole: vader"), 12, "a tab is used for indentation: use spaces"),
     ],
 )
 def test_yaml_mistakes_are_explained_in_plain_english(tmp_path, catalogue, change, line, hint):

@@ -25,6 +25,7 @@ id: klein
 title: Een klein gesprek
 summary: Een moeder wil weten hoe het met haar dochter gaat.
 school_type: po
+theme: Contact en samenwerking
 minutes: 5
 learning_goals: [Je luistert eerst.]
 principles: [relatie-eerst, grenzen-stellen, kind-aan-tafel, samen-beslissen]
@@ -90,8 +91,9 @@ endings:
   zwak: {title: Matig, outcome: gemengd, text: t, debrief: Kort.}
 """
     ).replace("    discussion: Wat doe jij eerst?\n", "")
-    found = problems_of(text, catalogue)
+    found = problems_of(text.replace("theme: Contact en samenwerking\n", ""), catalogue)
     messages = errors(found)
+    assert any(m.startswith("[id] no 'theme': the library filters on it; choose one of 'Contact en") for m in messages)
     assert "[nodes.een] decision 'een' has no discussion prompt ('discussion') for team sessions" in messages
     assert "[endings.goed.debrief] the debrief has 1 words; at least 60" in messages
     assert any("no ending with outcome 'zwak'" in m for m in messages)
@@ -224,7 +226,7 @@ def test_strict_fails_the_command_and_names_file_and_line(tmp_path):
         [sys.executable, "-m", "modules", "lint", "--strict", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 1
-    assert "klein.yaml:17: [nodes.een] error: decision 'een' has no discussion prompt" in result.stdout
+    assert "klein.yaml:18: [nodes.een] error: decision 'een' has no discussion prompt" in result.stdout
     plain = subprocess.run(
         [sys.executable, "-m", "modules", "lint", str(tmp_path)], cwd=ROOT, capture_output=True, text=True
     )

@@ -6,7 +6,7 @@ from modules.people import accounts
 from modules.play import practice
 from modules.storage import StoreError
 from modules.ui import context, errors, signin, wording
-from modules.ui.widgets import authoring
+from modules.ui.widgets import authoring, finder
 
 user = signin.require_user()
 library = context.library()
@@ -28,14 +28,26 @@ except StoreError as exc:
     errors.store_error(exc)
     attempts = []
 
-for scenario in library.sorted():
+scenarios = library.sorted()
+if scenarios:
+    finder.suggestion(scenarios, attempts, catalogue)
+    wanted = finder.filters(scenarios, catalogue)
+    shown = [s for s in scenarios if wanted.matches(s)]
+    if wanted.active:
+        st.caption(f"{len(shown)} van {len(scenarios)} scenario's passen bij je keuze.")
+        if not shown:
+            st.info("Geen scenario past bij al je keuzes. Haal een keuze weg om meer te zien.")
+    scenarios = shown
+
+for scenario in scenarios:
     status = practice.status(scenario, [a for a in attempts if a.scenario_id == scenario.id])
     with st.container(border=True):
         st.subheader(scenario.title)
         st.markdown(scenario.summary)
         names = [p.name for pid in scenario.principles if (p := catalogue.get(pid)) is not None]
         more = f" en {len(names) - 3} meer" if len(names) > 3 else ""
-        st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]} · ongeveer {scenario.minutes} minuten")
+        theme = f" · {scenario.theme.value}" if scenario.theme is not None else ""
+        st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]}{theme} · ongeveer {scenario.minutes} minuten")
         st.caption(f"Je oefent onder meer: {' · '.join(names[:3])}{more}")
         st.markdown(f"**Status:** {status.label} · {status.endings_label}")
         cols = st.columns(2)
