@@ -1,7 +1,8 @@
 """A team session in a real browser: a facilitator and two participants in three browser contexts.
 
 The facilitator's account is created beforehand in the server's data folder. The facilitator
-signs in and starts a session of *De taalbarrière* with guests allowed. Participant 1 is a
+signs in and starts a session of *De taalbarrière* (and, in a second run, *Het advies*, one of
+the scenarios of the second library round) with guests allowed. Participant 1 is a
 guest who opens the join link (``/meedoen?code=…``); participant 2 signs up and types the
 code. Both vote at every decision; the facilitator watches the count, reveals and sets the
 group's choice (once after a tie, once against the majority) until the ending, which all
@@ -21,7 +22,7 @@ from server import PASSWORD, UI_TIMEOUT, ending, sign_in, sign_up
 from modules.people import accounts
 from modules.storage import TinyDBStore
 
-SCENARIO_TITLE = "De taalbarrière"
+SCENARIOS = ["De taalbarrière", "Het advies"]
 MAX_DECISIONS = 40  # far more than the scenario needs; stops a loop that never ends
 LIVE_TIMEOUT = UI_TIMEOUT + 5_000  # ms: one store write plus the next run of a 2 s live fragment
 
@@ -72,7 +73,8 @@ def _decide(lead, step: int, pick: str | None) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.timeout(300)
-def test_facilitator_and_two_participants_complete_a_session(browser, app_server):
+@pytest.mark.parametrize("scenario_title", SCENARIOS)
+def test_facilitator_and_two_participants_complete_a_session(browser, app_server, scenario_title):
     started = time.monotonic()
     token = uuid.uuid4().hex[:8]
     leader_name, member_name, guest_name = f"leider-{token}", f"deelnemer-{token}", f"Gast {token[:4]}"
@@ -85,7 +87,10 @@ def test_facilitator_and_two_participants_complete_a_session(browser, app_server
         # The facilitator signs in (lands on the team page) and starts a session with guests allowed.
         sign_in(lead, app_server.url, leader_name, landing="Teamsessie leiden")
         form = lead.get_by_test_id("stForm").filter(has=lead.get_by_role("button", name="Start de sessie"))
-        expect(form.get_by_role("combobox", name="Scenario")).to_have_value(re.compile(f"^{SCENARIO_TITLE} "))
+        picker = form.get_by_role("combobox", name="Scenario")
+        picker.click()
+        lead.get_by_role("option", name=re.compile(f"^{re.escape(scenario_title)} ")).click()
+        expect(picker).to_have_value(re.compile(f"^{re.escape(scenario_title)} "))
         form.get_by_text("Gasten toestaan", exact=False).click()
         form.get_by_role("button", name="Start de sessie").click()
         code_heading = lead.get_by_role("heading", name=re.compile(r"^Code: [A-Z0-9]{4}-[A-Z0-9]{4}$"))
@@ -117,10 +122,10 @@ def test_facilitator_and_two_participants_complete_a_session(browser, app_server
             assert step < MAX_DECISIONS, f"no ending after {MAX_DECISIONS} decisions"
             if step == 0:
                 # A tie: the facilitator has to choose; the screen shows the count, never the choices made.
-                _vote(guest, step, "A", "Een briefje is snel")
+                _vote(guest, step, "A", "Dit is snel")
                 expect(_count(lead, 1, 2)).to_be_visible(timeout=LIVE_TIMEOUT)
                 expect(lead.get_by_role("heading", name="De stemmen")).to_have_count(0)
-                _vote(member, step, "B", "Persoonlijk werkt beter")
+                _vote(member, step, "B", "Dit werkt beter")
                 expect(_count(lead, 2, 2)).to_be_visible(timeout=LIVE_TIMEOUT)
                 _reveal(lead, step)
                 expect(lead.get_by_text("Er is geen meerderheid", exact=False)).to_be_visible()
@@ -146,7 +151,7 @@ def test_facilitator_and_two_participants_complete_a_session(browser, app_server
                 _decide(lead, step, pick=None)  # the majority is preselected
             expect(_count(lead, 0, 2).or_(ending(lead))).to_be_visible(timeout=UI_TIMEOUT)
             step += 1
-        assert step >= 3, "De taalbarrière should take more than a few decisions"
+        assert step >= 5, f"{scenario_title} should take at least five decisions"
 
         # Everyone sees the ending and the group debrief.
         for page in (lead, guest, member):

@@ -391,7 +391,10 @@ def test_a_finished_session_refuses_votes_and_decisions(store, facilitator, scen
 # --- a whole session -------------------------------------------------------------------------------------
 
 
-def test_whole_session_to_an_ending_keeps_only_the_anonymous_record(store, facilitator, scenario):
+@pytest.mark.parametrize("scenario_id", sorted(s.id for s in load_library().sorted()))
+def test_whole_session_to_an_ending_keeps_only_the_anonymous_record(store, facilitator, scenario_id):
+    """Every bundled scenario plays to an ending as a team session."""
+    scenario = load_library().get(scenario_id)
     session = _session(store, facilitator, scenario, allow_guests=True, show_names=True)
     teacher = accounts.ensure_account(store, "leraar-drie", PASSWORD, "teacher")
     _, member = team.join(store, session.code, account=teacher)
