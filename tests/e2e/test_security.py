@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import uuid
 
 import pytest
@@ -102,13 +103,24 @@ def test_a_corrupt_record_at_start_up_shows_a_dutch_message_never_a_traceback(br
         server.stop()
 
 
+def _login_cookie(context, seconds: float = UI_TIMEOUT / 1000):
+    """The sign-in cookie, once the browser has fetched the page's one-time ticket (a moment after the page)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = [c for c in context.cookies() if c["name"] == "samenspel_login"]
+        if found:
+            return found[0]
+        time.sleep(0.1)
+    raise AssertionError("the browser never received the sign-in cookie")
+
+
 def test_a_sign_in_survives_f5_and_signing_out_ends_it_everywhere(browser, app_server):
     username = f"leraar-{uuid.uuid4().hex[:8]}"
     laptop_context, phone_context = _context(browser), _context(browser, 390)
     try:
         laptop, phone = laptop_context.new_page(), phone_context.new_page()
         sign_up(laptop, app_server.url, username)
-        cookie = next(c for c in laptop_context.cookies() if c["name"] == "samenspel_login")
+        cookie = _login_cookie(laptop_context)
         assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
         laptop.reload()
         expect(laptop.get_by_role("heading", name="Scenario's", exact=True)).to_be_visible()
