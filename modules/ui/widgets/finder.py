@@ -46,7 +46,7 @@ def suggestion(scenarios: list[Scenario], attempts: list[Attempt], catalogue: Ca
     """Where a new teacher begins; after some play, a scenario that trains what was neglected most."""
     if not attempts:
         with st.container(border=True):
-            st.markdown("**Waar begin ik?** Kies een kort gesprek uit je eigen schooltype:")
+            st.markdown("**Waar begin ik?** Kies het gesprek bij jouw schooltype. Het is een goede eerste oefening:")
             for school_type, scenario in finder.first_steps(scenarios).items():
                 _start_button(scenario, f"{context.SCHOOL_TYPES[school_type]}: {scenario.title}")
             st.caption("Daarna kies je zelf: filter op een thema of op een principe dat je wilt oefenen.")
