@@ -80,3 +80,41 @@ def test_say_it_yourself_first_then_see_it_in_the_debrief(page, app_server):
     expect(page.get_by_role("heading", name="Nabespreking", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
     expect(page.get_by_text("Eerst schreef je:")).to_have_count(1)
     expect(page.get_by_text(words, exact=True)).to_be_visible()
+
+
+def _printed_pages(browser, html_page: str) -> int:
+    """How many A4 pages Chromium prints this HTML on."""
+    printer = browser.new_page()
+    try:
+        printer.set_content(html_page)
+        pdf = printer.pdf(format="A4")
+    finally:
+        printer.close()
+    return len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+
+
+@pytest.mark.e2e
+@pytest.mark.timeout(240)
+def test_the_study_session_guide_downloads_and_prints_on_two_sides_at_most(browser, page, app_server):
+    from modules.content.principles import load_catalogue
+    from modules.exchange import guide
+    from modules.library.scenarios import load_library
+
+    sign_up(page, app_server.url, f"e2e-{uuid.uuid4().hex[:8]}")
+    card = page.get_by_test_id("stVerticalBlock").filter(
+        has=page.get_by_role("heading", name=SCENARIO_TITLE, exact=True)
+    ).filter(has=page.get_by_role("button", name="Start", exact=True)).last
+    card.get_by_text("Handleiding voor een studiebijeenkomst").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Afdrukken (HTML, A4)").click()
+    assert download.value.suggested_filename == "handleiding-de-taalbarriere.html"
+    html_page = download.value.path().read_text(encoding="utf-8")
+    assert "<h1>Handleiding studiebijeenkomst: De taalbarrière</h1>" in html_page
+    shown = browser.new_page()
+    shown.set_content(html_page)
+    expect(shown.get_by_role("heading", name="Tijdsplan")).to_be_visible()
+    shown.close()
+
+    catalogue = load_catalogue()
+    for scenario in load_library().sorted():
+        assert 1 <= _printed_pages(browser, guide.as_html(scenario, catalogue)) <= 2, scenario.id

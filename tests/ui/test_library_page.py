@@ -85,3 +85,14 @@ def test_after_play_the_page_suggests_what_was_neglected_most(three, app_env):
     assert f"‘{expected.scenario.title}’ laat je dat oefenen." in page
     click(at, f"suggest-{expected.scenario.id}")
     assert at.title[0].value == expected.scenario.title
+
+
+def test_every_card_offers_the_study_session_guide(three, downloads):
+    files = downloads
+    at = sign_up(open_app())
+    keys = {b.key for b in at.download_button}
+    assert keys == {f"guide-{s}-{kind}" for s in FLAGSHIPS for kind in ("html", "md")}
+    page = files["handleiding-de-taalbarriere.html"].decode("utf-8")
+    assert "<h1>Handleiding studiebijeenkomst: De taalbarrière</h1>" in page
+    markdown = files["handleiding-de-taalbarriere.md"].decode("utf-8")
+    assert markdown.startswith("# Handleiding studiebijeenkomst: De taalbarrière")

@@ -354,3 +354,17 @@ def test_the_decision_note_counts_votes_in_singular_and_plural():
     )
     plurality = team.Decision(step=0, node_id="n", tally={"a": 2, "b": 1, "c": 1}, voters=4, chosen="b", majority="a")
     assert tw._decision_note(session, plurality).endswith("anders dan de meeste stemmen")
+
+
+def test_the_facilitator_downloads_the_guide_for_the_scenario_chosen(world, downloads):
+    at = as_user(FACILITATOR)
+    assert {b.key for b in at.download_button} == {"lead-guide-html", "lead-guide-md"}
+    picker = at.selectbox(key="guide-scenario")
+    picker.select_index(next(i for i, label in enumerate(picker.options) if label == "Het advies")).run()
+    ok(at)
+    page = downloads["handleiding-het-advies.html"].decode("utf-8")
+    assert "<h1>Handleiding studiebijeenkomst: Het advies</h1>" in page and "**90 minuten**" not in page
+    assert "<strong>90 minuten</strong>" in page
+    assert (
+        downloads["handleiding-het-advies.md"].decode("utf-8").startswith("# Handleiding studiebijeenkomst: Het advies")
+    )

@@ -6,7 +6,7 @@ from modules.people import accounts
 from modules.play import practice
 from modules.storage import StoreError
 from modules.ui import context, errors, signin, wording
-from modules.ui.widgets import authoring, finder
+from modules.ui.widgets import authoring, finder, guides
 
 user = signin.require_user()
 library = context.library()
@@ -50,6 +50,8 @@ for scenario in scenarios:
         st.caption(f"{context.SCHOOL_TYPES[scenario.school_type.value]}{theme} · ongeveer {scenario.minutes} minuten")
         st.caption(f"Je oefent onder meer: {' · '.join(names[:3])}{more}")
         st.markdown(f"**Status:** {status.label} · {status.endings_label}")
+        with st.popover("Handleiding voor een studiebijeenkomst"):
+            guides.downloads(scenario, key=f"guide-{scenario.id}")
         cols = st.columns(2)
         if status.open_attempt is not None:
             if cols[0].button("Verder spelen", key=f"resume-{scenario.id}", type="primary"):

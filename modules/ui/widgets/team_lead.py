@@ -15,6 +15,7 @@ from modules.play import engine
 from modules.records import Account, TeamSession
 from modules.team import sessions as team
 from modules.ui import context, signin, wording
+from modules.ui.widgets import guides
 from modules.ui.widgets import team as tw
 
 LEAD = "team-lead-session"  # the id of the session this browser session leads
@@ -68,6 +69,13 @@ def overview(user: Account) -> None:
                 st.error(str(exc))
             else:
                 open_session(session.id)
+
+    with st.expander("Handleiding voor de studiebijeenkomst"):
+        titles = {s.id: s.title for s in scenarios}
+        chosen = st.selectbox("Bij welk scenario?", list(titles), format_func=titles.__getitem__, key="guide-scenario")
+        found = context.library().get(chosen) if chosen is not None else None
+        if found is not None:
+            guides.downloads(found, key="lead-guide")
 
     st.subheader("Mijn sessies")
     mine = context.store().list_team_sessions(user.id)
