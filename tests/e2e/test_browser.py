@@ -101,9 +101,12 @@ def test_the_study_session_guide_downloads_and_prints_on_two_sides_at_most(brows
     from modules.library.scenarios import load_library
 
     sign_up(page, app_server.url, f"e2e-{uuid.uuid4().hex[:8]}")
-    card = page.get_by_test_id("stVerticalBlock").filter(
-        has=page.get_by_role("heading", name=SCENARIO_TITLE, exact=True)
-    ).filter(has=page.get_by_role("button", name="Start", exact=True)).last
+    card = (
+        page.get_by_test_id("stVerticalBlock")
+        .filter(has=page.get_by_role("heading", name=SCENARIO_TITLE, exact=True))
+        .filter(has=page.get_by_role("button", name="Start", exact=True))
+        .last
+    )
     card.get_by_text("Handleiding voor een studiebijeenkomst").click()
     with page.expect_download() as download:
         page.get_by_role("button", name="Afdrukken (HTML, A4)").click()
