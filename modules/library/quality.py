@@ -408,18 +408,32 @@ def trained_by(scenarios: list[Scenario], catalogue: Catalogue) -> dict[str, int
     return counts
 
 
+def groups_trained_by(scenarios: list[Scenario], catalogue: Catalogue) -> dict[str, int]:
+    """Per principle group: how many scenarios honour at least one of its principles."""
+    group_of = {p.id: p.group for p in catalogue.principles}
+    found: dict[str, set[str]] = {g.id: set() for g in catalogue.groups}
+    for scenario in scenarios:
+        for pid in finder.honoured(scenario):
+            if pid in group_of:
+                found[group_of[pid]].add(scenario.id)
+    return {group: len(ids) for group, ids in found.items()}
+
+
 def library_report(scenarios: list[Scenario], catalogue: Catalogue) -> str:
-    """The library as a whole: how many principles are trained (positively) by at least two scenarios."""
+    """The library as a whole: principles trained (positively) by at least two scenarios, groups by three."""
     counts = trained_by(scenarios, catalogue)
     twice = sum(1 for n in counts.values() if n >= 2)
     once = sorted(pid for pid, n in counts.items() if n == 1)
     never = sorted(pid for pid, n in counts.items() if n == 0)
+    groups = groups_trained_by(scenarios, catalogue)
+    thin = sorted(f"{g} ({n})" for g, n in groups.items() if n < 3)
     return "\n".join(
         [
             f"library: {len(scenarios)} scenarios; {twice} of {len(counts)} principles trained positively "
             "by at least two scenarios",
             f"  by one only ({len(once)}): {', '.join(once) or '-'}",
             f"  by none ({len(never)}): {', '.join(never) or '-'}",
+            f"  principle groups in fewer than three scenarios: {', '.join(thin) or '-'}",
         ]
     )
 
