@@ -1,5 +1,7 @@
 """Content rules for the bundled scenarios: the quality bar, and every line true on every path."""
 
+from collections import Counter
+
 import pytest
 
 from modules.content.yamlio import load_yaml_file
@@ -10,7 +12,7 @@ from tests.conftest import ROOT
 
 BUNDLED = sorted((ROOT / "scenarios").glob("*.yaml"))
 
-SCENARIOS = {  # the bundled library: the three flagships and the five of the second round
+SCENARIOS = {  # the bundled library: the three flagships, then the two rounds of five (issues 11 and 12)
     "de-veeleisende-ouder": "De veeleisende ouder",
     "de-taalbarriere": "De taalbarrière",
     "zorgbeslissing-passend-onderwijs": "Een zorgbeslissing onder Passend Onderwijs",
@@ -19,6 +21,11 @@ SCENARIOS = {  # the bundled library: the three flagships and the five of the se
     "het-advies": "Het advies",
     "de-appgroep": "De appgroep",
     "elke-dag-een-busje": "Elke dag een busje",
+    "de-ouderavond": "De ouderavond",
+    "omgekeerd-startgesprek": "Omgekeerd startgesprek",
+    "de-aanmelding": "De aanmelding",
+    "die-ouders-komen-toch-nooit": '"Die ouders komen toch nooit"',
+    "de-hulpouder": "De hulpouder",
 }
 
 
@@ -104,6 +111,22 @@ def test_choices_are_real_trade_offs(library, scenario_id):
     costly_but_right = [c for c in choices if c.effects.get("vertrouwen", 0) <= 0 and max(c.principles.values()) > 0]
     assert warm_but_neglectful, "no choice wins trust while neglecting a principle"
     assert costly_but_right, "no choice honours a principle at a cost in trust"
+
+
+def test_every_principle_is_trained_in_two_scenarios_and_every_group_in_three(library, catalogue):
+    """A school plans a year on the library: each principle of the catalogue is honoured by some choice (a
+    positive weight, not only ever scored against) in at least two scenarios, each principle group in three."""
+    scenarios = library.sorted()
+    principles = quality.trained_by(scenarios, catalogue)
+    assert len(principles) == len(catalogue.principles)
+    assert {pid: n for pid, n in principles.items() if n < 2} == {}
+    assert {group: n for group, n in quality.groups_trained_by(scenarios, catalogue).items() if n < 3} == {}
+
+
+def test_the_library_serves_every_school_type(library):
+    """At least seven scenarios for primary schools, four for secondary and two for special education."""
+    counts = Counter(s.school_type.value for s in library.sorted())
+    assert counts["po"] >= 7 and counts["vo"] >= 4 and counts["so"] >= 2, counts
 
 
 def test_the_readme_lists_the_library_with_school_type_and_theme(library):
