@@ -19,6 +19,7 @@ so ``tolk_geregeld`` works as a flag. Examples::
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 from collections.abc import Callable, Mapping
@@ -149,7 +150,10 @@ class _Parser:
         return Var(token)
 
 
+@functools.lru_cache(maxsize=4096)
 def parse(text: str) -> Node:
+    """The expression's tree; memoised (the nodes are frozen), since a click or a path walk tests the same
+    few conditions many times. A text that does not parse raises every time (errors are not cached)."""
     return _Parser(str(text)).parse()
 
 

@@ -11,7 +11,7 @@ Pure and independent of the engine (the engine composes an ending's text with it
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from modules.content import expr
@@ -55,11 +55,11 @@ def facts(scenario: Scenario, state: PlayState) -> set[str]:
 
 def shows(note: WhenShown, refs: set[str], variables: dict[str, int]) -> bool:
     """Whether the note (or scene line) fits a path with these choices made and these variables."""
-    if not set(note.chosen) <= refs:
+    if note.chosen and not refs.issuperset(note.chosen):
         return False
-    if note.chosen_any and not set(note.chosen_any) & refs:
+    if note.chosen_any and refs.isdisjoint(note.chosen_any):
         return False
-    if set(note.not_chosen) & refs:
+    if note.not_chosen and not refs.isdisjoint(note.not_chosen):
         return False
     return note.condition is None or expr.holds(note.condition, variables)
 
@@ -90,6 +90,21 @@ def scene_lines(scenario: Scenario, state: PlayState, index: int) -> list[Line]:
     return [line for line in node.lines if shows(line, made, variables)]
 
 
+def _walk_scenes(scenario: Scenario, state: PlayState) -> Iterator[tuple[int, Node, list[Line]]]:
+    """Each decision of the path with its scene and the lines it showed: ``scene_lines`` for every index,
+    in one pass (the choices and variables are carried along instead of recomputed per decision)."""
+    made: set[str] = set()
+    variables = {name: variable.initial for name, variable in scenario.variables.items()}
+    for index, step in enumerate(state.steps):
+        node = scenario.nodes.get(step.node)
+        if node is not None:
+            yield index, node, [line for line in node.lines if shows(line, made, variables)]
+        choice = find_choice(node, step.choice) if node is not None else None
+        made.add(f"{step.node}.{choice.id if choice is not None else step.choice}")
+        for name, change in step.changes.items():
+            variables[name] = variables.get(name, 0) + change
+
+
 def ending_text(ending: Ending, scenario: Scenario, state: PlayState) -> str:
     """The ending's text for this path: the part true for every path, then the lines that fit this one."""
     parts = [ending.text.strip(), *(note.text.strip() for note in fitting(ending.path_text, scenario, state))]
@@ -115,16 +130,14 @@ def untrue(scenario: Scenario, state: PlayState) -> list[str]:
     """
     found: list[str] = []
     known: set[str] = set()
-    for index, step in enumerate(state.steps):
-        node = scenario.nodes.get(step.node)
-        if node is None:
-            continue
+    for index, node, lines in _walk_scenes(scenario, state):
+        step = state.steps[index]
         here = known | set(node.introduces)
-        missing = sorted(set(node.facts) - here)
+        missing = sorted(set(node.facts) - here) if node.facts else []
         if missing:
             found.append(f"scene {step.node!r} (decision {index + 1}) assumes fact(s) {missing} not brought in")
-        for line in scene_lines(scenario, state, index):
-            absent = sorted(set(line.facts) - here)
+        for line in lines:
+            absent = sorted(set(line.facts) - here) if line.facts else []
             if absent:
                 found.append(f"scene {step.node!r}, line {line.text[:30]!r}, assumes fact(s) not brought in: {absent}")
         known.update(node.introduces)
@@ -151,10 +164,10 @@ def untrue(scenario: Scenario, state: PlayState) -> list[str]:
         for number, note in enumerate(notes):
             if not shows(note, refs, state.variables):
                 continue
-            not_made = sorted(set(note.about) - refs)
+            not_made = sorted(set(note.about) - refs) if note.about else []
             if not_made:
                 found.append(f"{where}[{number}] speaks of choice(s) not made: {not_made}")
-            absent = sorted(set(note.facts) - known)
+            absent = sorted(set(note.facts) - known) if note.facts else []
             if absent:
                 found.append(f"{where}[{number}] assumes fact(s) not brought in: {absent}")
     return found
