@@ -15,9 +15,12 @@ import os
 import re
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from filelock import FileLock
 from tinydb.storages import Storage
@@ -38,20 +41,15 @@ class AtomicJSONStorage(Storage):
             raw = self.path.read_bytes()
         except FileNotFoundError:
             return None
-        try:
-            data = json.loads(raw.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise CorruptDataError(self.path, f"not valid JSON ({exc})") from exc
-        if not isinstance(data, dict):
-            raise CorruptDataError(self.path, "not a TinyDB document")
-        return data
+        return parse_document(self.path, raw)
 
     def write(self, data: dict) -> None:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
         try:
+            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # the C encoder: json.dump streams
             with open(tmp, "w", encoding="utf-8") as handle:
-                json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+                handle.write(text)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, self.path)
@@ -62,6 +60,68 @@ class AtomicJSONStorage(Storage):
 
     def close(self) -> None:
         pass
+
+
+# --- reading without parsing twice ---------------------------------------------------------------
+
+TRUST_AFTER = 0.1  # seconds: older than a file system's timestamp tick, so a later write changes the mtime
+_READ_CACHE_MAX = 8192
+
+
+@dataclass
+class Snapshot:
+    """One version of a file as parsed, and the records made from it (filled in by the store, by table).
+
+    Shared by every reader in this process: treat ``data`` and the records as read-only (records
+    are changed with ``model_copy``, never in place)."""
+
+    data: dict[str, Any] | None
+    records: dict[str, Any] = field(default_factory=dict)
+
+
+_READ_CACHE: OrderedDict[Path, tuple[tuple[int, int, int], Snapshot]] = OrderedDict()
+_READ_CACHE_GUARD = threading.Lock()
+
+
+def read_snapshot(path: Path) -> Snapshot:
+    """The file's content, parsed at most once per version of the file (its inode, mtime and size).
+
+    A version is kept only when it is older than ``TRUST_AFTER`` when read: a file replaced twice
+    within one tick of the file system's clock could otherwise keep its mtime and size. An atomic
+    replace always gives a new inode, so a stale version is never mistaken for the current one.
+    A missing file is an empty snapshot; a corrupt one raises ``CorruptDataError`` every time.
+    """
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - the open file pins the version that fstat describes
+    except FileNotFoundError:
+        return Snapshot(None)
+    with handle:
+        stat = os.fstat(handle.fileno())
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        with _READ_CACHE_GUARD:
+            hit = _READ_CACHE.get(path)
+            if hit is not None and hit[0] == version:
+                _READ_CACHE.move_to_end(path)
+                return hit[1]
+        snapshot = Snapshot(parse_document(path, handle.read()))
+    if time.time() - stat.st_mtime > TRUST_AFTER:
+        with _READ_CACHE_GUARD:
+            _READ_CACHE[path] = (version, snapshot)
+            _READ_CACHE.move_to_end(path)
+            while len(_READ_CACHE) > _READ_CACHE_MAX:
+                _READ_CACHE.popitem(last=False)
+    return snapshot
+
+
+def parse_document(path: Path, raw: bytes) -> dict[str, Any]:
+    """A data file's bytes as a TinyDB document; ``CorruptDataError`` (the file is left alone) otherwise."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise CorruptDataError(path, f"not valid JSON ({exc})") from exc
+    if not isinstance(data, dict):
+        raise CorruptDataError(path, "not a TinyDB document")
+    return data
 
 
 def _fsync_dir(directory: Path) -> None:

@@ -41,7 +41,7 @@ RECORD_KINDS: dict[str, str] = {
     "cookie_ticket": "logins.json / tickets",
     "connection": "links.json / connections",
     "share": "links.json / shares",
-    "attempt": "users/<user id>.json / attempts",
+    "attempt": "users/<user id>/attempts/<attempt id>.json / attempts",
     "reflection": "users/<user id>.json / reflections",
     "comment": "users/<user id>.json / comments",
     "read_marker": "users/<user id>.json / seen",

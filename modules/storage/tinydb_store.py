@@ -6,15 +6,21 @@ Layout::
     throttle.json          failure counters (sign-in, joining, sign-up): keyed hashes, bounded, expiring
     logins.json            sign-ins that survive a refresh, and one-time cookie tickets
     links.json             teacher-coach connections and shared reflections
-    users/<user id>.json   that user's attempts, reflections, the comments on them, read markers
+    users/<user id>.json   that user's reflections, the comments on them, read markers
+    users/<user id>/attempts/<attempt id>.json
+                           one play-through each: saving a step rewrites one small file, whatever the history
     sessions/<id>.json     one team session; sessions/index.json maps join codes to sessions
     profiles.json          nickname profiles from before accounts (read once, to migrate)
     secret.key             the key that signs this folder's cookies and keys its hashes (made on first use)
 
 A data folder is either real or demo, never both: the demo writes a marker file
 (``DEMO-DATA.txt``) into its folder, and a store refuses a folder of the other kind.
-Writes go through ``modules.storage.files`` (locks, atomic replace). A record that no
-longer fits its model (a hand-edited file) raises ``CorruptDataError``; the file is kept.
+Writes go through ``modules.storage.files`` (locks, atomic replace); reads through its
+``read_snapshot``, which parses each version of a file once per process, and the records
+made from a snapshot are kept with it (so records returned are shared: change them with
+``model_copy``, never in place). A record that no longer fits its model (a hand-edited file)
+raises ``CorruptDataError``; the file is kept. Attempts kept inside ``users/<user id>.json``
+by older versions move to their own files the first time that user's attempts are used.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import hmac
 import os
 import re
 import secrets
+import shutil
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from contextlib import contextmanager
 from datetime import datetime
@@ -60,7 +67,7 @@ from modules.storage.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from modules.storage.files import AtomicJSONStorage, locked, remove_with_lock
+from modules.storage.files import AtomicJSONStorage, locked, read_snapshot, remove_with_lock
 from modules.storage.protocol import Store
 
 DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
@@ -90,6 +97,21 @@ def _validated(model: type[Model], doc: dict[str, Any], path: Path) -> Model:
 def _stored(record: Record, **extra: Any) -> dict[str, Any]:
     """A record as a JSON document (times as ISO 8601 text), with store-internal fields such as a lookup key."""
     return {**record.model_dump(mode="json"), **extra}
+
+
+def _records(path: Path, table: str, model: type[Model]) -> list[Model]:
+    """The records of one table of a file, validated once per version of the file (a new list each call)."""
+    snapshot = read_snapshot(path)
+    if snapshot.data is None:
+        return []
+    found = snapshot.records.get(table)
+    if found is None:
+        docs = snapshot.data.get(table) or {}
+        if not isinstance(docs, dict):
+            raise CorruptDataError(path, f"table {table!r} is not a TinyDB table")
+        found = [_validated(model, doc, path) for doc in docs.values()]
+        snapshot.records[table] = found
+    return list(found)
 
 
 def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
@@ -318,6 +340,9 @@ class TinyDBStore:
         if self._profiles_path.exists():  # a migrated nickname profile must not come back on the next start
             with self._write(self._profiles_path) as db:
                 db.table("profiles").remove(Query().id == user_id)
+        with locked(self._attempts_dir(user_id)):
+            shutil.rmtree(self._attempts_dir(user_id).parent, ignore_errors=True)
+        Path(str(self._attempts_dir(user_id)) + ".lock").unlink(missing_ok=True)
         remove_with_lock(self._user_path(user_id))
 
     def drop_legacy_throttle(self) -> bool:
@@ -463,11 +488,10 @@ class TinyDBStore:
             db.table("shares").remove((Query().teacher_id == teacher_id) & (Query().coach_id == coach_id))
 
     def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]:
-        docs = self._db(self._links_path).table("connections").all()
         return [
-            _validated(Connection, d, self._links_path)
-            for d in docs
-            if (teacher_id is None or d["teacher_id"] == teacher_id) and (coach_id is None or d["coach_id"] == coach_id)
+            c
+            for c in _records(self._links_path, "connections", Connection)
+            if (teacher_id is None or c.teacher_id == teacher_id) and (coach_id is None or c.coach_id == coach_id)
         ]
 
     def share(self, share: Share) -> Share:
@@ -485,43 +509,81 @@ class TinyDBStore:
     def shares(
         self, *, teacher_id: str | None = None, coach_id: str | None = None, reflection_id: str | None = None
     ) -> list[Share]:
-        docs = self._db(self._links_path).table("shares").all()
         return [
-            _validated(Share, d, self._links_path)
-            for d in docs
-            if (teacher_id is None or d["teacher_id"] == teacher_id)
-            and (coach_id is None or d["coach_id"] == coach_id)
-            and (reflection_id is None or d["reflection_id"] == reflection_id)
+            s
+            for s in _records(self._links_path, "shares", Share)
+            if (teacher_id is None or s.teacher_id == teacher_id)
+            and (coach_id is None or s.coach_id == coach_id)
+            and (reflection_id is None or s.reflection_id == reflection_id)
         ]
 
-    # -- attempts --
+    # -- attempts: users/<user id>/attempts/<attempt id>.json, one small file each --
+    def _attempts_dir(self, user_id: str) -> Path:
+        return self._user_path(user_id).with_suffix("") / "attempts"
+
+    def _attempt_path(self, user_id: str, attempt_id: str) -> Path:
+        name = attempt_id if _ID.match(attempt_id) else hashlib.sha256(attempt_id.encode()).hexdigest()[:32]
+        return self._attempts_dir(user_id) / f"{name}.json"
+
+    def move_legacy_attempts(self, user_id: str) -> None:
+        """Attempts that older versions kept in ``users/<user id>.json`` move to their own files, once.
+
+        Each is written to its own file before it leaves the user file, so a crash in between
+        loses nothing (an attempt file that exists already is newer and is kept). A corrupt user
+        file raises ``CorruptDataError`` and nothing is moved.
+        """
+        path = self._user_path(user_id)
+        snapshot = read_snapshot(path)
+        if not (snapshot.data and snapshot.data.get("attempts")):
+            return
+        with locked(path), locked(self._attempts_dir(user_id)):
+            storage = AtomicJSONStorage(path)
+            data = storage.read() or {}
+            docs = data.get("attempts") or {}
+            if not isinstance(docs, dict) or not all(isinstance(d, dict) and d.get("id") for d in docs.values()):
+                raise CorruptDataError(path, "an attempt without an id")
+            for doc in docs.values():
+                target = self._attempt_path(user_id, str(doc["id"]))
+                if not target.exists():
+                    AtomicJSONStorage(target).write({"attempts": {"1": doc}})
+            del data["attempts"]
+            storage.write(data)
+
+    def _write_attempt(self, attempt: Attempt) -> None:
+        self.move_legacy_attempts(attempt.user_id)
+        path = self._attempt_path(attempt.user_id, attempt.id)
+        with locked(self._attempts_dir(attempt.user_id)):
+            read_snapshot(path)  # a corrupt file raises CorruptDataError and is kept as it is
+            AtomicJSONStorage(path).write({"attempts": {"1": _stored(attempt)}})
+
     def create_attempt(self, attempt: Attempt) -> Attempt:
         _check_limits(attempt)
-        with self._write(self._user_path(attempt.user_id)) as db:
-            db.table("attempts").insert(_stored(attempt))
+        self._write_attempt(attempt)
         return attempt
 
     def save_attempt(self, attempt: Attempt) -> Attempt:
-        """Save the attempt's current state (called after every choice)."""
+        """Save the attempt's current state (called after every choice): one small file is rewritten."""
         _check_limits(attempt)
         updated = attempt.model_copy(update={"updated_at": now()})
         if updated.finished and not updated.finished_at:
             updated = updated.model_copy(update={"finished_at": updated.updated_at})
-        with self._write(self._user_path(attempt.user_id)) as db:
-            table = db.table("attempts")
-            doc = _stored(updated)
-            if not table.update(doc, Query().id == attempt.id):
-                table.insert(doc)
+        self._write_attempt(updated)
         return updated
 
     def get_attempt(self, user_id: str, attempt_id: str) -> Attempt | None:
-        found = self._db(self._user_path(user_id)).table("attempts").get(Query().id == attempt_id)
-        return _validated(Attempt, found, self._user_path(user_id)) if found is not None else None
+        self.move_legacy_attempts(user_id)
+        found = _records(self._attempt_path(user_id, attempt_id), "attempts", Attempt)
+        return found[0] if found and found[0].id == attempt_id else None
 
     def list_attempts(self, user_id: str, scenario_id: str | None = None) -> list[Attempt]:
-        table = self._db(self._user_path(user_id)).table("attempts")
-        docs = table.all() if scenario_id is None else table.search(Query().scenario_id == scenario_id)
-        attempts = [_validated(Attempt, d, self._user_path(user_id)) for d in docs]
+        self.move_legacy_attempts(user_id)
+        try:
+            entries = sorted(e.path for e in os.scandir(self._attempts_dir(user_id)) if e.name.endswith(".json"))
+        except FileNotFoundError:
+            return []
+        attempts = [a for p in entries for a in _records(Path(p), "attempts", Attempt)]
+        if scenario_id is not None:
+            attempts = [a for a in attempts if a.scenario_id == scenario_id]
         return sorted(attempts, key=lambda a: a.updated_at, reverse=True)
 
     # -- reflections --
@@ -532,13 +594,12 @@ class TinyDBStore:
         return reflection
 
     def list_reflections(self, user_id: str) -> list[Reflection]:
-        docs = self._db(self._user_path(user_id)).table("reflections").all()
-        path = self._user_path(user_id)
-        return sorted((_validated(Reflection, d, path) for d in docs), key=lambda r: r.created_at, reverse=True)
+        found = _records(self._user_path(user_id), "reflections", Reflection)
+        return sorted(found, key=lambda r: r.created_at, reverse=True)
 
     def get_reflection(self, user_id: str, reflection_id: str) -> Reflection | None:
-        found = self._db(self._user_path(user_id)).table("reflections").get(Query().id == reflection_id)
-        return _validated(Reflection, found, self._user_path(user_id)) if found is not None else None
+        found = _records(self._user_path(user_id), "reflections", Reflection)
+        return next((r for r in found if r.id == reflection_id), None)
 
     # -- comments (stored with the reflection's owner) and read markers --
     def add_comment(self, comment: Comment) -> Comment:
@@ -548,10 +609,10 @@ class TinyDBStore:
         return comment
 
     def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]:
-        table = self._db(self._user_path(owner_id)).table("comments")
-        docs = table.all() if reflection_id is None else table.search(Query().reflection_id == reflection_id)
-        path = self._user_path(owner_id)
-        return sorted((_validated(Comment, d, path) for d in docs), key=lambda c: (c.created_at, c.id))
+        found = _records(self._user_path(owner_id), "comments", Comment)
+        if reflection_id is not None:
+            found = [c for c in found if c.reflection_id == reflection_id]
+        return sorted(found, key=lambda c: (c.created_at, c.id))
 
     def remove_comments_by(self, owner_id: str, author_id: str) -> None:
         with self._write(self._user_path(owner_id)) as db:
@@ -564,9 +625,7 @@ class TinyDBStore:
 
     def seen(self, user_id: str) -> dict[str, datetime]:
         """Per reflection: the time up to which this user has read its comments."""
-        path = self._user_path(user_id)
-        markers = [_validated(ReadMarker, d, path) for d in self._db(path).table("seen").all()]
-        return {m.reflection_id: m.at for m in markers}
+        return {m.reflection_id: m.at for m in _records(self._user_path(user_id), "seen", ReadMarker)}
 
     # -- team sessions: sessions/<id>.json, plus sessions/index.json (join code -> session) --
     def _session_path(self, session_id: str) -> Path:
@@ -596,9 +655,8 @@ class TinyDBStore:
         return session
 
     def get_team_session(self, session_id: str) -> TeamSession | None:
-        path = self._session_path(session_id)
-        docs = self._db(path).table("session").all()
-        return _validated(TeamSession, docs[0], path) if docs else None
+        found = _records(self._session_path(session_id), "session", TeamSession)
+        return found[0] if found else None
 
     def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
         """Apply ``change`` to the session under the session's lock; returns the new session."""
@@ -624,8 +682,7 @@ class TinyDBStore:
         return new
 
     def _code_entries(self) -> list[CodeEntry]:
-        path = self._session_index_path
-        return [_validated(CodeEntry, d, path) for d in self._db(path).table("codes").all()]
+        return _records(self._session_index_path, "codes", CodeEntry)
 
     def find_team_session(self, code: str) -> TeamSession | None:
         """The session with this join code: an open one first, else the newest that had it."""
@@ -659,7 +716,7 @@ _TABLES: tuple[tuple[str, str, str, type[Record]], ...] = (
     ("cookie_ticket", "logins.json", "tickets", Ticket),
     ("connection", "links.json", "connections", Connection),
     ("share", "links.json", "shares", Share),
-    ("attempt", "users/*.json", "attempts", Attempt),
+    ("attempt", "users/*/attempts/*.json", "attempts", Attempt),
     ("reflection", "users/*.json", "reflections", Reflection),
     ("comment", "users/*.json", "comments", Comment),
     ("read_marker", "users/*.json", "seen", ReadMarker),
@@ -678,6 +735,8 @@ def migrate(store: TinyDBStore) -> dict[str, int]:
     before it are complete (each file is replaced atomically).
     """
     store.drop_legacy_throttle()  # raw usernames in accounts.json, from before the throttle had its own file
+    for path in sorted((store.root / "users").glob("*.json")):  # attempts kept in the user file, before 2026-12
+        store.move_legacy_attempts(path.stem)
     counts: dict[str, int] = {}
     for kind, pattern, table_name, model in _TABLES:
         counts[kind] = 0

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import signal
 from pathlib import Path
 
@@ -88,9 +89,11 @@ def _tables(root: Path) -> set[str]:
     found = set()
     for path in root.rglob("*.json"):
         relative = path.relative_to(root).as_posix()
-        pattern = {"users": "users/<user id>.json", "sessions": "sessions/<session id>.json"}.get(
-            path.parent.name if path.parent != root and path.name != "index.json" else "", relative
+        pattern = re.sub(
+            r"^users/[0-9a-f]{32}/attempts/[0-9a-f]{32}\.json$", "users/<user id>/attempts/<attempt id>.json", relative
         )
+        pattern = re.sub(r"^users/[0-9a-f]{32}\.json$", "users/<user id>.json", pattern)
+        pattern = re.sub(r"^sessions/[0-9a-f]{32}\.json$", "sessions/<session id>.json", pattern)
         for table, rows in json.loads(path.read_text()).items():
             if rows:
                 found.add(f"{pattern} / {table}")

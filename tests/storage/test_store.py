@@ -101,17 +101,27 @@ def test_four_processes_writing_one_file_lose_nothing(store):
 
 def test_corrupt_file_gives_clear_error_and_its_bytes_survive(store):
     user = store.profile_for("pech")
-    store.create_attempt(_attempt(user.id))
-    path = store.root / "users" / f"{user.id}.json"
+    attempt = store.create_attempt(_attempt(user.id))
+    path = store.root / "users" / user.id / "attempts" / f"{attempt.id}.json"
     damaged = path.read_bytes()[:-7] + b"\x00garbage"
     path.write_bytes(damaged)
     with pytest.raises(CorruptDataError, match="left untouched"):
         store.list_attempts(user.id)
     with pytest.raises(CorruptDataError):
-        store.create_attempt(_attempt(user.id))
+        store.get_attempt(user.id, attempt.id)
+    with pytest.raises(CorruptDataError):
+        store.save_attempt(attempt)
+    assert path.read_bytes() == damaged
+    # the user's own file (reflections) is damaged: nothing of the user's is written over it
+    store.add_reflection(reflection.build(user.id, {"ik_deed": "x"}, "Een voornemen hier."))
+    user_file = store.root / "users" / f"{user.id}.json"
+    broken = user_file.read_bytes()[:-3]
+    user_file.write_bytes(broken)
     with pytest.raises(CorruptDataError):
         store.add_reflection(reflection.build(user.id, {"ik_deed": "x"}, "Een voornemen hier."))
-    assert path.read_bytes() == damaged
+    with pytest.raises(CorruptDataError):
+        store.create_attempt(_attempt(user.id))
+    assert user_file.read_bytes() == broken
     # other users are unaffected
     other = store.profile_for("ander")
     store.create_attempt(_attempt(other.id))
@@ -120,10 +130,46 @@ def test_corrupt_file_gives_clear_error_and_its_bytes_survive(store):
 
 def test_writes_are_atomic_files_of_valid_json(store):
     user = store.profile_for("atoom")
-    store.create_attempt(_attempt(user.id))
-    path = store.root / "users" / f"{user.id}.json"
-    assert "attempts" in json.loads(path.read_text(encoding="utf-8"))
-    assert not list(path.parent.glob("*.tmp"))
+    attempt = store.create_attempt(_attempt(user.id))
+    path = store.root / "users" / user.id / "attempts" / f"{attempt.id}.json"
+    assert json.loads(path.read_text(encoding="utf-8"))["attempts"]["1"]["id"] == attempt.id
+    assert not list(store.root.rglob("*.tmp"))
+
+
+def test_saving_a_step_rewrites_only_that_attempt(store):
+    """One save touches one small file, however long the teacher's history is."""
+    user = store.profile_for("veel")
+    old = [store.create_attempt(_attempt(user.id)) for _ in range(20)]
+    before = {p: p.stat().st_mtime_ns for p in (store.root / "users").rglob("*.json")}
+    current = store.create_attempt(_attempt(user.id))
+    store.save_attempt(current.model_copy(update={"anticipation": "Nu verder."}))
+    after = {p: p.stat().st_mtime_ns for p in (store.root / "users").rglob("*.json")}
+    changed = {p.name for p in after if before.get(p) != after[p]}
+    assert changed == {f"{current.id}.json"}
+    assert {a.id for a in store.list_attempts(user.id)} == {a.id for a in old} | {current.id}
+    assert store.get_attempt(user.id, current.id).anticipation == "Nu verder."
+
+
+def test_attempts_of_older_versions_move_to_their_own_files_once(store):
+    """Before 2026-12 a user's attempts lived in users/<id>.json: they are moved, not lost, on first use."""
+    user = store.profile_for("oud")
+    attempts = [_attempt(user.id, f"s{n}") for n in range(3)]
+    user_file = store.root / "users" / f"{user.id}.json"
+    note = reflection.build(user.id, {"ik_deed": "x"}, "Een voornemen hier.")
+    user_file.write_text(
+        json.dumps(
+            {
+                "attempts": {str(n + 1): a.model_dump(mode="json") for n, a in enumerate(attempts)},
+                "reflections": {"1": note.model_dump(mode="json")},
+            }
+        ),
+        encoding="utf-8",
+    )
+    assert {a.id for a in store.list_attempts(user.id)} == {a.id for a in attempts}
+    assert "attempts" not in json.loads(user_file.read_text(encoding="utf-8"))
+    assert [r.id for r in store.list_reflections(user.id)] == [note.id]
+    assert len(list((store.root / "users" / user.id / "attempts").glob("*.json"))) == 3
+    assert store.get_attempt(user.id, attempts[1].id).scenario_id == "s1"
 
 
 def test_user_ids_cannot_escape_the_data_folder(store):
