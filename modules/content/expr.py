@@ -186,4 +186,39 @@ def evaluate(node: Node, variables: Mapping[str, int]) -> int | bool:
 
 
 def holds(text: str, variables: Mapping[str, int]) -> bool:
-    return bool(evaluate(parse(text), variables))
+    return bool(_compiled(text)(variables))
+
+
+Compiled = Callable[[Mapping[str, int]], int | bool]
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(text: str) -> Compiled:
+    """The expression as nested closures (built from the parsed tree, never ``eval``): ``evaluate``
+    without walking the tree on every test, for the path walks that test a condition millions of times."""
+    return _compile(parse(text))
+
+
+def _compile(node: Node) -> Compiled:
+    if isinstance(node, Num):
+        value = node.value
+        return lambda _variables: value
+    if isinstance(node, Var):
+        name = node.name
+
+        def variable(variables: Mapping[str, int]) -> int:
+            if name not in variables:
+                raise ExpressionError(f"unknown variable {name!r}")
+            return variables[name]
+
+        return variable
+    if isinstance(node, Compare):
+        compare, left, right = _COMPARE[node.op], _compile(node.left), _compile(node.right)
+        return lambda variables: compare(left(variables), right(variables))
+    if isinstance(node, BoolOp):
+        parts = tuple(_compile(p) for p in node.parts)
+        if node.op == "and":
+            return lambda variables: all(part(variables) for part in parts)
+        return lambda variables: any(part(variables) for part in parts)
+    operand = _compile(node.operand)  # Not: the last kind of node
+    return lambda variables: not operand(variables)

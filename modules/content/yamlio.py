@@ -1,5 +1,9 @@
 """YAML loading that keeps line numbers, so errors can point into the file.
 
+Two loaders, one YAML (1.2, duplicate keys refused): ``parse_plain`` is the fast one (the
+C parser, plain data) for files that turn out clean; ``parse_yaml`` is the round-trip
+loader with line records, used to point at a problem.
+
 ruamel.yaml's round-trip loader records, for every mapping key and sequence
 item, the line and column it came from. ``locate`` turns a pydantic error
 location such as ``("nodes", "begin", "choices", 1, "target")`` into a
@@ -8,6 +12,7 @@ location such as ``("nodes", "begin", "choices", 1, "target")`` into a
 
 from __future__ import annotations
 
+import importlib.util
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +72,27 @@ def _yaml() -> Any:  # ruamel.yaml has no type hints for its loader
     yaml = YAML(typ="rt")
     yaml.allow_duplicate_keys = False
     return yaml
+
+
+def _fast_yaml() -> Any:  # a new loader per call: ruamel.yaml's loaders are not thread-safe
+    yaml = YAML(typ="safe", pure=not _C_LOADER)
+    yaml.allow_duplicate_keys = False
+    return yaml
+
+
+# ruamel.yaml.clib: libyaml's C parser, about ten times faster than the pure-Python one (which gives the
+# same data, slower, where the C extension is missing)
+_C_LOADER = importlib.util.find_spec("_ruamel_yaml") is not None
+
+
+def parse_plain(text: str) -> Any:
+    """Plain data (dicts, lists, scalars; YAML 1.2 like ``parse_yaml``) without line records, with the C
+    parser: for a file that turns out clean. ``None`` when the text is not valid YAML: ``parse_yaml``
+    then says where and why."""
+    try:
+        return _fast_yaml().load(text)
+    except YAMLError:
+        return None
 
 
 def parse_yaml(text: str) -> Any:

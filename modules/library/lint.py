@@ -25,7 +25,15 @@ from pydantic import ValidationError
 from modules.content import expr
 from modules.content.principles import Catalogue, load_catalogue
 from modules.content.scenario import Scenario, WhenShown
-from modules.content.yamlio import NotUtf8Error, YamlSyntaxError, load_yaml_file, locate, to_plain
+from modules.content.yamlio import (
+    NotUtf8Error,
+    YamlSyntaxError,
+    locate,
+    parse_plain,
+    parse_yaml,
+    read_text,
+    to_plain,
+)
 from modules.play import engine
 
 MAX_STATES = 50_000  # play states the walk may visit ...
@@ -57,8 +65,20 @@ def _problem(file: str, raw: Any, loc: tuple, message: str, severity: str = "err
     return Problem(file, locate(raw, loc), dotted(loc), message, severity)
 
 
+def _clean(plain: Any, name: str, catalogue: Catalogue) -> Scenario | None:
+    """The scenario when the fast parse gives a file without a single problem; else ``None`` (and
+    ``check_file`` parses again with line records, to say where each problem is)."""
+    if not isinstance(plain, dict):
+        return None
+    try:
+        scenario = Scenario.model_validate(plain)
+    except ValidationError:
+        return None
+    return None if lint(scenario, None, name, catalogue) else scenario
+
+
 def check_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Scenario | None, list[Problem]]:
-    """Parse, validate and lint one scenario file."""
+    """Parse, validate and lint one scenario file: fast for a clean file, with lines for one that is not."""
     catalogue = catalogue or load_catalogue()
     name = path.name
     try:
@@ -67,7 +87,11 @@ def check_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Scenario
             return None, [
                 Problem(name, None, "", f"the file is {size / 1e6:.1f} MB; a scenario file may be at most 1 MB")
             ]
-        raw = load_yaml_file(path)
+        text = read_text(path)
+        fast = _clean(parse_plain(text), name, catalogue)
+        if fast is not None:
+            return fast, []
+        raw = parse_yaml(text)
     except YamlSyntaxError as exc:
         return None, [Problem(name, exc.line, "", str(exc), column=exc.column)]
     except NotUtf8Error as exc:
@@ -205,14 +229,15 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
                 _problem(name, raw, ("endings", ending_id), f"ending {ending_id!r} is reached by no play-through")
             )
 
-    def key(state: engine.PlayState) -> tuple:
-        return (state.node, tuple(sorted(state.variables.items())))
-
+    # A play state, for this walk, is where play stands and the variables (the path does not matter):
+    # (node or ending id, the variables as sorted pairs). Plain tuples: no PlayState per step.
     try:
-        first = engine.start(scenario)
+        first_state = engine.start(scenario)
     except engine.EngineError as exc:
         return [*problems, _problem(name, raw, ("start",), str(exc))]
-    states = {key(first): first}
+    first = (first_state.node, tuple(sorted(first_state.variables.items())))
+    finished = set(scenario.endings)
+    states: set[tuple] = {first}
     edges: dict[tuple, set[tuple]] = {}
     queue = deque([first])
     complete = True
@@ -221,29 +246,32 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
         if time.monotonic() > deadline:
             complete = False
             break
-        state = queue.popleft()
-        k = key(state)
+        k = queue.popleft()
         edges[k] = set()
-        if state.finished:
+        node_id, pairs = k
+        if node_id in finished:
             continue
-        for choice in engine.available_choices(scenario, state):
+        node = scenario.nodes[node_id]
+        variables = dict(pairs)
+        for choice in engine.choices_at(node, variables):
             try:
-                nxt, _ = engine.choose(scenario, state, choice.id)
+                after, _ = engine.effects(scenario, variables, choice)
+                target = engine.settled(scenario, choice.target, after, node_id)
             except engine.EngineError as exc:
-                index = scenario.nodes[state.node].choices.index(choice)
-                problems.append(_problem(name, raw, ("nodes", state.node, "choices", index, "target"), str(exc)))
+                index = node.choices.index(choice)
+                problems.append(_problem(name, raw, ("nodes", node_id, "choices", index, "target"), str(exc)))
                 continue
-            nk = key(nxt)
+            nk = (target, tuple(sorted(after.items())))
             edges[k].add(nk)
             if nk not in states:
                 if len(states) >= MAX_STATES:
                     complete = False
                     continue
-                states[nk] = nxt
-                queue.append(nxt)
+                states.add(nk)
+                queue.append(nk)
 
-    reached_nodes = {s.node for s in states.values()}
-    dead = sorted({s.node for k, s in states.items() if k in edges and not s.finished and not edges[k]})
+    reached_nodes = {node_id for node_id, _ in states}
+    dead = sorted({k[0] for k in states if k in edges and k[0] not in finished and not edges[k]})
     for node_id in dead:  # a state the walk stood on: a real dead end, whether or not the walk finished
         problems.append(
             _problem(
@@ -292,14 +320,14 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
     for k, outs in edges.items():
         for o in outs:
             reverse[o].add(k)
-    can_end = {k for k, s in states.items() if s.finished}
+    can_end = {k for k in states if k[0] in finished}
     queue2 = deque(can_end)
     while queue2:
         for prev in reverse[queue2.popleft()]:
             if prev not in can_end:
                 can_end.add(prev)
                 queue2.append(prev)
-    trapped = sorted({s.node for k, s in states.items() if k not in can_end and s.node not in dead})
+    trapped = sorted({k[0] for k in states if k not in can_end and k[0] not in dead})
     for node_id in trapped:
         problems.append(
             _problem(name, raw, ("nodes", node_id), f"cycle with no way out: from {node_id!r} no ending can be reached")

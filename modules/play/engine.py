@@ -87,18 +87,24 @@ def _clamp(scenario: Scenario, name: str, value: int) -> int:
     return max(var.min, min(var.max, value))
 
 
-def _settle(scenario: Scenario, state: PlayState, target: str) -> PlayState:
-    """Move to ``target``, following automatic routes until a decision or an ending."""
+def settled(scenario: Scenario, target: str, variables: dict[str, int], origin: str = "") -> str:
+    """Where play comes to rest from ``target``: automatic routes are followed to a decision or an ending."""
     for _ in range(MAX_ROUTE_HOPS):
         if target in scenario.endings:
-            return state.model_copy(update={"node": target, "ending": target})
+            return target
         node = scenario.nodes.get(target)
         if node is None:
             raise EngineError(f"unknown node or ending {target!r}")
         if node.choices:
-            return state.model_copy(update={"node": target, "ending": None})
-        target = _route(node, state.variables)
-    raise EngineError(f"more than {MAX_ROUTE_HOPS} automatic routes in a row from {state.node!r}")
+            return target
+        target = _route(node, variables)
+    raise EngineError(f"more than {MAX_ROUTE_HOPS} automatic routes in a row from {origin or target!r}")
+
+
+def _settle(scenario: Scenario, state: PlayState, target: str) -> PlayState:
+    """Move to ``target``, following automatic routes until a decision or an ending."""
+    final = settled(scenario, target, state.variables, state.node)
+    return state.model_copy(update={"node": final, "ending": final if final in scenario.endings else None})
 
 
 def _route(node: Node, variables: dict[str, int]) -> str:
@@ -111,8 +117,24 @@ def _route(node: Node, variables: dict[str, int]) -> str:
 def available_choices(scenario: Scenario, state: PlayState) -> list[Choice]:
     if state.finished:
         return []
-    node = scenario.nodes[state.node]
-    return [c for c in node.choices if c.condition is None or expr.holds(c.condition, state.variables)]
+    return choices_at(scenario.nodes[state.node], state.variables)
+
+
+def choices_at(node: Node, variables: dict[str, int]) -> list[Choice]:
+    """The choices of a decision whose conditions hold for these variables."""
+    return [c for c in node.choices if c.condition is None or expr.holds(c.condition, variables)]
+
+
+def effects(scenario: Scenario, variables: dict[str, int], choice: Choice) -> tuple[dict[str, int], dict[str, int]]:
+    """The variables after the choice's effects (each kept within its bounds), and the changes applied."""
+    after = dict(variables)
+    changes: dict[str, int] = {}
+    for name, delta in choice.effects.items():
+        new = _clamp(scenario, name, after[name] + delta)
+        if new != after[name]:
+            changes[name] = new - after[name]
+        after[name] = new
+    return after, changes
 
 
 def view(scenario: Scenario, state: PlayState) -> View:
@@ -139,13 +161,7 @@ def choose(scenario: Scenario, state: PlayState, choice_id: str) -> tuple[PlaySt
         choice = None
     if choice is None:
         raise EngineError(f"choice {choice_id!r} is not available at {state.node!r}")
-    variables = dict(state.variables)
-    changes: dict[str, int] = {}
-    for name, delta in choice.effects.items():
-        new = _clamp(scenario, name, variables[name] + delta)
-        if new != variables[name]:
-            changes[name] = new - variables[name]
-        variables[name] = new
+    variables, changes = effects(scenario, state.variables, choice)
     step = Step(node=state.node, choice=choice.id, changes=changes)
     moved = state.model_copy(update={"variables": variables, "steps": [*state.steps, step]})
     new_state = _settle(scenario, moved, choice.target)

@@ -1,5 +1,6 @@
 import pytest
 
+from modules.content import expr
 from modules.content.expr import ExpressionError, holds, names, parse
 
 VARS = {"vertrouwen": 50, "tolk": 0, "begrip": 2}
@@ -37,3 +38,23 @@ def test_unknown_variable_is_an_error_at_evaluation():
 
 def test_names_lists_every_variable():
     assert names(parse("a < 1 or not (b and c == 2)")) == {"a", "b", "c"}
+
+
+def test_holds_agrees_with_evaluating_the_tree_for_every_condition_of_the_library(library):
+    """``holds`` runs a compiled form of the tree: it must agree with ``evaluate`` everywhere it is used."""
+    import itertools
+
+    checked = 0
+    for scenario in library.sorted():
+        names = sorted(scenario.variables)
+        texts = {c.condition for n in scenario.nodes.values() for c in n.choices if c.condition}
+        texts |= {r.condition for n in scenario.nodes.values() for r in n.routes if r.condition}
+        grid = [sorted({v.min, v.initial, v.max, (v.min + v.max) // 2}) for v in scenario.variables.values()]
+        assignments = [
+            dict(zip(names, values, strict=True)) for values in itertools.islice(itertools.product(*grid), 300)
+        ]
+        for text in texts:
+            for variables in assignments:
+                assert expr.holds(text, variables) == bool(expr.evaluate(expr.parse(text), variables)), text
+                checked += 1
+    assert checked > 1000
