@@ -10,6 +10,7 @@ check by its content, so no file is linted twice.
 from __future__ import annotations
 
 import hashlib
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from modules import settings
 from modules.content.principles import Catalogue, load_catalogue
 from modules.content.scenario import Scenario
 from modules.content.yamlio import load_yaml_file, locate
+from modules.library import diskcache
 from modules.library.lint import Problem, check_file
 
 SCENARIO_DIR = settings.REPO / "scenarios"
@@ -57,7 +59,8 @@ def _fingerprint(directory: Path) -> tuple:
 
 
 def checked(path: Path, catalogue: Catalogue) -> tuple[Scenario | None, list[Problem]]:
-    """``check_file``, cached by the file's name and the hash of its bytes."""
+    """``check_file``, cached by the file's name and the hash of its bytes: in this process, and for a
+    file that passed every check also on disk for the next process (``diskcache``)."""
     try:
         with path.open("rb") as handle:
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -67,17 +70,38 @@ def checked(path: Path, catalogue: Catalogue) -> tuple[Scenario | None, list[Pro
     if key not in _CHECKED:
         if len(_CHECKED) >= _CHECKED_MAX:
             _CHECKED.clear()
-        _CHECKED[key] = check_file(path, catalogue)
+        kept = diskcache.get(digest)
+        if kept is not None:
+            _CHECKED[key] = (kept, [])
+        else:
+            scenario, problems = check_file(path, catalogue)
+            if scenario is not None and not problems:
+                diskcache.put(digest, scenario)
+            _CHECKED[key] = (scenario, problems)
     return _CHECKED[key]
 
 
+_LOADING = threading.Lock()  # one load at a time: a second session waits for the first, then reads its cache
+
+
 def load_library(directory: Path = SCENARIO_DIR) -> Library:
-    """All scenarios of a folder; cached until a file changes. Two files with one id: neither loads."""
+    """All scenarios of a folder; cached until a file changes. Two files with one id: neither loads.
+
+    Sessions that ask while a load runs wait for it and get its result: a folder is never loaded twice
+    at once, and an edited file is the only one checked again (``checked`` caches by content)."""
     directory = Path(directory)
     fingerprint = _fingerprint(directory)
     cached = _CACHE.get(fingerprint)
     if cached is not None:
         return cached
+    with _LOADING:
+        cached = _CACHE.get(fingerprint)
+        if cached is not None:
+            return cached
+        return _load(directory, fingerprint)
+
+
+def _load(directory: Path, fingerprint: tuple) -> Library:
     catalogue = load_catalogue()
     library = Library()
     by_id: dict[str, list[tuple[Path, Scenario]]] = {}

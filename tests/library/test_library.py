@@ -211,3 +211,71 @@ def test_each_file_is_linted_once_per_content(tmp_path, monkeypatch):
     (tmp_path / "ander.yaml").write_text("id: [\n", encoding="utf-8")
     load_library(tmp_path)
     assert calls.count("s.yaml") <= 1 and calls.count("ander.yaml") == 1
+
+
+@pytest.fixture
+def fresh_process(tmp_path, monkeypatch):
+    """A library folder with two bundled scenarios, an empty disk cache, and no in-process caches."""
+    folder = tmp_path / "scenarios"
+    folder.mkdir()
+    for name in ("de-taalbarriere.yaml", "omgekeerd-startgesprek.yaml"):
+        shutil.copy(ROOT / "scenarios" / name, folder)
+    monkeypatch.setenv("SAMENSPEL_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(scenarios, "_CACHE", {})
+    monkeypatch.setattr(scenarios, "_CHECKED", {})
+    return folder
+
+
+def test_a_checked_scenario_is_kept_on_disk_for_the_next_server_process(fresh_process, tmp_path, monkeypatch):
+    first = load_library(fresh_process)
+    kept = list((tmp_path / "cache").rglob("*.json"))
+    assert len(kept) == 2
+
+    def no_check(*_args, **_kwargs):
+        raise AssertionError("a file with an unchanged content was checked again")
+
+    monkeypatch.setattr(scenarios, "_CACHE", {})  # the next process: nothing in memory
+    monkeypatch.setattr(scenarios, "_CHECKED", {})
+    monkeypatch.setattr(scenarios, "check_file", no_check)
+    again = load_library(fresh_process)
+    assert again.scenarios == first.scenarios and not again.broken
+
+
+def test_the_disk_cache_never_keeps_a_file_with_a_problem_and_ignores_a_damaged_entry(fresh_process, tmp_path):
+    (fresh_process / "kapot.yaml").write_text("id: kapot\ntitle: [\n", encoding="utf-8")
+    assert "kapot.yaml" in load_library(fresh_process).broken
+    kept = sorted((tmp_path / "cache").rglob("*.json"))
+    assert len(kept) == 2, "only the two clean files are kept"
+    kept[0].write_text("{niet af", encoding="utf-8")
+    scenarios._CACHE.clear()
+    scenarios._CHECKED.clear()
+    library = load_library(fresh_process)
+    assert len(library.scenarios) == 2 and list(library.broken) == ["kapot.yaml"]
+
+
+def test_two_sessions_during_a_cold_load_check_each_file_once(fresh_process, monkeypatch):
+    import threading
+
+    checks = []
+    original = scenarios.check_file
+
+    def counting(path, catalogue=None):
+        checks.append(path.name)
+        time.sleep(0.05)  # a slow check, so the second session asks while the first is loading
+        return original(path, catalogue)
+
+    monkeypatch.setattr(scenarios, "check_file", counting)
+    barrier = threading.Barrier(2)
+    got = []
+
+    def session():
+        barrier.wait()
+        got.append(load_library(fresh_process))
+
+    threads = [threading.Thread(target=session) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(checks) == ["de-taalbarriere.yaml", "omgekeerd-startgesprek.yaml"]
+    assert got[0] is got[1]
