@@ -122,6 +122,8 @@ def test_a_withdrawn_reflection_is_gone_at_once(world):
 def test_csv_download_has_metadata_and_text_only_when_asked(world, downloads):
     store, coach, teacher, shared, _ = world
     at = goto(as_user("coach anna"), COACH)
+    assert coaching.CSV_FILE_NAME not in downloads, "the file is made when asked, not on every rerun"
+    at.button(key="coach-csv-make").click().run()
     data = downloads[coaching.CSV_FILE_NAME].decode(coaching.CSV_ENCODING)
     rows = list(csv.DictReader(io.StringIO(data), delimiter=";"))
     assert len(rows) == 1
@@ -130,6 +132,8 @@ def test_csv_download_has_metadata_and_text_only_when_asked(world, downloads):
     assert SHARED not in data and "Kern:" not in data and PRIVATE not in data
 
     at.checkbox(key="coach-csv-text").check().run()
+    assert not [b for b in at.get("download_button") if b.proto.label == "Download CSV"], "made without the text"
+    at.button(key="coach-csv-make").click().run()
     data = downloads[coaching.CSV_FILE_NAME].decode(coaching.CSV_ENCODING)
     row = list(csv.DictReader(io.StringIO(data), delimiter=";"))[0]
     assert row[reflection.INTENTION.label] == SHARED

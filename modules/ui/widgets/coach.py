@@ -3,7 +3,7 @@ reflections, CSV) and Teamoverzicht (the cohort's charts, without names)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import altair as alt
 import streamlit as st
@@ -38,6 +38,9 @@ def invite_code(store: Store, coach: Account) -> None:
             st.rerun()
 
 
+CSV_MADE = "coach-csv-made"
+
+
 def csv_download(store: Store, coach: Account, library: Library) -> None:
     """CSV of the metadata of every reflection shared with me; the text only when asked."""
     st.subheader("Exporteren")
@@ -51,19 +54,29 @@ def csv_download(store: Store, coach: Account, library: Library) -> None:
             else "De tekst van de reflecties staat er niet in."
         )
     )
-    rows = coaching.load_export(store, coach, library, include_text)
-    data = coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING)
-    st.download_button(
-        "Download CSV",
-        data=data,
-        file_name=coaching.CSV_FILE_NAME,
-        mime="text/csv",
-        key="coach-csv",
-        on_click="ignore",
-        disabled=not rows,
-    )
-    if not rows:
+    if not store.shares(coach_id=coach.id):
         st.caption("Er zijn nog geen reflecties met je gedeeld.")
+        return
+    # Built when asked, not on every rerun of the page: it reads every shared reflection.
+    made = st.session_state.get(CSV_MADE)
+    if st.button("Maak het bestand", key="coach-csv-make"):
+        rows = coaching.load_export(store, coach, library, include_text)
+        made = {
+            "text": include_text,
+            "data": coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING),
+            "at": datetime.now().astimezone().strftime("%H:%M"),
+        }
+        st.session_state[CSV_MADE] = made
+    if made is not None and made["text"] == include_text:
+        st.download_button(
+            "Download CSV",
+            data=made["data"],
+            file_name=coaching.CSV_FILE_NAME,
+            mime="text/csv",
+            key="coach-csv",
+            on_click="ignore",
+        )
+        st.caption(f"Gemaakt om {made['at']}. Is er sindsdien iets gedeeld? Maak het bestand dan opnieuw.")
 
 
 def filters(teacher_id: str, entries: list, rows: list[dict]) -> coaching.Filters:
