@@ -6,7 +6,7 @@ from modules.play import debrief, engine, practice
 from modules.play.reflection import SOURCE as KORTHAGEN
 from modules.storage import StoreError
 from modules.ui import context, errors, signin, wording
-from modules.ui.widgets import scenes
+from modules.ui.widgets import charts, scenes
 from modules.ui.widgets.attempts import finished_attempt_picker
 
 user = signin.require_user()
@@ -59,7 +59,7 @@ for step in report.steps:
 st.markdown("### Principeprofiel")
 rows = debrief.profile_table(report)
 if rows:
-    st.altair_chart(scenes.profile_chart(rows), width="stretch", height=scenes.chart_height(rows))
+    charts.show(scenes.profile_chart(rows))
     st.caption("Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk.")
 
 if report.alternatives:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-import altair as alt
 import streamlit as st
 
 from modules.library.scenarios import Library
@@ -14,6 +13,7 @@ from modules.records import Account
 from modules.storage import Store
 from modules.ui import wording
 from modules.ui.widgets import threads
+from modules.ui.widgets.charts import channel, chart, show, tooltip
 
 md = wording.escape_markdown
 BALANCE_TITLE = "Versterkt min onder druk"
@@ -147,45 +147,48 @@ def principle_profile(rows: list[dict], shown_rows: list[dict], one_principle: b
         return
     balance = coaching.balance_rows(shown_rows)
     order = [b["label"] for b in balance]
-    line = (
-        alt.Chart(alt.Data(values=balance))
-        .mark_line(point=True)
-        .encode(
-            x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("balance:Q", title=BALANCE_TITLE),
-            tooltip=[
-                alt.Tooltip("label:N", title="Gesprek"),
-                alt.Tooltip("scenario:N", title="Scenario"),
-                alt.Tooltip("day:N", title="Datum"),
-                alt.Tooltip("honoured:Q", title="Versterkt"),
-                alt.Tooltip("neglected:Q", title="Onder druk"),
-                alt.Tooltip("balance:Q", title=BALANCE_TITLE),
-            ],
-        )
-        .properties(height=240)
+    order_x = channel("label", "ordinal", sort=order, title="Gesprek", axis={"labelAngle": 0})
+    line = chart(
+        balance,
+        {"type": "line", "point": True},
+        {
+            "x": order_x,
+            "y": channel("balance", "quantitative", title=BALANCE_TITLE),
+            "tooltip": tooltip(
+                ("label", "nominal", "Gesprek"),
+                ("scenario", "nominal", "Scenario"),
+                ("day", "nominal", "Datum"),
+                ("honoured", "quantitative", "Versterkt"),
+                ("neglected", "quantitative", "Onder druk"),
+                ("balance", "quantitative", BALANCE_TITLE),
+            ),
+        },
+        height=240,
     )
-    st.altair_chart(line, width="stretch")
+    show(line)
     st.caption(
         "Per gesprek: hoeveel de keuzes principes versterkten, min hoeveel ze onder druk zetten. "
         + ("Alleen het gekozen principe telt mee." if one_principle else "Hoger is beter.")
     )
-    heat = (
-        alt.Chart(alt.Data(values=shown_rows))
-        .mark_rect()
-        .encode(
-            x=alt.X("label:O", sort=order, title="Gesprek", axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("principle:N", title=None, axis=alt.Axis(labelLimit=260)),
-            color=alt.Color("score:Q", title="Score", scale=alt.Scale(scheme="redyellowgreen", domainMid=0)),
-            tooltip=[
-                alt.Tooltip("principle:N", title="Principe"),
-                alt.Tooltip("label:N", title="Gesprek"),
-                alt.Tooltip("scenario:N", title="Scenario"),
-                alt.Tooltip("score:Q", title="Score"),
-            ],
-        )
-        .properties(height=22 * len({r["principle"] for r in shown_rows}) + 60)
+    heat = chart(
+        shown_rows,
+        "rect",
+        {
+            "x": order_x,
+            "y": channel("principle", "nominal", title=None, axis={"labelLimit": 260}),
+            "color": channel(
+                "score", "quantitative", title="Score", scale={"scheme": "redyellowgreen", "domainMid": 0}
+            ),
+            "tooltip": tooltip(
+                ("principle", "nominal", "Principe"),
+                ("label", "nominal", "Gesprek"),
+                ("scenario", "nominal", "Scenario"),
+                ("score", "quantitative", "Score"),
+            ),
+        },
+        height=22 * len({r["principle"] for r in shown_rows}) + 60,
     )
-    st.altair_chart(heat, width="stretch")
+    show(heat)
     st.caption("Groen: het principe werd versterkt. Rood: het kwam onder druk.")
 
 
@@ -219,21 +222,21 @@ def cohort_neglected(overview: coaching.CohortOverview) -> None:
         st.info("Nog geen afgeronde gesprekken waarin een principe onder druk kwam.")
         return
     top = overview.neglected[:15]
-    chart = (
-        alt.Chart(alt.Data(values=top))
-        .mark_bar(color="#c62828")
-        .encode(
-            x=alt.X("attempts:Q", title="Aantal afgeronde gesprekken", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("principle:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=[
-                alt.Tooltip("principle:N", title="Principe"),
-                alt.Tooltip("attempts:Q", title="Gesprekken"),
-                alt.Tooltip("weight:Q", title="Totaal onder druk"),
-            ],
-        )
-        .properties(height=26 * len(top) + 40)
+    bars = chart(
+        top,
+        {"type": "bar", "color": "#c62828"},
+        {
+            "x": channel("attempts", "quantitative", title="Aantal afgeronde gesprekken", axis={"tickMinStep": 1}),
+            "y": channel("principle", "nominal", sort="-x", title=None, axis={"labelLimit": 260}),
+            "tooltip": tooltip(
+                ("principle", "nominal", "Principe"),
+                ("attempts", "quantitative", "Gesprekken"),
+                ("weight", "quantitative", "Totaal onder druk"),
+            ),
+        },
+        height=26 * len(top) + 40,
     )
-    st.altair_chart(chart, width="stretch")
+    show(bars)
     st.caption(
         "Per principe: in hoeveel afgeronde gesprekken de keuzes het principe onder druk zetten. "
         "‘Totaal onder druk’ telt op hoe sterk dat gebeurde."
@@ -260,29 +263,28 @@ def cohort_scenarios(overview: coaching.CohortOverview) -> None:
         for r in overview.scenarios
         for kind, key in (("Gestart", "attempts"), ("Afgerond", "finished"))
     ]
-    chart = (
-        alt.Chart(alt.Data(values=long))
-        .mark_bar()
-        .encode(
-            x=alt.X("aantal:Q", title="Aantal gesprekken", axis=alt.Axis(tickMinStep=1)),
-            y=alt.Y("scenario:N", title=None, axis=alt.Axis(labelLimit=260)),
-            yOffset=alt.YOffset("soort:N", sort=["Gestart", "Afgerond"]),
-            color=alt.Color(
-                "soort:N",
-                scale=alt.Scale(domain=["Gestart", "Afgerond"], range=["#90a4ae", "#2e7d32"]),
-                legend=alt.Legend(title=None, orient="right"),
+    bars = chart(
+        long,
+        "bar",
+        {
+            "x": channel("aantal", "quantitative", title="Aantal gesprekken", axis={"tickMinStep": 1}),
+            "y": channel("scenario", "nominal", title=None, axis={"labelLimit": 260}),
+            "yOffset": channel("soort", "nominal", sort=["Gestart", "Afgerond"]),
+            "color": channel(
+                "soort",
+                "nominal",
+                scale={"domain": ["Gestart", "Afgerond"], "range": ["#90a4ae", "#2e7d32"]},
+                legend={"title": None, "orient": "right"},
             ),
-            tooltip=[
-                alt.Tooltip("scenario:N", title="Scenario"),
-                alt.Tooltip("soort:N", title=" "),
-                alt.Tooltip("aantal:Q", title="Aantal"),
-            ],
-        )
+            "tooltip": tooltip(
+                ("scenario", "nominal", "Scenario"), ("soort", "nominal", " "), ("aantal", "quantitative", "Aantal")
+            ),
+        },
         # A fixed pixel height squeezes the bars (axis and legend take their share of it): give every
         # bar its own step instead, so the chart grows with the number of scenarios.
-        .properties(height=alt.Step(SCENARIO_BAR))
+        height={"step": SCENARIO_BAR},
     )
-    st.altair_chart(chart, width="stretch", height="content")
+    show(bars)
     st.table(
         [
             {"Scenario": md(r["scenario"]), "Gestart": r["attempts"], "Afgerond": r["finished"]}

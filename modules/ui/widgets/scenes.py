@@ -6,13 +6,13 @@ is authored Markdown; nothing here renders user-written text.
 
 from __future__ import annotations
 
-import altair as alt
 import streamlit as st
 
 from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker
 from modules.play import engine, paths
 from modules.ui import context, wording
 from modules.ui.widgets import cards
+from modules.ui.widgets.charts import Spec, channel, chart
 
 AVATARS = {
     Speaker.ouder: "🧑",
@@ -117,22 +117,28 @@ def ending_banner(ending: Ending) -> None:
         st.markdown(f"**Einde: {ending.title}**  \n:{colour}-badge[{label}]")
 
 
-def profile_chart(rows: list[dict]) -> alt.Chart:
+def profile_chart(rows: list[dict]) -> Spec:
     """The principle profile (rows from feedback.profile_table): green honoured, red neglected."""
-    return (
-        alt.Chart(alt.Data(values=rows))
-        .mark_bar()
-        .encode(
-            x=alt.X("score:Q", title="Versterkt (+) of onder druk (−)", axis=alt.Axis(tickMinStep=1, format="d")),
-            y=alt.Y("principe:N", sort="-x", title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False)),
-            color=alt.Color(
-                "soort:N",
-                scale=alt.Scale(domain=["Versterkt", "Onder druk"], range=["#2e7d32", "#c62828"]),
-                legend=alt.Legend(title=None, orient="bottom"),
+    return chart(
+        rows,
+        "bar",
+        {
+            "x": channel(
+                "score",
+                "quantitative",
+                title="Versterkt (+) of onder druk (−)",
+                axis={"tickMinStep": 1, "format": "d"},
             ),
-            tooltip=["principe:N", "score:Q"],
-        )
-        .properties(height=chart_height(rows))
+            "y": channel("principe", "nominal", sort="-x", title=None, axis={"labelLimit": 320, "labelOverlap": False}),
+            "color": channel(
+                "soort",
+                "nominal",
+                scale={"domain": ["Versterkt", "Onder druk"], "range": ["#2e7d32", "#c62828"]},
+                legend={"title": None, "orient": "bottom"},
+            ),
+            "tooltip": [channel("principe", "nominal"), channel("score", "quantitative")],
+        },
+        height=chart_height(rows),
     )
 
 

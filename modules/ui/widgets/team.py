@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import os
 
-import altair as alt
 import segno
 import streamlit as st
 
@@ -20,6 +19,7 @@ from modules.play import debrief, engine
 from modules.team import sessions as team
 from modules.ui import context, wording
 from modules.ui.widgets import scenes
+from modules.ui.widgets.charts import Spec, channel, show
 
 # Session key read by the Reflectie page: the team session a participant reflects on.
 REFLECT_SESSION = "team_session_id"
@@ -133,7 +133,7 @@ def turnout_label(voted: int, joined: int) -> str:
     return f"{voted} van de {joined} {people} {'heeft' if voted == 1 else 'hebben'} gestemd"
 
 
-def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart:
+def tally_chart(choices: list[Choice], counts: dict[str, int]) -> Spec:
     rows = [
         {
             "keuze": f"{LETTERS[i]}. {c.text[:60]}{'…' if len(c.text) > 60 else ''}",
@@ -143,13 +143,24 @@ def tally_chart(choices: list[Choice], counts: dict[str, int]) -> alt.LayerChart
         for i, c in enumerate(choices)
     ]
     order = [row["keuze"] for row in rows]
-    base = alt.Chart(alt.Data(values=rows)).encode(
-        y=alt.Y("keuze:N", sort=order, title=None, axis=alt.Axis(labelLimit=480, labelFontSize=15)),
-        x=alt.X("stemmen:Q", title="Stemmen", axis=alt.Axis(tickMinStep=1, format="d")),
-    )
-    bars = base.mark_bar(color="#1565c0").encode(tooltip=["tekst:N", "stemmen:Q"])
-    labels = base.mark_text(align="left", dx=4, fontSize=16).encode(text="stemmen:Q")
-    return alt.LayerChart(layer=[bars, labels], height=60 * len(rows) + 30)
+    return {
+        "data": {"values": rows},
+        "encoding": {
+            "y": channel("keuze", "nominal", sort=order, title=None, axis={"labelLimit": 480, "labelFontSize": 15}),
+            "x": channel("stemmen", "quantitative", title="Stemmen", axis={"tickMinStep": 1, "format": "d"}),
+        },
+        "layer": [
+            {
+                "mark": {"type": "bar", "color": "#1565c0"},
+                "encoding": {"tooltip": [channel("tekst", "nominal"), channel("stemmen", "quantitative")]},
+            },
+            {
+                "mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 16},
+                "encoding": {"text": channel("stemmen", "quantitative")},
+            },
+        ],
+        "height": 60 * len(rows) + 30,
+    }
 
 
 def show_tally(choices: list[Choice], counts: dict[str, int], voters: int, chart: bool = True) -> None:
@@ -157,7 +168,7 @@ def show_tally(choices: list[Choice], counts: dict[str, int], voters: int, chart
         st.info("Er is niet gestemd.")
         return
     if chart:
-        st.altair_chart(tally_chart(choices, counts), width="stretch")
+        show(tally_chart(choices, counts))
     st.markdown(
         "\n".join(f"- **{LETTERS[i]}.** {votes_label(counts.get(c.id, 0))} — {c.text}" for i, c in enumerate(choices))
     )
@@ -235,7 +246,7 @@ def group_debrief(session: team.TeamSession, scenario: Scenario, catalogue: Cata
         st.subheader("Principeprofiel van de groep")
         rows = debrief.profile_table(report)
         if rows:
-            st.altair_chart(scenes.profile_chart(rows), width="stretch", height=scenes.chart_height(rows))
+            show(scenes.profile_chart(rows))
             st.caption("Groen: de keuzes van de groep versterkten het principe. Rood: het kwam onder druk.")
 
     if not session.projector_only:
