@@ -435,29 +435,32 @@ def ensure_account(store: Store, username: str, password: str, role: str) -> Acc
 
 
 def migrate_profiles(store: Store) -> int:
-    """Turn nickname profiles into teacher accounts with the same user id (data stays in place)."""
-    created = 0
+    """Turn nickname profiles into teacher accounts with the same user id (data stays in place).
+
+    One write for all of them: the free usernames are worked out in memory first (``name``,
+    ``name-2`` ...). A profile that another process migrated at the same moment, or whose
+    username was taken meanwhile, is left for the next start."""
+    taken = {normalise_nickname(a.username) for a in store.list_accounts()}
+    known = {a.id for a in store.list_accounts()}
+    batch: list[Account] = []
     for profile in store.list_profiles():
-        if store.get_account(profile.id) is not None:
+        if profile.id in known:
             continue
         username, n = profile.nickname, 1
-        while store.find_account(username=username) is not None:
+        while normalise_nickname(username) in taken:
             n += 1
             username = f"{profile.nickname}-{n}"
-        try:
-            store.create_account(
-                Account(
-                    id=profile.id,
-                    username=username,
-                    role=Role.TEACHER,
-                    created_at=profile.created_at,
-                    migrated_from_nickname=True,
-                )
+        taken.add(normalise_nickname(username))
+        batch.append(
+            Account(
+                id=profile.id,
+                username=username,
+                role=Role.TEACHER,
+                created_at=profile.created_at,
+                migrated_from_nickname=True,
             )
-            created += 1
-        except DuplicateError:  # another process migrated it at the same moment
-            continue
-    return created
+        )
+    return len(store.create_accounts(batch)) if batch else 0
 
 
 def oidc_account(store: Store, issuer: str, subject: str, email: str | None, name: str | None) -> Account:

@@ -318,6 +318,32 @@ class TinyDBStore:
             table.insert(_stored(account, key=key))
         return account
 
+    def create_accounts(self, accounts: list[Account]) -> list[Account]:
+        """Insert many accounts with one write (a migration); one whose id or username exists is left out.
+
+        Returns the accounts created. In a demo store every account is a demo account."""
+        created: list[Account] = []
+        with self._write(self._accounts_path) as db:
+            table = db.table("accounts")
+            existing = table.all()
+            ids = {d.get("id") for d in existing}
+            keys = {d.get("key") for d in existing}
+            docs: list[dict[str, Any]] = []
+            for account in accounts:
+                if account.demo != self.demo:
+                    account = account.model_copy(update={"demo": self.demo})
+                _check_limits(account)
+                key = normalise_nickname(account.username)
+                if account.id in ids or key in keys:
+                    continue
+                ids.add(account.id)
+                keys.add(key)
+                docs.append(_stored(account, key=key))
+                created.append(account)
+            if docs:
+                table.insert_multiple(docs)
+        return created
+
     def save_account(self, account: Account) -> Account:
         _check_limits(account)
         key = normalise_nickname(account.username)

@@ -493,3 +493,37 @@ def test_cli_asks_for_the_password_twice(store, monkeypatch, capsys):
     answers = iter([PASSWORD, PASSWORD])
     assert cli.main(["create-admin", "schoolbeheer"]) == 0
     assert accounts.sign_in(store, "schoolbeheer", PASSWORD).role == "admin"
+
+
+def test_migrating_many_profiles_writes_the_accounts_file_once(store, monkeypatch):
+    """2,000 profiles took about a minute when every account was its own write of a growing file."""
+    import json
+
+    from modules.storage import files
+
+    (store.root / "profiles.json").write_text(
+        json.dumps(
+            {
+                "profiles": {
+                    str(n): {
+                        "id": f"{n:032x}",
+                        "nickname": "Roos" if n % 3 == 0 else f"leraar {n}",
+                        "created_at": "2026-10-01T08:00:00+00:00",
+                        "key": "roos" if n % 3 == 0 else f"leraar {n}",
+                    }
+                    for n in range(1, 301)
+                }
+            }
+        ),
+        encoding="utf-8",
+    )
+    writes = []
+    original = files.AtomicJSONStorage.write
+    monkeypatch.setattr(
+        files.AtomicJSONStorage, "write", lambda self, data: writes.append(self.path) or original(self, data)
+    )
+    assert accounts.migrate_profiles(store) == 300
+    assert [p.name for p in writes] == ["accounts.json"]
+    names = [a.username for a in store.list_accounts()]
+    assert len(set(n.casefold() for n in names)) == 300 and "Roos" in names and "Roos-100" in names
+    assert accounts.migrate_profiles(store) == 0
