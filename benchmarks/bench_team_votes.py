@@ -4,6 +4,7 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_team_votes.py            # threads and processes
     .venv/bin/python benchmarks/bench_team_votes.py --rounds 10 --no-processes
+    .venv/bin/python benchmarks/bench_team_votes.py --quick     # one round: CI runs this, for crashes only
 
 What it measures, with the real ``TinyDBStore`` in a temporary folder and
 ``modules.team.sessions`` exactly as the pages call it (no Streamlit, no browser):
@@ -280,8 +281,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="voting rounds per case (default 5)")
     parser.add_argument("--no-processes", action="store_true", help="skip the 4-process case")
+    parser.add_argument("--quick", action="store_true", help="one round per case: seconds (CI: crashes only)")
     args = parser.parse_args(argv)
-    measure(max(1, args.rounds), processes=not args.no_processes)
+    measure(1 if args.quick else max(1, args.rounds), processes=not args.no_processes)
     return 0
 
 
