@@ -32,6 +32,7 @@ EXPORT_RULES: dict[str, str] = {
     "read_marker": "read_markers",
     "team_session": "team_sessions_led (summaries) and team_sessions_joined (my entry, votes and reasons)",
     "team_code": "in team_sessions_led (the code of each session)",
+    "team_vote": "in team_sessions_joined (a vote not yet taken into the session is read with it)",
     "nickname_profile": "not exported separately: a migrated profile is the account (same id and name)",
 }
 DELETE_RULES: dict[str, str] = {
@@ -47,6 +48,7 @@ DELETE_RULES: dict[str, str] = {
     "read_marker": "removed with the user's file",
     "team_session": "sessions the user led are removed; elsewhere the user's entry, votes and reasons",
     "team_code": "removed with the sessions the user led",
+    "team_vote": "taken into the session and removed by the change that removes the user's votes",
     "nickname_profile": "removed",
 }
 

@@ -10,6 +10,7 @@ and is left exactly as it was.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -33,8 +34,9 @@ ORPHAN_AGE = 600  # seconds: a temporary file this old belongs to no running wri
 class AtomicJSONStorage(Storage):
     """TinyDB storage: strict reads, atomic writes. Callers hold the file's lock for writes."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, durable: bool = True):
         self.path = Path(path)
+        self.durable = durable  # fsync the file and its folder; False: atomic, but a power cut may undo it
 
     def read(self) -> dict | None:
         try:
@@ -51,12 +53,14 @@ class AtomicJSONStorage(Storage):
             with open(tmp, "w", encoding="utf-8") as handle:
                 handle.write(text)
                 handle.flush()
-                os.fsync(handle.fileno())
+                if self.durable:
+                    os.fsync(handle.fileno())
             os.replace(tmp, self.path)
         except BaseException:
             tmp.unlink(missing_ok=True)  # never leave a copy of user data behind
             raise
-        _fsync_dir(self.path.parent)
+        if self.durable:
+            _fsync_dir(self.path.parent)
 
     def close(self) -> None:
         pass
@@ -193,6 +197,20 @@ def locked(path: Path) -> Iterator[None]:
     path.parent.mkdir(parents=True, exist_ok=True)
     with _thread_lock(path), FileLock(str(path) + ".lock"):
         yield
+
+
+@contextmanager
+def gate(path: Path, *, exclusive: bool) -> Iterator[None]:
+    """A reader-writer lock across threads and processes (``flock`` on ``path``): many holders at
+    once when shared, one alone when exclusive. Each holder opens its own descriptor, so threads of
+    one process exclude each other as separate processes do."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)  # closing the descriptor releases the lock
 
 
 def remove_with_lock(path: Path) -> None:

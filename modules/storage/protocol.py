@@ -30,6 +30,7 @@ from modules.records import (
     TeamSession,
     ThrottleEntry,
     Ticket,
+    Vote,
 )
 
 # Every kind of record the store keeps: kind -> where it lives (file / TinyDB table).
@@ -47,6 +48,7 @@ RECORD_KINDS: dict[str, str] = {
     "read_marker": "users/<user id>.json / seen",
     "team_session": "sessions/<session id>.json / session",
     "team_code": "sessions/index.json / codes",
+    "team_vote": "sessions/<session id>/votes/<participant id>.json / vote",
     "nickname_profile": "profiles.json / profiles",
 }
 
@@ -117,6 +119,7 @@ class Store(Protocol):
     # team sessions: one record each, changed only through an atomic read-modify-write
     def create_team_session(self, session: TeamSession) -> TeamSession: ...
     def get_team_session(self, session_id: str) -> TeamSession | None: ...
+    def save_vote(self, session_id: str, vote: Vote, check: Callable[[TeamSession], None]) -> None: ...
     def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession: ...
     def find_team_session(self, code: str) -> TeamSession | None: ...
     def list_team_sessions(self, facilitator_id: str | None = None) -> list[TeamSession]: ...

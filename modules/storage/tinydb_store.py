@@ -10,6 +10,8 @@ Layout::
     users/<user id>/attempts/<attempt id>.json
                            one play-through each: saving a step rewrites one small file, whatever the history
     sessions/<id>.json     one team session; sessions/index.json maps join codes to sessions
+    sessions/<id>/votes/<participant id>.json
+                           a participant's vote on the open decision, until the session file takes it in
     profiles.json          nickname profiles from before accounts (read once, to migrate)
     secret.key             the key that signs this folder's cookies and keys its hashes (made on first use)
 
@@ -32,7 +34,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
@@ -57,6 +59,7 @@ from modules.records import (
     TeamSession,
     ThrottleEntry,
     Ticket,
+    Vote,
     limits,
     now,
 )
@@ -67,7 +70,7 @@ from modules.storage.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from modules.storage.files import AtomicJSONStorage, locked, read_snapshot, remove_with_lock
+from modules.storage.files import AtomicJSONStorage, gate, locked, read_snapshot, remove_with_lock
 from modules.storage.protocol import Store
 
 DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
@@ -680,19 +683,86 @@ class TinyDBStore:
             codes.insert(_stored(entry))
         return session
 
+    # Votes on the open decision are files of their own, so sixty participants who vote at once do not
+    # queue for the session's lock: sessions/<id>/votes/<participant id>.json. A read of the session
+    # merges them in (the latest vote of a participant wins); every locked change of the session takes
+    # them into the session file and removes them. A gate (a reader-writer lock) keeps a vote and a
+    # change of the session apart: votes hold it shared, so they never wait for each other, and a
+    # change holds it alone, so a vote is either in before the reveal or checked after it (refused).
+    def _votes_dir(self, session_id: str) -> Path:
+        return self._session_path(session_id).with_suffix("") / "votes"
+
+    def _gate(self, session_id: str, *, exclusive: bool) -> AbstractContextManager[None]:
+        return gate(self._session_path(session_id).with_suffix("") / "votes.gate", exclusive=exclusive)
+
+    def save_vote(self, session_id: str, vote: Vote, check: Callable[[TeamSession], None]) -> None:
+        """Store a participant's vote on the current decision: one small file, no wait for other voters.
+
+        ``check(session)`` sees the session as it stands while no change of it can run, and raises to
+        refuse the vote (the decision closed, the participant left)."""
+        if not _ID.match(vote.participant_id):
+            raise InvalidInputError(f"invalid participant id {vote.participant_id!r}")
+        path = self._votes_dir(session_id) / f"{vote.participant_id}.json"
+        with self._gate(session_id, exclusive=False):
+            found = _records(self._session_path(session_id), "session", TeamSession)  # without the live votes
+            session = found[0] if found else None
+            if session is None:
+                raise NotFoundError(f"team session {session_id} not found")
+            check(session)
+            with locked(path):
+                # Atomic, not fsynced: sixty fsyncs at once queue in the file system's journal. A power
+                # cut can undo the last votes (never leave half a file); the session file that takes
+                # them in is fsynced.
+                AtomicJSONStorage(path, durable=False).write({"vote": {"1": vote.model_dump(mode="json")}})
+
+    def _live_votes(self, session_id: str) -> list[tuple[Path, Vote]]:
+        try:
+            entries = sorted(e.path for e in os.scandir(self._votes_dir(session_id)) if e.name.endswith(".json"))
+        except FileNotFoundError:
+            return []
+        found = []
+        for entry in entries:
+            path = Path(entry)
+            snapshot = read_snapshot(path)
+            docs = list((snapshot.data or {}).get("vote", {}).values())
+            if docs:
+                try:
+                    found.append((path, Vote.model_validate(docs[0])))
+                except ValidationError:
+                    raise CorruptDataError(path, "a vote record does not fit") from None
+        return found
+
+    @staticmethod
+    def _with_votes(session: TeamSession, live: list[tuple[Path, Vote]]) -> TeamSession:
+        """The session with the live votes of its open decision merged in."""
+        fresh = [v for _, v in live if v.step == session.step]
+        if session.status != "open" or session.phase != "voting" or not fresh:
+            return session
+        latest = {v.participant_id: v for v in session.votes if v.step == session.step}
+        for vote in fresh:
+            if vote.participant_id not in latest or vote.at >= latest[vote.participant_id].at:
+                latest[vote.participant_id] = vote
+        votes = [v for v in session.votes if v.step != session.step] + sorted(latest.values(), key=lambda v: v.at)
+        activity = max([session.last_activity or session.created_at, *(v.at for v in fresh)])
+        return session.model_copy(update={"votes": votes, "last_activity": activity})
+
     def get_team_session(self, session_id: str) -> TeamSession | None:
         found = _records(self._session_path(session_id), "session", TeamSession)
-        return found[0] if found else None
+        return self._with_votes(found[0], self._live_votes(session_id)) if found else None
 
     def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
-        """Apply ``change`` to the session under the session's lock; returns the new session."""
+        """Apply ``change`` to the session under the session's lock; returns the new session.
+
+        The live vote files are taken into the session file by this write, then removed (each under its
+        own lock, and only when it still holds the vote that was taken in)."""
         path = self._session_path(session_id)
-        with self._write(path) as db:
+        with self._gate(session_id, exclusive=True), self._write(path) as db:
             table = db.table("session")
             docs = table.all()
             if not docs:
                 raise NotFoundError(f"team session {session_id} not found")
-            old = _validated(TeamSession, docs[0], path)
+            live = self._live_votes(session_id)
+            old = self._with_votes(_validated(TeamSession, docs[0], path), live)
             new = change(old.model_copy(deep=True))
             doc = _stored(new)
 
@@ -702,10 +772,20 @@ class TinyDBStore:
 
             # one write: truncate + insert would let an unlocked reader see an empty session in between
             table.update(replace, doc_ids=[docs[0].doc_id])
+            for vote_path, vote in live:
+                with locked(vote_path):
+                    current = self._live_votes_file(vote_path)
+                    if current is not None and current.at == vote.at and current.participant_id == vote.participant_id:
+                        vote_path.unlink(missing_ok=True)
         if new.status != old.status:
             with self._write(self._session_index_path) as index:
                 index.table("codes").update({"status": new.status}, Query().session_id == session_id)
         return new
+
+    @staticmethod
+    def _live_votes_file(path: Path) -> Vote | None:
+        docs = list((AtomicJSONStorage(path).read() or {}).get("vote", {}).values())
+        return Vote.model_validate(docs[0]) if docs else None
 
     def _code_entries(self) -> list[CodeEntry]:
         return _records(self._session_index_path, "codes", CodeEntry)
@@ -731,6 +811,7 @@ class TinyDBStore:
         """Remove a session document and its entry in the code index."""
         with self._write(self._session_index_path) as index:
             index.table("codes").remove(Query().session_id == session_id)
+            shutil.rmtree(self._session_path(session_id).with_suffix(""), ignore_errors=True)
             remove_with_lock(self._session_path(session_id))
 
 

@@ -406,16 +406,17 @@ def vote(
     choice_id: str,
     reason: str = "",
     scenario: Scenario | None = None,
-) -> TeamSession:
+) -> None:
     """Cast or change a vote for the current decision; refused once the votes are revealed.
 
-    One vote per participant per decision: a second vote replaces the first.
+    One vote per participant per decision: a second vote replaces the first. A vote racing the
+    reveal is either counted or refused, never saved and then ignored (the store's vote gate).
     """
     reason = " ".join((reason or "").split())
     if len(reason) > REASON_MAX:
         raise TeamError(f"Een reden is hoogstens {REASON_MAX} tekens.")
 
-    def change(s: TeamSession) -> TeamSession:
+    def check(s: TeamSession) -> None:
         who = s.participant(participant_id)
         if who is None:
             raise TeamError("Je doet niet mee aan deze sessie. Meld je opnieuw aan met de code.")
@@ -425,16 +426,14 @@ def vote(
                 raise TeamError("Dit account kan niet meer stemmen. Vraag de beheerder om hulp.")
         if s.status != "open" or s.phase != "voting" or step != s.step:
             raise TeamError("De stemming voor deze keuze is al gesloten.")
-        s.last_activity = now()
         if scenario is not None:
             available = {c.id for c in engine.available_choices(scenario, state(s, scenario))}
             if choice_id not in available:
                 raise TeamError("Deze keuze kan nu niet gekozen worden.")
-        s.votes = [v for v in s.votes if not (v.step == step and v.participant_id == participant_id)]
-        s.votes.append(Vote(step=step, participant_id=participant_id, choice_id=choice_id, reason=reason))
-        return s
 
-    return _update(store, session_id, change)
+    # A file of its own, not a change of the session document: sixty votes at once do not queue.
+    vote = Vote(step=step, participant_id=participant_id, choice_id=choice_id, reason=reason)
+    store.save_vote(session_id, vote, check)
 
 
 def _require_facilitator(store: Store, session: TeamSession, actor: Account) -> None:

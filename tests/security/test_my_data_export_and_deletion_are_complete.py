@@ -94,6 +94,11 @@ def _tables(root: Path) -> set[str]:
         )
         pattern = re.sub(r"^users/[0-9a-f]{32}\.json$", "users/<user id>.json", pattern)
         pattern = re.sub(r"^sessions/[0-9a-f]{32}\.json$", "sessions/<session id>.json", pattern)
+        pattern = re.sub(
+            r"^sessions/[0-9a-f]{32}/votes/[0-9a-f]{32}\.json$",
+            "sessions/<session id>/votes/<participant id>.json",
+            pattern,
+        )
         for table, rows in json.loads(path.read_text()).items():
             if rows:
                 found.add(f"{pattern} / {table}")

@@ -196,7 +196,8 @@ def test_late_joiner_enters_at_the_current_decision(store, facilitator, scenario
     joined, late = team.join(store, session.code, guest_name="Laat")
     assert joined.step == 1 and joined.phase == "voting"
     assert team.state(joined, scenario).node != scenario.start
-    voted = team.vote(store, session.id, late.id, 1, _choices(scenario, joined)[0], scenario=scenario)
+    team.vote(store, session.id, late.id, 1, _choices(scenario, joined)[0], scenario=scenario)
+    voted = team.load(store, session.id)
     assert team.tally(voted, scenario).voters == 1
 
 
@@ -208,7 +209,8 @@ def test_one_vote_per_participant_changeable_until_reveal(store, facilitator, sc
     (p,) = _guests(store, session, 1)
     first, second = _choices(scenario, session)[:2]
     team.vote(store, session.id, p.id, 0, first, "eerst dit", scenario)
-    changed = team.vote(store, session.id, p.id, 0, second, "toch dit", scenario)
+    team.vote(store, session.id, p.id, 0, second, "toch dit", scenario)
+    changed = team.load(store, session.id)
     assert len(changed.current_votes()) == 1
     result = team.tally(changed, scenario)
     assert result.voters == 1
@@ -263,7 +265,8 @@ def test_reason_is_one_line_of_at_most_140_characters(store, facilitator, scenar
     choice = _choices(scenario, session)[0]
     with pytest.raises(team.TeamError, match=f"hoogstens {team.REASON_MAX} tekens"):
         team.vote(store, session.id, p.id, 0, choice, "x" * (team.REASON_MAX + 1), scenario)
-    voted = team.vote(store, session.id, p.id, 0, choice, "  twee\nregels  ", scenario)
+    team.vote(store, session.id, p.id, 0, choice, "  twee\nregels  ", scenario)
+    voted = team.load(store, session.id)
     assert voted.vote_of(p.id).reason == "twee regels"
 
 
@@ -737,3 +740,23 @@ def test_a_browser_finds_its_own_participant_and_never_someone_elses(store, faci
     assert taken.session.id == session.id and taken.participant is None
     assert team.participation(store, session.id, None, None, "ander-apparaat").participant is None
     assert team.participation(store, "bestaat-niet", None, anna, None).session is None
+
+
+def test_a_vote_is_a_file_of_its_own_until_the_session_takes_it_in(store, facilitator, scenario):
+    """Voters do not queue for the session document: a vote writes one small file, which the next change
+    of the session (here the reveal) takes in and removes."""
+    session, people = _crowd(store, facilitator, scenario, n=5)
+    options = _choices(scenario, session)
+    session_file = store.root / "sessions" / f"{session.id}.json"
+    before = session_file.read_bytes()
+    for i, person in enumerate(people):
+        team.vote(store, session.id, person.id, 0, options[i % len(options)], f"reden {i}", scenario)
+    assert session_file.read_bytes() == before, "votes do not rewrite the session document"
+    votes = store.root / "sessions" / session.id / "votes"
+    assert len(list(votes.glob("*.json"))) == 5
+    assert team.tally(team.load(store, session.id), scenario).voters == 5
+    team.reveal(store, session.id, facilitator)
+    assert list(votes.glob("*.json")) == []
+    revealed = team.load(store, session.id)
+    assert revealed.phase == "revealed" and len(revealed.current_votes()) == 5
+    assert sorted(v.reason for v in revealed.current_votes()) == [f"reden {i}" for i in range(5)]
