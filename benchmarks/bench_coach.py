@@ -37,6 +37,7 @@ os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from benchmarks.common import leaves, quiet_streamlit  # noqa: E402
 from modules.library.scenarios import load_library  # noqa: E402
 from modules.people import accounts, logins, sharing  # noqa: E402
 from modules.play import engine, reflection  # noqa: E402
@@ -78,15 +79,6 @@ def build(root: Path, teachers: int, attempts: int, shared: int) -> str:
                 store.add_reflection(note)
                 sharing.share_reflection(store, teacher, note.id, coach.id)
     return coach.id
-
-
-def leaves(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from leaves(child)
-    else:
-        yield node
 
 
 def bench_page(root: Path, coach_id: str, reruns: int) -> tuple[list[float], int]:
@@ -146,6 +138,7 @@ def main() -> None:
     quick = parser.parse_args().quick
     teachers, attempts, shared, reruns = (4, 10, 2, 4) if quick else (30, 50, 5, 20)
     os.environ["SAMENSPEL_DEMO"] = "0"
+    quiet_streamlit()
     with tempfile.TemporaryDirectory(prefix="samenspel-coach-") as tmp:
         root = Path(tmp) / "progress"
         start = time.perf_counter()

@@ -51,9 +51,9 @@ sys.path.insert(0, str(REPO))
 os.chdir(REPO)
 os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
-import streamlit.logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
+from benchmarks.common import leaves, quiet_streamlit  # noqa: E402
 from modules.content.scenario import Scenario  # noqa: E402
 from modules.library.scenarios import SCENARIO_DIR, load_library  # noqa: E402
 from modules.people import accounts, logins  # noqa: E402
@@ -82,25 +82,7 @@ FULL = Size(users=2_000, steps_per_user=500, heavy_steps=5_000, clicks=30, warmu
 QUICK = Size(users=40, steps_per_user=50, heavy_steps=300, clicks=6, warmup=2, saves=30)
 
 
-def quiet_streamlit() -> None:
-    """Setting AppTest's session state between runs warns 'missing ScriptRunContext': expected here.
-
-    A filter, because every ``AppTest.run()`` resets Streamlit's log level.
-    """
-    name = "streamlit.runtime.scriptrunner_utils.script_run_context"
-    streamlit.logger.get_logger(name).addFilter(lambda record: "missing ScriptRunContext" not in record.getMessage())
-
-
 # --- the app ---------------------------------------------------------------------------------------
-
-
-def leaves(node):
-    children = getattr(node, "children", None)
-    if isinstance(children, dict):
-        for child in children.values():
-            yield from leaves(child)
-    else:
-        yield node
 
 
 def choice_keys(at: AppTest) -> list[str]:
