@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, model_validator
 
 from modules.content.yamlio import load_yaml_file
 
@@ -75,6 +75,7 @@ class Catalogue(BaseModel):
 
     groups: list[Group]
     principles: list[Principle]
+    _index: dict[str, Principle] | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _check_ids(self) -> Catalogue:
@@ -94,7 +95,10 @@ class Catalogue(BaseModel):
         return self.by_id().get(principle_id)
 
     def by_id(self) -> dict[str, Principle]:
-        return {p.id: p for p in self.principles}
+        """Principles by id (built once: the catalogue is read once and never changed)."""
+        if self._index is None:
+            self._index = {p.id: p for p in self.principles}
+        return self._index
 
     def group(self, group_id: str) -> Group:
         return next(g for g in self.groups if g.id == group_id)

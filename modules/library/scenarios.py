@@ -55,7 +55,8 @@ _CHECKED_MAX = 256
 
 def _fingerprint(directory: Path) -> tuple:
     files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
-    return (str(directory),) + tuple((f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files)
+    stats = [(f.name, f.stat()) for f in files]
+    return (str(directory),) + tuple((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
 
 
 def checked(path: Path, catalogue: Catalogue) -> tuple[Scenario | None, list[Problem]]:

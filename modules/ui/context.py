@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -40,8 +41,10 @@ SCENARIO = "scenario_id"
 ATTEMPT = "attempt_id"
 
 
-@st.cache_resource(show_spinner=False)
+@functools.lru_cache(maxsize=8)
 def _store_for(root: str, demo: bool) -> Store:
+    """One store object per data folder and kind, for every session of this process (a plain cache:
+    ``st.cache_resource`` hashes its arguments on each of the ten or so calls a page run makes)."""
     return open_store(root, demo=demo)
 
 
