@@ -7,13 +7,14 @@ Run from the repository root::
 
 **P1, a click.** With ``streamlit.testing.v1.AppTest`` (``from_file("modules/webapp.py")``,
 in this process, no browser), a signed-in teacher plays *De taalbarrière* on the Play
-page. Each timed sample is one ``.run()`` after ``.click()`` on a choice button: the
-script run that handles the click (replay the attempt, save it) plus the rerun the page
-asks for, which renders the next decision. At an ending a fresh attempt starts (untimed).
-The choices are random with a fixed seed, the same in every case. The baseline is a bare
-Streamlit script, timed the same way in the same run, with as many buttons and Markdown
-elements as the Play page showed and a click that calls ``st.rerun()``. The ratio
-``median(app) / median(baseline)`` is what the app adds on top of Streamlit itself.
+page. Each timed sample is one ``.run()`` after ``.click()`` on a choice button: the one
+script run a click causes (the button's callback saves the choice, then the page renders the
+next decision; until 2026-12-01 the page saved inside the run and asked for a second run with
+``st.rerun()``, and the baseline did the same). At an ending a fresh attempt starts
+(untimed). The choices are random with a fixed seed, the same in every case. The baseline is
+a bare Streamlit script, timed the same way in the same run, with as many buttons and
+Markdown elements as the Play page showed and a click handled by a callback, as the Play page
+does. The ratio ``median(app) / median(baseline)`` is what the app adds on top of Streamlit.
 
 **P2, a save.** ``TinyDBStore.save_attempt`` of the teacher's open attempt with one more
 step, directly (no Streamlit), p50 and p95. Its baseline is the floor of any durable save
@@ -148,9 +149,13 @@ BASELINE = textwrap.dedent(
 
     for i in range({markdown}):
         st.markdown(f"Regel {{i}}: **iemand** zegt iets en _jij_ reageert daarop.")
+    def chosen():
+        st.session_state["clicks"] = st.session_state.get("clicks", 0) + 1
+
     for i in range({buttons}):
-        if st.button(f"Keuze {{i}}: ik zeg iets vriendelijks tegen de ouder", key=f"b-{{i}}", width="stretch"):
-            st.rerun()
+        st.button(
+            f"Keuze {{i}}: ik zeg iets vriendelijks tegen de ouder", key=f"b-{{i}}", width="stretch", on_click=chosen
+        )
     """
 )
 

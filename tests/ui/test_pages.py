@@ -75,6 +75,25 @@ def test_every_choice_is_saved_and_the_attempt_resumes_in_a_new_session(app_env)
     assert "Feedback" in texts(fresh)
 
 
+def test_a_click_in_a_second_tab_that_is_behind_does_not_overwrite_the_choice_made_in_the_first(app_env):
+    """A choice is saved in the button's callback, from the attempt as stored: when another tab already
+    moved the play-through on, the stale tab's click is ignored and it shows where the attempt stands."""
+    at = sign_up(open_app(), "twee-tabs")
+    start_scenario(at, "de-taalbarriere")
+    behind = sign_in(open_app(), "twee-tabs")
+    click(behind, "resume-de-taalbarriere")
+    stale = choice_keys(behind)
+    assert stale == choice_keys(at) and stale[0].startswith("choice-0-")
+
+    click(at, stale[0])  # the first tab chooses
+    click(behind, stale[-1])  # the second tab, still showing decision 1, chooses something else
+    store = TinyDBStore(app_env)
+    user = store.find_account(username="twee-tabs")
+    (attempt,) = store.list_attempts(user.id)
+    assert attempt.state.choice_ids() == [stale[0].split("-", 2)[2]], "the first tab's choice stands"
+    assert choice_keys(behind)[0].startswith("choice-1-"), "the stale tab now shows decision 2"
+
+
 def test_saved_reflection_appears_in_the_log_as_plain_text(app_env):
     at = sign_up(open_app())
     start_scenario(at, "de-taalbarriere")

@@ -35,15 +35,45 @@ def decision(store: Store, scenario: Scenario, attempt: Attempt, state: PlayStat
             st.caption("Wat jij zelf zou zeggen of doen:")
             wording.user_text(words)
     st.markdown("**Wat doe je?**" if not words else "**Welke keuze komt het dichtst bij wat jij zou doen?**")
+    failure = st.session_state.pop(CHOICE_FAILED, None)
+    if isinstance(failure, Exception):
+        raise failure  # the page's error handler shows a Dutch message with a reference, never a traceback
+    if failure:
+        st.error(str(failure))
     for choice in choices:
-        if st.button(choice.text, key=f"choice-{step}-{choice.id}", width="stretch"):
-            try:
-                practice.choose(store, scenario, attempt, choice.id, own_words=words)
-            except practice.AttemptError as exc:
-                st.error(str(exc))
-                return
-            st.session_state.pop(pending, None)
-            st.rerun()
+        # A callback: it runs before the page does, so one click is one run of the page (a handler in
+        # the page itself had to save, then run the page a second time with st.rerun).
+        st.button(
+            choice.text,
+            key=f"choice-{step}-{choice.id}",
+            width="stretch",
+            on_click=_choose,
+            args=(store, scenario, attempt.user_id, attempt.id, step, choice.id, pending if on else None),
+        )
+
+
+CHOICE_FAILED = "play-choice-failed"
+
+
+def _choose(
+    store: Store, scenario: Scenario, user_id: str, attempt_id: str, step: int, choice_id: str, pending: str | None
+) -> None:
+    """Save the choice (a button callback). The attempt is read again: when another tab has moved it on
+    since this page was drawn, the click is ignored and the page shows where the attempt now stands."""
+    try:
+        attempt = store.get_attempt(user_id, attempt_id)
+        if attempt is None or attempt.state.finished or len(attempt.state.steps) != step:
+            return
+        words = st.session_state.get(pending) if pending else None
+        practice.choose(store, scenario, attempt, choice_id, own_words=words)
+    except practice.AttemptError as exc:
+        st.session_state[CHOICE_FAILED] = str(exc)
+        return
+    except Exception as exc:  # noqa: BLE001 - raised again in the page run, where errors are shown in Dutch
+        st.session_state[CHOICE_FAILED] = exc
+        return
+    if pending:
+        st.session_state.pop(pending, None)
 
 
 def _ask_own_words(pending: str, step: int) -> None:
