@@ -226,16 +226,14 @@ def start_scenario(page, title: str, own_words: bool = False) -> None:
     """
     from playwright.sync_api import expect
 
+    from modules.library.scenarios import load_library
+
     heading = page.get_by_role("heading", name=title, exact=True)
     expect(heading).to_be_visible(timeout=UI_TIMEOUT)
-    # The innermost block holding both the title and a Start button is the card.
-    card = (
-        page.get_by_test_id("stVerticalBlock")
-        .filter(has=heading)
-        .filter(has=page.get_by_role("button", name="Start", exact=True))
-        .last
-    )
-    card.get_by_role("button", name="Start", exact=True).click()
+    (scenario_id,) = [s.id for s in load_library().sorted() if s.title == title]
+    # The card's own Start button, by its widget key: a search by title and label can also catch a
+    # suggestion ("Waar begin ik?") or a block of the page that is being redrawn.
+    page.locator(f".st-key-start-{scenario_id}").get_by_role("button", name="Start", exact=True).click()
     expect(page.get_by_role("heading", name="Scenario's", exact=True)).to_have_count(0, timeout=UI_TIMEOUT)
     expect(page.get_by_role("heading", name=title, exact=True)).to_be_visible()
     start = page.get_by_role("button", name="Start het gesprek")
