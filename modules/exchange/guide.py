@@ -12,6 +12,7 @@ import html
 
 import markdown
 
+from modules.content.memo import ObjectMemo
 from modules.content.principles import Catalogue
 from modules.content.scenario import Node, Scenario
 from modules.play import reflection as alact
@@ -68,8 +69,16 @@ def _timing(scenario: Scenario) -> list[str]:
     ]
 
 
+# Built once per scenario object: the library page offers every scenario's guide on each of its reruns.
+_GUIDES: ObjectMemo[str] = ObjectMemo(256)
+
+
 def as_markdown(scenario: Scenario, catalogue: Catalogue) -> str:
     """The guide as Markdown (a file a facilitator can edit or print)."""
+    return _GUIDES.get((scenario, catalogue), "md", lambda: _markdown(scenario, catalogue))
+
+
+def _markdown(scenario: Scenario, catalogue: Catalogue) -> str:
     school = SCHOOL_TYPES.get(scenario.school_type.value, scenario.school_type.value)
     theme = f" · {scenario.theme.value}" if scenario.theme is not None else ""
     out = [
@@ -133,6 +142,10 @@ ul, ol { margin: .2em 0 .4em; padding-left: 1.4em; } li { margin: .1em 0; } p { 
 
 def as_html(scenario: Scenario, catalogue: Catalogue) -> str:
     """The guide as one self-contained HTML page that prints on A4, two sides at most."""
+    return _GUIDES.get((scenario, catalogue), "html", lambda: _html(scenario, catalogue))
+
+
+def _html(scenario: Scenario, catalogue: Catalogue) -> str:
     body = markdown.markdown(as_markdown(scenario, catalogue), extensions=["sane_lists"])
     title = html.escape(f"Handleiding: {scenario.title}")
     return (

@@ -8,11 +8,10 @@ rebuilt by replaying its choices (``replay``).
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from modules.content import expr
+from modules.content.memo import ObjectMemo
 from modules.content.scenario import Choice, Ending, Line, Node, Scenario
 from modules.play import paths
 from modules.records.play import PlayState, Step
@@ -177,30 +176,21 @@ def choose(scenario: Scenario, state: PlayState, choice_id: str) -> tuple[PlaySt
     return new_state, consequence
 
 
-_REPLAYS: OrderedDict[tuple[int, tuple[str, ...]], tuple[Scenario, PlayState]] = OrderedDict()
-_REPLAYS_MAX = 8192
-_REPLAYS_GUARD = threading.Lock()
+_REPLAYS: ObjectMemo[PlayState] = ObjectMemo(8192)
 
 
 def replay(scenario: Scenario, choice_ids: list[str]) -> PlayState:
     """Rebuild a state from the choices taken; raises EngineError if they no longer fit.
 
-    Remembered per scenario object and path (the entry holds the scenario, so its id is not reused
-    while remembered): a coach's page replays every play-through of a teacher on each rerun. The
-    state returned is shared: change it with ``model_copy``, as this module does."""
-    key = (id(scenario), tuple(choice_ids))
-    with _REPLAYS_GUARD:
-        hit = _REPLAYS.get(key)
-        if hit is not None and hit[0] is scenario:
-            _REPLAYS.move_to_end(key)
-            return hit[1]
+    Remembered per scenario object and path: a coach's page replays every play-through of a teacher
+    on each rerun. The state returned is shared: change it with ``model_copy``, as this module does."""
+    return _REPLAYS.get((scenario,), tuple(choice_ids), lambda: _replay(scenario, choice_ids))
+
+
+def _replay(scenario: Scenario, choice_ids: list[str]) -> PlayState:
     state = start(scenario)
     for choice_id in choice_ids:
         state, _ = choose(scenario, state, choice_id)
-    with _REPLAYS_GUARD:
-        _REPLAYS[key] = (scenario, state)
-        if len(_REPLAYS) > _REPLAYS_MAX:
-            _REPLAYS.popitem(last=False)
     return state
 
 

@@ -171,8 +171,6 @@ class TinyDBStore:
                 encoding="utf-8",
             )
         (self.root / "users").mkdir(exist_ok=True)
-        self._index_cache: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
-        self._logins_cache: tuple[tuple[int, int, int], dict[str, dict[str, Any]]] | None = None
         self._secret: bytes | None = None
 
     def _check_kind(self) -> None:
@@ -212,21 +210,18 @@ class TinyDBStore:
             db.storage.read()  # raises CorruptDataError before any write is attempted
             yield db
 
-    def _cached_table(self, path: Path, table: str, which: str) -> dict[str, dict[str, Any]]:
-        """Documents of a small shared table by id, re-read only when the file was replaced."""
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
+    @staticmethod
+    def _table_index(path: Path, table: str) -> dict[str, dict[str, Any]]:
+        """Documents of a small shared table by id, indexed once per version of the file (``read_snapshot``)."""
+        snapshot = read_snapshot(path)
+        if snapshot.data is None:
             return {}
-        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
-        cached = self._index_cache if which == "accounts" else self._logins_cache
-        if cached is not None and cached[0] == version:
-            return cached[1]
-        index = {d["id"]: dict(d) for d in self._db(path).table(table).all() if "id" in d}
-        if which == "accounts":
-            self._index_cache = (version, index)
-        else:
-            self._logins_cache = (version, index)
+        key = f"{table}#by-id"
+        index = snapshot.records.get(key)
+        if index is None:
+            docs = snapshot.data.get(table) or {}
+            index = {d["id"]: dict(d) for d in docs.values() if isinstance(d, dict) and "id" in d}
+            snapshot.records[key] = index
         return index
 
     def pseudonym(self, value: str) -> str:
@@ -278,7 +273,7 @@ class TinyDBStore:
 
     def _account_index(self) -> dict[str, dict[str, Any]]:
         """Account documents by id, re-read only when the file was replaced (cheap per page run)."""
-        return self._cached_table(self._accounts_path, "accounts", "accounts")
+        return self._table_index(self._accounts_path, "accounts")
 
     def _account(self, doc: dict[str, Any]) -> Account:
         return _validated(Account, doc, self._accounts_path)
@@ -369,9 +364,8 @@ class TinyDBStore:
         if self._profiles_path.exists():  # a migrated nickname profile must not come back on the next start
             with self._write(self._profiles_path) as db:
                 db.table("profiles").remove(Query().id == user_id)
-        with locked(self._attempts_dir(user_id)):
+        with locked(self._attempts_dir(user_id)):  # its lock file lies in the folder removed here
             shutil.rmtree(self._attempts_dir(user_id).parent, ignore_errors=True)
-        Path(str(self._attempts_dir(user_id)) + ".lock").unlink(missing_ok=True)
         remove_with_lock(self._user_path(user_id))
 
     def drop_legacy_throttle(self) -> bool:
@@ -449,12 +443,12 @@ class TinyDBStore:
             table.insert(_stored(login))
 
     def logins_of(self, user_id: str) -> list[Login]:
-        docs = self._cached_table(self._logins_path, "logins", "logins").values()
+        docs = self._table_index(self._logins_path, "logins").values()
         found = [_validated(Login, d, self._logins_path) for d in docs if d.get("user_id") == user_id]
         return sorted(found, key=lambda login: login.created_at)
 
     def get_login(self, login_id: str) -> Login | None:
-        found = self._cached_table(self._logins_path, "logins", "logins").get(login_id)
+        found = self._table_index(self._logins_path, "logins").get(login_id)
         return _validated(Login, found, self._logins_path) if found else None
 
     def delete_logins(self, *, user_id: str | None = None, login_id: str | None = None, keep: str | None = None) -> int:
@@ -720,17 +714,17 @@ class TinyDBStore:
             entries = sorted(e.path for e in os.scandir(self._votes_dir(session_id)) if e.name.endswith(".json"))
         except FileNotFoundError:
             return []
-        found = []
-        for entry in entries:
-            path = Path(entry)
-            snapshot = read_snapshot(path)
-            docs = list((snapshot.data or {}).get("vote", {}).values())
-            if docs:
-                try:
-                    found.append((path, Vote.model_validate(docs[0])))
-                except ValidationError:
-                    raise CorruptDataError(path, "a vote record does not fit") from None
-        return found
+        found = [(Path(entry), self._vote_file(Path(entry))) for entry in entries]
+        return [(path, vote) for path, vote in found if vote is not None]
+
+    @staticmethod
+    def _vote_file(path: Path) -> Vote | None:
+        """The vote in one live vote file (None when it is gone or empty)."""
+        docs = list((read_snapshot(path).data or {}).get("vote", {}).values())
+        try:
+            return Vote.model_validate(docs[0]) if docs else None
+        except ValidationError:
+            raise CorruptDataError(path, "a vote record does not fit") from None
 
     @staticmethod
     def _with_votes(session: TeamSession, live: list[tuple[Path, Vote]]) -> TeamSession:
@@ -774,18 +768,12 @@ class TinyDBStore:
             table.update(replace, doc_ids=[docs[0].doc_id])
             for vote_path, vote in live:
                 with locked(vote_path):
-                    current = self._live_votes_file(vote_path)
-                    if current is not None and current.at == vote.at and current.participant_id == vote.participant_id:
+                    if self._vote_file(vote_path) == vote:  # not replaced by a newer vote meanwhile
                         vote_path.unlink(missing_ok=True)
         if new.status != old.status:
             with self._write(self._session_index_path) as index:
                 index.table("codes").update({"status": new.status}, Query().session_id == session_id)
         return new
-
-    @staticmethod
-    def _live_votes_file(path: Path) -> Vote | None:
-        docs = list((AtomicJSONStorage(path).read() or {}).get("vote", {}).values())
-        return Vote.model_validate(docs[0]) if docs else None
 
     def _code_entries(self) -> list[CodeEntry]:
         return _records(self._session_index_path, "codes", CodeEntry)

@@ -51,7 +51,7 @@ def test_filters_narrow_the_library_and_say_so(three):
     at = sign_up(open_app())
     assert cards(at) == sorted(FLAGSHIPS)
     at.pills(key="filter-type").set_value(["vo"]).run()
-    assert cards(at) == ["de-veeleisende-ouder"] and "1 van 3 scenario's passen bij je keuze." in texts(at)
+    assert cards(at) == ["de-veeleisende-ouder"] and "1 van de 3 scenario's past bij je keuze." in texts(at)
     at.pills(key="filter-type").set_value([]).run()
     at.pills(key="filter-theme").set_value(["Zorg en ondersteuning", "Taal en cultuur"]).run()
     assert cards(at) == ["de-taalbarriere", "zorgbeslissing-passend-onderwijs"]

@@ -34,7 +34,8 @@ if scenarios:
     wanted = finder.filters(scenarios, catalogue)
     shown = [s for s in scenarios if wanted.matches(s)]
     if wanted.active:
-        st.caption(f"{len(shown)} van {len(scenarios)} scenario's passen bij je keuze.")
+        fit = "past" if len(shown) == 1 else "passen"
+        st.caption(f"{len(shown)} van de {len(scenarios)} scenario's {fit} bij je keuze.")
         if not shown:
             st.info("Geen scenario past bij al je keuzes. Haal een keuze weg om meer te zien.")
     scenarios = shown

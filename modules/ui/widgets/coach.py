@@ -3,13 +3,14 @@ reflections, CSV) and Teamoverzicht (the cohort's charts, without names)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 import streamlit as st
 
+from modules import dutch
 from modules.library.scenarios import Library
 from modules.people import accounts, coaching
-from modules.records import Account
+from modules.records import Account, now
 from modules.storage import Store
 from modules.ui import wording
 from modules.ui.widgets import threads
@@ -64,7 +65,7 @@ def csv_download(store: Store, coach: Account, library: Library) -> None:
         made = {
             "text": include_text,
             "data": coaching.export_csv(rows, include_text).encode(coaching.CSV_ENCODING),
-            "at": datetime.now().astimezone().strftime("%H:%M"),
+            "at": f"{dutch.local(now()):%H:%M}",  # Dutch time, whatever the server's zone
         }
         st.session_state[CSV_MADE] = made
     if made is not None and made["text"] == include_text:

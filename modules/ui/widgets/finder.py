@@ -30,11 +30,11 @@ def filters(scenarios: list[Scenario], catalogue: Catalogue) -> finder.Filter:
             chosen = st.slider("Duur in minuten", shortest, longest, (shortest, longest), key="filter-minutes")
             minutes = None if chosen == (shortest, longest) else chosen
         trained = set().union(*(finder.honoured(s) for s in scenarios))
-        options = sorted((p for p in catalogue.principles if p.id in trained), key=lambda p: p.name)
+        names = {p.id: p.name for p in catalogue.principles if p.id in trained}
         principle = st.selectbox(
             "Principe dat je wilt oefenen",
-            [p.id for p in options],
-            format_func=lambda pid: next(p.name for p in options if p.id == pid),
+            sorted(names, key=names.__getitem__),
+            format_func=names.__getitem__,
             index=None,
             placeholder="Alle principes",
             key="filter-principle",
