@@ -5,7 +5,8 @@ processes (``filelock``), and replaces the file atomically (temp file, fsync,
 ``os.replace``), so a crash never leaves half a file; a write that fails removes its
 temporary file, and temporary files left by a killed process are removed at start-up
 (``remove_orphan_temp_files``). A file that cannot be read raises ``CorruptDataError``
-and is left exactly as it was.
+and is left exactly as it was. Append-only logs (``append_line``, ``read_log``) take
+records that many writers add at once without a lock: one ``O_APPEND`` write each.
 """
 
 from __future__ import annotations
@@ -17,16 +18,18 @@ import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from filelock import FileLock
 from tinydb.storages import Storage
 
 from modules.storage.errors import CorruptDataError
+
+_T = TypeVar("_T")
 
 ORPHAN_AGE = 600  # seconds: a temporary file this old belongs to no running write
 
@@ -115,6 +118,64 @@ def read_snapshot(path: Path) -> Snapshot:
             while len(_READ_CACHE) > _READ_CACHE_MAX:
                 _READ_CACHE.popitem(last=False)
     return snapshot
+
+
+# --- append-only logs --------------------------------------------------------------------------
+
+_LOG_HEAD = 256  # bytes: the start of a log, which never changes, tells a new file from an old one
+_LOG_CACHE: OrderedDict[Path, tuple[int, bytes, int, tuple[Any, ...]]] = OrderedDict()
+_LOG_CACHE_MAX = 1024
+
+
+def append_line(path: Path, line: bytes) -> None:
+    """Add one record to an append-only log: one ``write`` with ``O_APPEND``, so writers from any
+    thread or process never overwrite or interleave each other, and nobody waits for a lock.
+
+    The record goes between two newlines: a record torn by a full disk or a killed process is
+    closed off by the next one and skipped by readers, never merged with it. Not fsynced (a
+    power cut may undo the last records, never garble the earlier ones)."""
+    if b"\n" in line:
+        raise ValueError("a log record is one line")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    try:
+        record = b"\n" + line + b"\n"
+        if os.write(fd, record) != len(record):
+            raise OSError(f"short write to {path}")
+    finally:
+        os.close(fd)
+
+
+def read_log(path: Path, parse: Callable[[bytes], _T | None]) -> tuple[_T, ...]:
+    """The parsed records of an append-only log, in order; records ``parse`` rejects (``None``) and
+    a last record still being written are left out. Only what was appended since the last read in
+    this process is parsed: the log's inode and its first bytes identify it (a removed log's inode
+    may be reused, its content not). One ``parse`` per path."""
+    try:
+        handle = open(path, "rb")  # noqa: SIM115 - the open file pins the inode that fstat describes
+    except FileNotFoundError:
+        return ()
+    with handle:
+        inode = os.fstat(handle.fileno()).st_ino
+        with _READ_CACHE_GUARD:
+            cached = _LOG_CACHE.get(path)
+        offset, records, head = 0, (), b""
+        if cached is not None and cached[0] == inode and handle.read(len(cached[1])) == cached[1]:
+            _, head, offset, records = cached
+        handle.seek(offset)
+        fresh = handle.read()
+        handle.seek(0)
+        head = head if len(head) >= _LOG_HEAD else handle.read(_LOG_HEAD)
+    end = fresh.rfind(b"\n") + 1  # complete records only: the rest is still being written
+    parsed = [parse(line) for line in fresh[:end].split(b"\n") if line]
+    records = records + tuple(p for p in parsed if p is not None)
+    head = head[: offset + end]  # what the next read compares: bytes this read consumed
+    with _READ_CACHE_GUARD:
+        _LOG_CACHE[path] = (inode, head, offset + end, records)
+        _LOG_CACHE.move_to_end(path)
+        while len(_LOG_CACHE) > _LOG_CACHE_MAX:
+            _LOG_CACHE.popitem(last=False)
+    return records
 
 
 def parse_document(path: Path, raw: bytes) -> dict[str, Any]:

@@ -48,7 +48,7 @@ RECORD_KINDS: dict[str, str] = {
     "read_marker": "users/<user id>.json / seen",
     "team_session": "sessions/<session id>.json / session",
     "team_code": "sessions/index.json / codes",
-    "team_vote": "sessions/<session id>/votes/<participant id>.json / vote",
+    "team_vote": "sessions/<session id>/votes.jsonl / lines",
     "nickname_profile": "profiles.json / profiles",
 }
 

@@ -10,8 +10,8 @@ Layout::
     users/<user id>/attempts/<attempt id>.json
                            one play-through each: saving a step rewrites one small file, whatever the history
     sessions/<id>.json     one team session; sessions/index.json maps join codes to sessions
-    sessions/<id>/votes/<participant id>.json
-                           a participant's vote on the open decision, until the session file takes it in
+    sessions/<id>/votes.jsonl
+                           votes on the open decision, a line each, until the session file takes them in
     profiles.json          nickname profiles from before accounts (read once, to migrate)
     secret.key             the key that signs this folder's cookies and keys its hashes (made on first use)
 
@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import logging
 import os
 import re
 import secrets
@@ -70,8 +71,18 @@ from modules.storage.errors import (
     InvalidInputError,
     NotFoundError,
 )
-from modules.storage.files import AtomicJSONStorage, gate, locked, read_snapshot, remove_with_lock
+from modules.storage.files import (
+    AtomicJSONStorage,
+    append_line,
+    gate,
+    locked,
+    read_log,
+    read_snapshot,
+    remove_with_lock,
+)
 from modules.storage.protocol import Store
+
+log = logging.getLogger("samenspel")
 
 DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
 NICKNAME_MAX = 40
@@ -677,49 +688,47 @@ class TinyDBStore:
             codes.insert(_stored(entry))
         return session
 
-    # Votes on the open decision are files of their own, so sixty participants who vote at once do not
-    # queue for the session's lock: sessions/<id>/votes/<participant id>.json. A read of the session
-    # merges them in (the latest vote of a participant wins); every locked change of the session takes
-    # them into the session file and removes them. A gate (a reader-writer lock) keeps a vote and a
-    # change of the session apart: votes hold it shared, so they never wait for each other, and a
-    # change holds it alone, so a vote is either in before the reveal or checked after it (refused).
-    def _votes_dir(self, session_id: str) -> Path:
-        return self._session_path(session_id).with_suffix("") / "votes"
+    # Votes on the open decision are lines of an append-only log of their own,
+    # sessions/<id>/votes.jsonl, so sixty participants who vote at once neither queue for the
+    # session's lock nor rewrite a file: a vote is one O_APPEND write. A read of the session merges
+    # the log in (the latest vote of a participant wins); every locked change of the session takes
+    # the votes into the session file and removes the log. A gate (a reader-writer lock) keeps a vote
+    # and a change of the session apart: votes hold it shared, so they never wait for each other, and
+    # a change holds it alone, so a vote is either in before the reveal or checked after it (refused).
+    # (Until 2026-12 each vote was a file, sessions/<id>/votes/<participant id>.json: still read.)
+    def _vote_log(self, session_id: str) -> Path:
+        return self._session_path(session_id).with_suffix("") / "votes.jsonl"
 
     def _gate(self, session_id: str, *, exclusive: bool) -> AbstractContextManager[None]:
         return gate(self._session_path(session_id).with_suffix("") / "votes.gate", exclusive=exclusive)
 
     def save_vote(self, session_id: str, vote: Vote, check: Callable[[TeamSession], None]) -> None:
-        """Store a participant's vote on the current decision: one small file, no wait for other voters.
+        """Store a participant's vote on the current decision: one appended line, no wait for other voters.
 
         ``check(session)`` sees the session as it stands while no change of it can run, and raises to
         refuse the vote (the decision closed, the participant left)."""
         if not _ID.match(vote.participant_id):
             raise InvalidInputError(f"invalid participant id {vote.participant_id!r}")
-        path = self._votes_dir(session_id) / f"{vote.participant_id}.json"
         with self._gate(session_id, exclusive=False):
             found = _records(self._session_path(session_id), "session", TeamSession)  # without the live votes
             session = found[0] if found else None
             if session is None:
                 raise NotFoundError(f"team session {session_id} not found")
             check(session)
-            with locked(path):
-                # Atomic, not fsynced: sixty fsyncs at once queue in the file system's journal. A power
-                # cut can undo the last votes (never leave half a file); the session file that takes
-                # them in is fsynced.
-                AtomicJSONStorage(path, durable=False).write({"vote": {"1": vote.model_dump(mode="json")}})
+            append_line(self._vote_log(session_id), vote.model_dump_json().encode())
 
-    def _live_votes(self, session_id: str) -> list[tuple[Path, Vote]]:
+    def _live_votes(self, session_id: str) -> list[Vote]:
+        """The votes not yet taken into the session, oldest first (the legacy vote files first)."""
+        legacy = self._vote_log(session_id).with_name("votes")
         try:
-            entries = sorted(e.path for e in os.scandir(self._votes_dir(session_id)) if e.name.endswith(".json"))
+            entries = sorted(e.path for e in os.scandir(legacy) if e.name.endswith(".json"))
         except FileNotFoundError:
-            return []
-        found = [(Path(entry), self._vote_file(Path(entry))) for entry in entries]
-        return [(path, vote) for path, vote in found if vote is not None]
+            entries = []
+        found = [self._legacy_vote_file(Path(entry)) for entry in entries]
+        return [v for v in found if v is not None] + list(read_log(self._vote_log(session_id), _parse_vote))
 
     @staticmethod
-    def _vote_file(path: Path) -> Vote | None:
-        """The vote in one live vote file (None when it is gone or empty)."""
+    def _legacy_vote_file(path: Path) -> Vote | None:
         docs = list((read_snapshot(path).data or {}).get("vote", {}).values())
         try:
             return Vote.model_validate(docs[0]) if docs else None
@@ -727,9 +736,9 @@ class TinyDBStore:
             raise CorruptDataError(path, "a vote record does not fit") from None
 
     @staticmethod
-    def _with_votes(session: TeamSession, live: list[tuple[Path, Vote]]) -> TeamSession:
+    def _with_votes(session: TeamSession, live: list[Vote]) -> TeamSession:
         """The session with the live votes of its open decision merged in."""
-        fresh = [v for _, v in live if v.step == session.step]
+        fresh = [v for v in live if v.step == session.step]
         if session.status != "open" or session.phase != "voting" or not fresh:
             return session
         latest = {v.participant_id: v for v in session.votes if v.step == session.step}
@@ -747,8 +756,8 @@ class TinyDBStore:
     def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
         """Apply ``change`` to the session under the session's lock; returns the new session.
 
-        The live vote files are taken into the session file by this write, then removed (each under its
-        own lock, and only when it still holds the vote that was taken in)."""
+        The live votes are taken into the session file by this write, then their log is removed (no
+        vote can be added meanwhile: the gate is held alone)."""
         path = self._session_path(session_id)
         with self._gate(session_id, exclusive=True), self._write(path) as db:
             table = db.table("session")
@@ -766,10 +775,9 @@ class TinyDBStore:
 
             # one write: truncate + insert would let an unlocked reader see an empty session in between
             table.update(replace, doc_ids=[docs[0].doc_id])
-            for vote_path, vote in live:
-                with locked(vote_path):
-                    if self._vote_file(vote_path) == vote:  # not replaced by a newer vote meanwhile
-                        vote_path.unlink(missing_ok=True)
+            # Taken in: no vote can be appended while the gate is held alone.
+            self._vote_log(session_id).unlink(missing_ok=True)
+            shutil.rmtree(self._vote_log(session_id).with_name("votes"), ignore_errors=True)
         if new.status != old.status:
             with self._write(self._session_index_path) as index:
                 index.table("codes").update({"status": new.status}, Query().session_id == session_id)
@@ -801,6 +809,15 @@ class TinyDBStore:
             index.table("codes").remove(Query().session_id == session_id)
             shutil.rmtree(self._session_path(session_id).with_suffix(""), ignore_errors=True)
             remove_with_lock(self._session_path(session_id))
+
+
+def _parse_vote(line: bytes) -> Vote | None:
+    """One line of a vote log; ``None`` for a line torn by a crash or a full disk (logged)."""
+    try:
+        return Vote.model_validate_json(line)
+    except ValidationError:
+        log.warning("skipped a vote log line that is not a whole vote (%d bytes)", len(line))
+        return None
 
 
 # Which record each table holds, per file pattern (kind names as in RECORD_KINDS).

@@ -94,14 +94,13 @@ def _tables(root: Path) -> set[str]:
         )
         pattern = re.sub(r"^users/[0-9a-f]{32}\.json$", "users/<user id>.json", pattern)
         pattern = re.sub(r"^sessions/[0-9a-f]{32}\.json$", "sessions/<session id>.json", pattern)
-        pattern = re.sub(
-            r"^sessions/[0-9a-f]{32}/votes/[0-9a-f]{32}\.json$",
-            "sessions/<session id>/votes/<participant id>.json",
-            pattern,
-        )
         for table, rows in json.loads(path.read_text()).items():
             if rows:
                 found.add(f"{pattern} / {table}")
+    for path in root.rglob("*.jsonl"):  # append-only logs: one record per line
+        pattern = re.sub(r"^sessions/[0-9a-f]{32}/", "sessions/<session id>/", path.relative_to(root).as_posix())
+        if path.read_bytes().strip():
+            found.add(f"{pattern} / lines")
     return found
 
 

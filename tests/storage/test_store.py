@@ -175,3 +175,27 @@ def test_attempts_of_older_versions_move_to_their_own_files_once(store):
 def test_user_ids_cannot_escape_the_data_folder(store):
     with pytest.raises(InvalidInputError):
         store.list_attempts("../../etc/passwd")
+
+
+def test_an_append_only_log_is_read_whole_after_appends_and_after_being_replaced(tmp_path):
+    """The log reader parses only what was appended since its last read, yet never mixes up a log
+    that was removed and created again (same name, possibly the same inode) with the old one."""
+    from modules.storage.files import append_line, read_log
+
+    log = tmp_path / "votes.jsonl"
+    parse = lambda line: line.decode()  # noqa: E731
+    assert read_log(log, parse) == ()
+    append_line(log, b"een")
+    append_line(log, b"twee")
+    assert read_log(log, parse) == ("een", "twee")
+    with log.open("ab") as handle:
+        handle.write(b"\ndrie-half")  # a record still being written is not read yet
+    assert read_log(log, parse) == ("een", "twee")
+    with log.open("ab") as handle:
+        handle.write(b"\n")
+    assert read_log(log, parse) == ("een", "twee", "drie-half")
+    log.unlink()
+    append_line(log, b"vier")
+    assert read_log(log, parse) == ("vier",)
+    with pytest.raises(ValueError):
+        append_line(log, b"twee\nregels")

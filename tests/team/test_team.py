@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import multiprocessing
 import random
 import threading
@@ -742,9 +743,9 @@ def test_a_browser_finds_its_own_participant_and_never_someone_elses(store, faci
     assert team.participation(store, "bestaat-niet", None, anna, None).session is None
 
 
-def test_a_vote_is_a_file_of_its_own_until_the_session_takes_it_in(store, facilitator, scenario):
-    """Voters do not queue for the session document: a vote writes one small file, which the next change
-    of the session (here the reveal) takes in and removes."""
+def test_a_vote_is_a_line_of_its_own_until_the_session_takes_it_in(store, facilitator, scenario):
+    """Voters do not queue for the session document: a vote appends one line to the session's vote
+    log, which the next change of the session (here the reveal) takes in and removes."""
     session, people = _crowd(store, facilitator, scenario, n=5)
     options = _choices(scenario, session)
     session_file = store.root / "sessions" / f"{session.id}.json"
@@ -752,11 +753,46 @@ def test_a_vote_is_a_file_of_its_own_until_the_session_takes_it_in(store, facili
     for i, person in enumerate(people):
         team.vote(store, session.id, person.id, 0, options[i % len(options)], f"reden {i}", scenario)
     assert session_file.read_bytes() == before, "votes do not rewrite the session document"
-    votes = store.root / "sessions" / session.id / "votes"
-    assert len(list(votes.glob("*.json"))) == 5
+    log = store.root / "sessions" / session.id / "votes.jsonl"
+    assert len([line for line in log.read_bytes().split(b"\n") if line]) == 5
     assert team.tally(team.load(store, session.id), scenario).voters == 5
     team.reveal(store, session.id, facilitator)
-    assert list(votes.glob("*.json")) == []
+    assert not log.exists()
     revealed = team.load(store, session.id)
     assert revealed.phase == "revealed" and len(revealed.current_votes()) == 5
     assert sorted(v.reason for v in revealed.current_votes()) == [f"reden {i}" for i in range(5)]
+
+
+def test_a_torn_vote_line_costs_only_itself(store, facilitator, scenario):
+    """A vote cut off by a crash or a full disk is skipped; the votes before and after it count."""
+    session, people = _crowd(store, facilitator, scenario, n=3)
+    options = _choices(scenario, session)
+    team.vote(store, session.id, people[0].id, 0, options[0], "", scenario)
+    log = store.root / "sessions" / session.id / "votes.jsonl"
+    with log.open("ab") as handle:
+        handle.write(b'\n{"step":0,"participant_id":"' + people[1].id.encode())  # killed mid-write
+    assert team.tally(team.load(store, session.id), scenario).voters == 1
+    team.vote(store, session.id, people[2].id, 0, options[1], "", scenario)
+    counted = team.load(store, session.id).current_votes()
+    assert sorted(v.participant_id for v in counted) == sorted([people[0].id, people[2].id])
+
+
+def test_votes_saved_as_files_before_the_log_still_count(store, facilitator, scenario):
+    """Data folders from before the vote log kept each vote in sessions/<id>/votes/<participant>.json."""
+    session, people = _crowd(store, facilitator, scenario, n=2)
+    options = _choices(scenario, session)
+    legacy = store.root / "sessions" / session.id / "votes" / f"{people[0].id}.json"
+    legacy.parent.mkdir(parents=True)
+    old = {
+        "step": 0,
+        "participant_id": people[0].id,
+        "choice_id": options[0],
+        "reason": "oud",
+        "at": "2026-12-01T10:00:00+00:00",
+    }
+    legacy.write_text(json.dumps({"vote": {"1": old}}))
+    team.vote(store, session.id, people[1].id, 0, options[1], "nieuw", scenario)
+    assert team.tally(team.load(store, session.id), scenario).voters == 2
+    team.reveal(store, session.id, facilitator)
+    assert not legacy.parent.exists()
+    assert sorted(v.reason for v in team.load(store, session.id).current_votes()) == ["nieuw", "oud"]
