@@ -37,7 +37,7 @@ os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarks.common import leaves, quiet_streamlit  # noqa: E402
+from benchmarks.common import leaves, quiet_streamlit, share_script_cache  # noqa: E402
 from modules.library.scenarios import load_library  # noqa: E402
 from modules.people import accounts, logins, sharing  # noqa: E402
 from modules.play import engine, reflection  # noqa: E402
@@ -139,6 +139,7 @@ def main() -> None:
     teachers, attempts, shared, reruns = (4, 10, 2, 4) if quick else (30, 50, 5, 20)
     os.environ["SAMENSPEL_DEMO"] = "0"
     quiet_streamlit()
+    share_script_cache()
     with tempfile.TemporaryDirectory(prefix="samenspel-coach-") as tmp:
         root = Path(tmp) / "progress"
         start = time.perf_counter()
