@@ -70,6 +70,7 @@ def forget(disk: Path | None = None) -> None:
     a new, empty disk cache there."""
     scenarios._CACHE.clear()  # noqa: SLF001 - a benchmark of the cache itself
     scenarios._CHECKED.clear()  # noqa: SLF001
+    scenarios._DIGESTS.clear()  # noqa: SLF001
     expr.parse.cache_clear()
     expr._compiled.cache_clear()  # noqa: SLF001
     if disk is not None:

@@ -24,6 +24,7 @@ import operator
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 _TOKEN = re.compile(r"\s*(?:(?P<num>-?\d+)|(?P<name>[a-z_][a-z0-9_]*)|(?P<op><=|>=|==|!=|<|>|\(|\)))", re.I)
 _KEYWORDS = {"and", "or", "not"}
@@ -196,29 +197,59 @@ Compiled = Callable[[Mapping[str, int]], int | bool]
 def _compiled(text: str) -> Compiled:
     """The expression as nested closures (built from the parsed tree, never ``eval``): ``evaluate``
     without walking the tree on every test, for the path walks that test a condition millions of times."""
-    return _compile(parse(text))
+    return _build(parse(text), _by_name)
 
 
-def _compile(node: Node) -> Compiled:
+def _by_name(name: str) -> Compiled:
+    def variable(variables: Mapping[str, int]) -> int:
+        if name not in variables:
+            raise ExpressionError(f"unknown variable {name!r}")
+        return variables[name]
+
+    return variable
+
+
+Positional = Callable[[tuple[int, ...]], int | bool]
+
+
+def compile_positional(text: str, index: Mapping[str, int]) -> Positional:
+    """The expression over variables given as a tuple, ``index`` naming each variable's position: for
+    the linter's walk over play states kept as plain tuples. A name not in ``index`` raises
+    ``ExpressionError`` here, not on evaluation."""
+
+    def by_position(name: str) -> Positional:
+        if name not in index:
+            raise ExpressionError(f"unknown variable {name!r}")
+        position = index[name]
+        return lambda values: values[position]
+
+    return _build(parse(text), by_position)
+
+
+def _build(node: Node, variable: Callable[[str], Callable[[Any], int | bool]]) -> Callable[[Any], int | bool]:
+    """Closures for ``node``; ``variable(name)`` makes the accessor of one variable."""
     if isinstance(node, Num):
         value = node.value
         return lambda _variables: value
     if isinstance(node, Var):
-        name = node.name
-
-        def variable(variables: Mapping[str, int]) -> int:
-            if name not in variables:
-                raise ExpressionError(f"unknown variable {name!r}")
-            return variables[name]
-
-        return variable
+        return variable(node.name)
     if isinstance(node, Compare):
-        compare, left, right = _COMPARE[node.op], _compile(node.left), _compile(node.right)
+        compare, left, right = _COMPARE[node.op], _build(node.left, variable), _build(node.right, variable)
+        if isinstance(node.right, Num):  # the usual shape, 'vertrouwen >= 50': one call fewer per test
+            constant = node.right.value
+            return lambda variables: compare(left(variables), constant)
         return lambda variables: compare(left(variables), right(variables))
     if isinstance(node, BoolOp):
-        parts = tuple(_compile(p) for p in node.parts)
-        if node.op == "and":
-            return lambda variables: all(part(variables) for part in parts)
-        return lambda variables: any(part(variables) for part in parts)
-    operand = _compile(node.operand)  # Not: the last kind of node
+        parts = [_build(p, variable) for p in node.parts]
+        combined = parts.pop()  # folded from the right into pairs: no generator per test
+        while parts:
+            combined = _pair(node.op, parts.pop(), combined)
+        return combined
+    operand = _build(node.operand, variable)  # Not: the last kind of node
     return lambda variables: not operand(variables)
+
+
+def _pair(op: str, first: Callable[[Any], Any], second: Callable[[Any], Any]) -> Callable[[Any], bool]:
+    if op == "and":
+        return lambda variables: bool(first(variables)) and bool(second(variables))
+    return lambda variables: bool(first(variables)) or bool(second(variables))

@@ -229,47 +229,13 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
                 _problem(name, raw, ("endings", ending_id), f"ending {ending_id!r} is reached by no play-through")
             )
 
-    # A play state, for this walk, is where play stands and the variables (the path does not matter):
-    # (node or ending id, the variables as sorted pairs). Plain tuples: no PlayState per step.
     try:
-        first_state = engine.start(scenario)
+        walked = _walk_compiled(scenario) or _walk_with_engine(scenario, raw, name)
     except engine.EngineError as exc:
         return [*problems, _problem(name, raw, ("start",), str(exc))]
-    first = (first_state.node, tuple(sorted(first_state.variables.items())))
+    states, edges, complete, step_problems = walked
+    problems.extend(step_problems)
     finished = set(scenario.endings)
-    states: set[tuple] = {first}
-    edges: dict[tuple, set[tuple]] = {}
-    queue = deque([first])
-    complete = True
-    deadline = time.monotonic() + MAX_SECONDS
-    while queue:
-        if time.monotonic() > deadline:
-            complete = False
-            break
-        k = queue.popleft()
-        edges[k] = set()
-        node_id, pairs = k
-        if node_id in finished:
-            continue
-        node = scenario.nodes[node_id]
-        variables = dict(pairs)
-        for choice in engine.choices_at(node, variables):
-            try:
-                after, _ = engine.effects(scenario, variables, choice)
-                target = engine.settled(scenario, choice.target, after, node_id)
-            except engine.EngineError as exc:
-                index = node.choices.index(choice)
-                problems.append(_problem(name, raw, ("nodes", node_id, "choices", index, "target"), str(exc)))
-                continue
-            nk = (target, tuple(sorted(after.items())))
-            edges[k].add(nk)
-            if nk not in states:
-                if len(states) >= MAX_STATES:
-                    complete = False
-                    continue
-                states.add(nk)
-                queue.append(nk)
-
     reached_nodes = {node_id for node_id, _ in states}
     dead = sorted({k[0] for k in states if k in edges and k[0] not in finished and not edges[k]})
     for node_id in dead:  # a state the walk stood on: a real dead end, whether or not the walk finished
@@ -333,6 +299,135 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
             _problem(name, raw, ("nodes", node_id), f"cycle with no way out: from {node_id!r} no ending can be reached")
         )
     return problems
+
+
+# A play state, for the walk, is where play stands and the variables (the path does not matter):
+# (node or ending id, the variables' values in the order of their sorted names). Plain tuples.
+Walk = tuple[set[tuple], dict[tuple, set[tuple]], bool, list[Problem]]
+
+
+def _walk_with_engine(scenario: Scenario, raw: Any, name: str) -> Walk:
+    """The reachable play states and their arrows, by the engine's own pure steps; a step the engine
+    refuses becomes a problem at its choice. Raises ``EngineError`` when play cannot even start."""
+    problems: list[Problem] = []
+    names = sorted(scenario.variables)
+    first_state = engine.start(scenario)
+    first = (first_state.node, tuple(first_state.variables[n] for n in names))
+    finished = set(scenario.endings)
+    states: set[tuple] = {first}
+    edges: dict[tuple, set[tuple]] = {}
+    queue = deque([first])
+    deadline = time.monotonic() + MAX_SECONDS
+    while queue:
+        if time.monotonic() > deadline:
+            return states, edges, False, problems
+        k = queue.popleft()
+        edges[k] = set()
+        node_id, values = k
+        if node_id in finished:
+            continue
+        node = scenario.nodes[node_id]
+        variables = dict(zip(names, values, strict=True))
+        for choice in engine.choices_at(node, variables):
+            try:
+                after, _ = engine.effects(scenario, variables, choice)
+                target = engine.settled(scenario, choice.target, after, node_id)
+            except engine.EngineError as exc:
+                index = node.choices.index(choice)
+                problems.append(_problem(name, raw, ("nodes", node_id, "choices", index, "target"), str(exc)))
+                continue
+            nk = (target, tuple(after[n] for n in names))
+            edges[k].add(nk)
+            if nk not in states:
+                if len(states) >= MAX_STATES:
+                    return states, edges, False, problems
+                states.add(nk)
+                queue.append(nk)
+    return states, edges, True, problems
+
+
+def _walk_compiled(scenario: Scenario) -> Walk | None:
+    """The same walk as ``_walk_with_engine``, with the engine's steps compiled for tuples of values:
+    conditions read positions, effects are (position, change) pairs clamped to each variable's
+    bounds, automatic routes are followed as the engine does. About four times faster. ``None``
+    when a step of this scenario would fail (an unknown variable or target, a route with no way
+    on): the engine's walk then reports it at its place."""
+    names = sorted(scenario.variables)
+    index = {n: i for i, n in enumerate(names)}
+    low = tuple(scenario.variables[n].min for n in names)
+    high = tuple(scenario.variables[n].max for n in names)
+    try:
+        choices = {
+            node_id: [
+                (
+                    None if c.condition is None else expr.compile_positional(c.condition, index),
+                    tuple((index[var], delta) for var, delta in c.effects.items()),
+                    c.target,
+                )
+                for c in node.choices
+            ]
+            for node_id, node in scenario.nodes.items()
+        }
+        routes = {
+            node_id: [
+                (None if r.condition is None else expr.compile_positional(r.condition, index), r.target)
+                for r in node.routes
+            ]
+            for node_id, node in scenario.nodes.items()
+            if not node.choices
+        }
+        first_state = engine.start(scenario)
+    except (expr.ExpressionError, KeyError, engine.EngineError):
+        return None
+    finished = set(scenario.endings)
+    at_rest = finished | {node_id for node_id, node in scenario.nodes.items() if node.choices}
+
+    def settle(target: str, values: tuple[int, ...]) -> str | None:
+        for _ in range(engine.MAX_ROUTE_HOPS):
+            if target in at_rest:
+                return target
+            if target not in routes:
+                return None
+            for condition, on in routes[target]:
+                if condition is None or condition(values):
+                    target = on
+                    break
+            else:
+                return None
+        return None
+
+    first = (first_state.node, tuple(first_state.variables[n] for n in names))
+    states: set[tuple] = {first}
+    edges: dict[tuple, set[tuple]] = {}
+    queue = deque([first])
+    deadline = time.monotonic() + MAX_SECONDS
+    while queue:
+        if time.monotonic() > deadline:
+            return states, edges, False, []
+        k = queue.popleft()
+        out: set[tuple] = set()
+        edges[k] = out
+        node_id, values = k
+        if node_id in finished:
+            continue
+        for condition, effects, target in choices[node_id]:
+            if condition is not None and not condition(values):
+                continue
+            after = list(values)
+            for position, delta in effects:
+                after[position] = max(low[position], min(high[position], after[position] + delta))
+            moved = tuple(after)
+            rest = target if target in at_rest else settle(target, moved)
+            if rest is None:
+                return None
+            nk = (rest, moved)
+            out.add(nk)
+            if nk not in states:
+                if len(states) >= MAX_STATES:
+                    return states, edges, False, []
+                states.add(nk)
+                queue.append(nk)
+    return states, edges, True, []
 
 
 def _reached_via_route(scenario: Scenario, node_id: str, reached: set[str]) -> bool:

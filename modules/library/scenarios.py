@@ -9,8 +9,13 @@ check by its content, so no file is linted twice.
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -59,12 +64,29 @@ def _fingerprint(directory: Path) -> tuple:
     return (str(directory),) + tuple((name, stat.st_mtime_ns, stat.st_size) for name, stat in stats)
 
 
+# The hash of each file by its version (inode, mtime, size), so an edit of one file hashes only that file.
+_DIGESTS: dict[Path, tuple[tuple[int, int, int], str]] = {}
+TRUST_AFTER = 0.1  # seconds: older than a file system's timestamp tick (as modules.storage.files)
+
+
+def _digest(path: Path) -> str:
+    with path.open("rb") as handle:
+        stat = os.fstat(handle.fileno())
+        version = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+        known = _DIGESTS.get(path)
+        if known is not None and known[0] == version:
+            return known[1]
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    if time.time() - stat.st_mtime > TRUST_AFTER:  # a younger version could change within one clock tick
+        _DIGESTS[path] = (version, digest)
+    return digest
+
+
 def checked(path: Path, catalogue: Catalogue) -> tuple[Scenario | None, list[Problem]]:
     """``check_file``, cached by the file's name and the hash of its bytes: in this process, and for a
     file that passed every check also on disk for the next process (``diskcache``)."""
     try:
-        with path.open("rb") as handle:
-            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+        digest = _digest(path)
     except OSError:
         return check_file(path, catalogue)  # reports why the file cannot be read
     key = (path.name, digest)
@@ -102,7 +124,27 @@ def load_library(directory: Path = SCENARIO_DIR) -> Library:
         return _load(directory, fingerprint)
 
 
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """No cyclic garbage collection while files are checked: a check makes hundreds of thousands of
+    small objects, and each full collection on the way scans every scenario already in memory (a
+    pause of 50-100 ms with a large library). Reference counting frees nearly all of it anyway, and
+    the collector takes up the rest once it runs again after the load."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
 def _load(directory: Path, fingerprint: tuple) -> Library:
+    with _collector_paused():
+        return _load_files(directory, fingerprint)
+
+
+def _load_files(directory: Path, fingerprint: tuple) -> Library:
     catalogue = load_catalogue()
     library = Library()
     by_id: dict[str, list[tuple[Path, Scenario]]] = {}

@@ -28,8 +28,11 @@ EXPECTED = {
 }
 
 
+@pytest.mark.parametrize("walker", ["compiled", "engine"])
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_broken_file_reports_file_line_and_cause(name, catalogue):
+def test_broken_file_reports_file_line_and_cause(name, walker, catalogue, monkeypatch):
+    if walker == "engine":  # the walk by the engine's own steps, which the compiled walk falls back on
+        monkeypatch.setattr(lint, "_walk_compiled", lambda _scenario: None)
     scenario, problems = check_file(BROKEN / name, catalogue)
     assert scenario is None
     line, cause = EXPECTED[name]
@@ -37,6 +40,19 @@ def test_broken_file_reports_file_line_and_cause(name, catalogue):
     assert matching, [str(p) for p in problems]
     assert matching[0].file == name
     assert matching[0].line == line
+
+
+def test_the_compiled_walk_finds_the_same_play_states_as_the_engine(catalogue):
+    """The linter's fast walk (conditions and effects compiled for tuples) must be the engine's walk."""
+    files = sorted((ROOT / "scenarios").glob("*.yaml")) + [FIXTURES / "mini" / "het-schoolplein.yaml"]
+    for path in files:
+        scenario, _ = check_file(path, catalogue)
+        assert scenario is not None, path.name
+        fast = lint._walk_compiled(scenario)  # noqa: SLF001
+        slow = lint._walk_with_engine(scenario, None, path.name)  # noqa: SLF001
+        assert fast is not None, path.name
+        assert fast[0] == slow[0] and fast[1] == slow[1] and fast[2] == slow[2], path.name
+        assert len(fast[0]) > 2, path.name
 
 
 def test_readme_example_is_a_valid_scenario(catalogue):
