@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from modules.content.scenario import Scenario
 from modules.play import engine, paths, reflection
-from modules.records import Account, Attempt, OwnWords, PlayState, Reflection, TeamSession, limits
+from modules.records import Account, Attempt, OwnWords, PlayState, Reflection, TeamSession, limits, now
 from modules.storage import Store
 
 STATE_LABELS = {"nieuw": "Nieuw", "bezig": "Bezig", "afgerond": "Afgerond"}
@@ -114,12 +114,10 @@ def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str, o
     if limits.too_long(words, limits.OWN_WORDS):
         raise AttemptError(f"Wat je zelf zou zeggen, is hoogstens {limits.OWN_WORDS} tekens. Maak het wat korter.")
     state, _ = engine.choose(scenario, replayed(scenario, attempt), choice_id)
-    if words:
-        state.steps[-1] = state.steps[-1].model_copy(update={"own_words": words})
-    # The words of earlier steps stay with the attempt (a replay rebuilds the steps without them).
-    for index, old in enumerate(attempt.state.steps):
-        if old.own_words and index < len(state.steps) - 1:
-            state.steps[index] = state.steps[index].model_copy(update={"own_words": old.own_words})
+    state.steps[-1] = state.steps[-1].model_copy(update={"own_words": words, "at": now()})
+    # The words and times of earlier steps stay with the attempt (a replay rebuilds the steps without them).
+    for index, old in enumerate(attempt.state.steps[: len(state.steps) - 1]):
+        state.steps[index] = state.steps[index].model_copy(update={"own_words": old.own_words, "at": old.at})
     return store.save_attempt(attempt.model_copy(update={"state": state}))
 
 

@@ -5,7 +5,7 @@ The engine (``modules.play.engine``) computes it; attempts and team sessions sto
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, Field
 
 
 class Step(BaseModel):
@@ -14,6 +14,9 @@ class Step(BaseModel):
     changes: dict[str, int] = Field(default_factory=dict, description="Applied changes, after clamping")
     own_words: str | None = Field(
         default=None, description="What the teacher wrote they would say or do, before seeing the choices"
+    )
+    at: AwareDatetime | None = Field(
+        default=None, description="When the choice was saved (steps saved before 2026-12 have none)"
     )
 
 

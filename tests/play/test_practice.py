@@ -57,6 +57,16 @@ def test_every_choice_is_saved_at_once(store, people, scenario):
     assert store.get_attempt(anna.id, attempt.id).state.choice_ids() == [choice.id]
 
 
+def test_each_step_keeps_the_moment_it_was_chosen(store, people, scenario):
+    """Authors see the time per decision (praktijkdata): each step keeps when it was saved, also after
+    later steps replay the play-through."""
+    anna, _ = people
+    attempt = _finished(store, anna, scenario)
+    moments = [step.at for step in store.get_attempt(anna.id, attempt.id).state.steps]
+    assert len(moments) >= 3 and None not in moments
+    assert moments == sorted(moments) and len(set(moments)) == len(moments)
+
+
 def test_find_returns_only_the_users_own_attempt_of_this_scenario(store, people, scenario, library):
     anna, bert = people
     attempt = practice.start(store, anna, scenario, None)

@@ -199,3 +199,17 @@ def test_an_append_only_log_is_read_whole_after_appends_and_after_being_replaced
     assert read_log(log, parse) == ("vier",)
     with pytest.raises(ValueError):
         append_line(log, b"twee\nregels")
+
+
+def test_scenario_attempts_reads_every_users_play_throughs_of_one_scenario(tmp_path):
+    from modules.records import Attempt, PlayState
+
+    store = TinyDBStore(tmp_path / "data")
+    for user in ("a" * 32, "b" * 32):
+        for scenario_id in ("een", "twee"):
+            state = PlayState(scenario_id=scenario_id, node="start", variables={})
+            store.create_attempt(Attempt(user_id=user, scenario_id=scenario_id, state=state))
+    found = list(store.scenario_attempts("een"))
+    assert sorted(a.user_id for a in found) == ["a" * 32, "b" * 32]
+    assert {a.scenario_id for a in found} == {"een"}
+    assert list(TinyDBStore(tmp_path / "leeg").scenario_attempts("een")) == []
