@@ -13,6 +13,7 @@ Run it with ``python -m modules lint scenarios/``; ``--strict`` adds the quality
 
 from __future__ import annotations
 
+import re
 import time
 from collections import deque
 from collections.abc import Iterable, Sequence
@@ -108,10 +109,37 @@ def check_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Scenario
             loc = tuple(err["loc"])
             message = err["msg"].removeprefix("Value error, ")
             problems.append(_problem(name, raw, loc, message))
-        return None, problems
+        todo = [p for p in todo_problems(raw, name) if p.location not in {q.location for q in problems}]
+        return None, problems + todo
     problems = lint(scenario, raw, name, catalogue)
     errors = [p for p in problems if p.severity == "error"]
     return (None if errors else scenario), problems
+
+
+_TODO = re.compile(r"\bTODO\b")
+
+
+def todo_problems(data: Any, name: str) -> list[Problem]:
+    """Every place that still says ``TODO`` (a value, or a key such as a principle id): what an
+    import from Twine or a template leaves for the author to fill in. Errors: a draft with one is
+    not published."""
+    found: list[Problem] = []
+
+    def walk(value: Any, loc: tuple) -> None:
+        if isinstance(value, str):
+            if _TODO.search(value):
+                found.append(_problem(name, data, loc, f"still to fill in (TODO) at {dotted(loc) or 'the top'}"))
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and _TODO.search(key):
+                    found.append(_problem(name, data, (*loc, key), f"still to fill in (TODO): the key {key!r}"))
+                walk(item, (*loc, key))
+        elif isinstance(value, list):
+            for index, item in enumerate(value):
+                walk(item, (*loc, index))
+
+    walk(data, ())
+    return found
 
 
 def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[Problem]:
@@ -130,6 +158,7 @@ def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[
             if unknown:
                 err(loc, f"condition uses unknown variable(s) {unknown}; declared: {sorted(variables)}")
 
+    problems.extend(todo_problems(raw if raw is not None else scenario.model_dump(exclude_defaults=True), name))
     if scenario.start not in scenario.nodes:
         err(("start",), f"start node {scenario.start!r} does not exist")
     for i, pid in enumerate(scenario.principles):

@@ -295,3 +295,21 @@ def test_two_sessions_during_a_cold_load_check_each_file_once(fresh_process, mon
         thread.join()
     assert sorted(checks) == ["de-taalbarriere.yaml", "omgekeerd-startgesprek.yaml"]
     assert got[0] is got[1]
+
+
+def test_every_todo_left_in_a_file_is_an_error_at_its_line(tmp_path, catalogue):
+    """What an import from Twine leaves to fill in is marked TODO: the linter lists each place."""
+    text = (FIXTURES / "mini" / "het-schoolplein.yaml").read_text(encoding="utf-8")
+    first_reaction = next(line for line in text.splitlines() if line.strip().startswith("reaction:"))
+    todo = text.replace(first_reaction, first_reaction.split("reaction:")[0] + "reaction: TODO", 1)
+    path = tmp_path / "het-schoolplein.yaml"
+    path.write_text(todo, encoding="utf-8")
+    scenario, problems = check_file(path, catalogue)
+    assert scenario is None
+    (found,) = [p for p in problems if "TODO" in p.message]
+    assert found.line == todo.splitlines().index(first_reaction.split("reaction:")[0] + "reaction: TODO") + 1
+    assert found.location.endswith(".reaction")
+    # A file that also breaks the schema still lists its TODOs.
+    path.write_text(todo.replace("school_type: po", "school_type: TODO"), encoding="utf-8")
+    _, problems = check_file(path, catalogue)
+    assert {p.location for p in problems} >= {"school_type", found.location}
