@@ -1,6 +1,6 @@
 """The one command line of Samenspel: ``python -m modules <command>`` (``--help`` for each).
 
-For authors (``lint``), for whoever runs the server (``create-admin``, ``reset-code``,
+For authors (``lint``, ``twee``), for whoever runs the server (``create-admin``, ``reset-code``,
 ``switch-off``, ``switch-on``, ``export-user``, ``delete-user``, ``demo``, ``migrate``).
 Messages are plain English; errors name the file and place where one applies, and
 every command exits non-zero when it fails. Commands that manage people work on the
@@ -16,14 +16,17 @@ import os
 import sys
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from modules import settings, storage
 from modules.content.principles import load_catalogue
 from modules.content.scenario import Scenario, schema_text
-from modules.content.yamlio import load_yaml_file
+from modules.content.yamlio import NotUtf8Error, YamlSyntaxError, load_yaml_file, parse_plain, read_text, to_plain
 from modules.deployment import demo
-from modules.exchange import mydata
+from modules.exchange import mydata, twee
 from modules.library import quality
 from modules.library.lint import check_file
+from modules.library.scenarios import SCENARIO_DIR
 from modules.people import accounts
 from modules.storage import Store, StoreError, open_store
 
@@ -98,6 +101,97 @@ def lint(args: argparse.Namespace) -> int:
     mode = " against the quality bar" if args.strict else ""
     print(f"{len(files)} file(s) checked{mode}, {error_count} error(s)")
     return 1 if error_count else 0
+
+
+# --- Twine (Twee 3) -----------------------------------------------------------------------------
+
+
+def _scenario_path(name: str) -> Path:
+    """A scenario file: the path given, else the file in scenarios/ whose id (or name) it is."""
+    path = Path(name)
+    if path.is_file():
+        return path
+    if path.suffix not in (".yaml", ".yml") and len(path.parts) == 1:
+        for candidate in [SCENARIO_DIR / f"{name}.yaml", *sorted(SCENARIO_DIR.glob("*.yaml"))]:
+            if candidate.is_file() and (candidate.stem == name or _scenario_id(candidate) == name):
+                return candidate
+    raise LookupError(f"{name!r} is neither a file nor the id of a scenario in {SCENARIO_DIR}")
+
+
+def _scenario_id(path: Path) -> str | None:
+    try:
+        data = parse_plain(read_text(path))
+    except (OSError, ValueError):
+        return None
+    return data.get("id") if isinstance(data, dict) else None
+
+
+def _refuse_overwrite(path: Path, force: bool) -> None:
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} exists; add --force to overwrite it")
+
+
+def twee_command(args: argparse.Namespace) -> int:
+    """``import FILE --out DIR``: a Twee file as ``DIR/<id>.yaml``, then the linter's findings on it.
+    ``export SCENARIO [--out FILE]``: a scenario (file or id) as a Twee 3 file for Twine 2."""
+    try:
+        return _twee_import(args) if args.action == "import" else _twee_export(args)
+    except (twee.TweeError, FileExistsError, YamlSyntaxError, NotUtf8Error) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+    except OSError as exc:
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+    return 1
+
+
+def _twee_import(args: argparse.Namespace) -> int:
+    if not args.out:
+        print("error: twee import needs --out DIR (the folder to write the scenario file in)", file=sys.stderr)
+        return 2
+    source = Path(args.source)
+    text = twee.read_twee(source)
+    result = twee.import_twee(text, source=source.name)
+    target = Path(args.out) / result.file_name
+    _refuse_overwrite(target, args.force)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(result.yaml, encoding="utf-8")
+    for note in result.notes:
+        print(f"note: {note}")
+    print(f"wrote {target}")
+    _scenario, problems = check_file(target)
+    for problem in problems:
+        print(str(problem).replace(target.name, str(target), 1))
+    errors = sum(p.severity == "error" for p in problems)
+    todo = result.yaml.count(twee.TODO)
+    if errors or todo:
+        print(
+            f"the draft is written; the linter found {errors} error(s) and the file holds {todo} {twee.TODO} "
+            f"placeholder(s) to fill in; check again with: python -m modules lint {target}"
+        )
+    else:
+        print("the linter finds no errors")
+    return 0
+
+
+def _twee_export(args: argparse.Namespace) -> int:
+    path = _scenario_path(args.source)
+    raw = load_yaml_file(path)
+    try:
+        scenario = Scenario.model_validate(to_plain(raw))
+    except ValidationError:
+        for problem in check_file(path)[1]:
+            print(str(problem).replace(path.name, str(path), 1), file=sys.stderr)
+        print(f"error: {path} does not pass the schema; fix it first (python -m modules lint {path})", file=sys.stderr)
+        return 1
+    text = twee.export_twee(scenario)
+    if not args.out:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    _refuse_overwrite(out, args.force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    print(f"wrote {out}: in Twine 2 choose Library > Import and pick this file")
+    return 0
 
 
 # --- people -------------------------------------------------------------------------------------
@@ -197,6 +291,7 @@ def migrate_command(_args: argparse.Namespace) -> int:
 
 COMMANDS = {
     "lint": (lint, "check scenario files (YAML, schema, references, the play graph)"),
+    "twee": (twee_command, "import a Twine story (Twee 3) as a scenario draft, or export a scenario for Twine"),
     "schema": (schema, "print the JSON Schema of scenario files (> scenarios/scenario.schema.json)"),
     "create-admin": (create_admin, "make an admin account (the app itself cannot)"),
     "reset-code": (reset_code, "print a new one-time code for an account (any role); its sign-ins end"),
@@ -228,6 +323,11 @@ def parser() -> argparse.ArgumentParser:
             pass
         elif name == "demo":
             sub.add_argument("action", choices=["seed", "remove"])
+        elif name == "twee":
+            sub.add_argument("action", choices=["import", "export"])
+            sub.add_argument("source", help="import: a .twee file; export: a scenario file or a scenario id")
+            sub.add_argument("--out", help="import: the folder to write <id>.yaml in; export: a file (default: stdout)")
+            sub.add_argument("--force", action="store_true", help="overwrite a file that exists")
         else:
             sub.add_argument("username")
         if name == "create-admin":

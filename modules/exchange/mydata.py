@@ -34,6 +34,8 @@ EXPORT_RULES: dict[str, str] = {
     "team_code": "in team_sessions_led (the code of each session)",
     "team_vote": "in team_sessions_joined (a vote not yet taken into the session is read with it)",
     "nickname_profile": "not exported separately: a migrated profile is the account (same id and name)",
+    "draft": "scenario_drafts (the YAML as written)",
+    "scenario_version": "scenario_versions_published (scenario, number and time of each version the user published)",
 }
 DELETE_RULES: dict[str, str] = {
     "account": "removed",
@@ -50,7 +52,19 @@ DELETE_RULES: dict[str, str] = {
     "team_code": "removed with the sessions the user led",
     "team_vote": "taken into the session and removed by the change that removes the user's votes",
     "nickname_profile": "removed",
+    "draft": "removed with the user's folder",
+    "scenario_version": "kept (the published scenario is the library's), without the name: published_by is cleared",
 }
+
+
+def _versions_published(store: Store, user: Account) -> list[dict]:
+    """Which versions of which scenarios the user published (the text is the library's, not theirs alone)."""
+    return [
+        {"scenario_id": v.scenario_id, "number": v.number, "published_at": v.published_at.isoformat()}
+        for scenario_id in store.versioned_scenarios()
+        for v in store.list_versions(scenario_id)
+        if v.published_by == user.id
+    ]
 
 
 def _comment_owners(store: Store, user: Account) -> list[str]:
@@ -99,6 +113,8 @@ def export(store: Store, user: Account) -> dict:
         },
         "account": account,
         "attempts": [a.model_dump(mode="json") for a in store.list_attempts(user.id)],
+        "scenario_drafts": [d.model_dump(mode="json") for d in store.list_drafts(user.id)],
+        "scenario_versions_published": _versions_published(store, user),
         "reflections": [r.model_dump(mode="json") for r in store.list_reflections(user.id)],
         "comments_on_my_reflections": [c.model_dump(mode="json") for c in store.list_comments(user.id)],
         "comments_i_wrote_on_other_reflections": [

@@ -78,27 +78,37 @@ def _clean(plain: Any, name: str, catalogue: Catalogue) -> Scenario | None:
     return None if lint(scenario, None, name, catalogue) else scenario
 
 
+def _too_big(name: str, size: int) -> list[Problem]:
+    return [Problem(name, None, "", f"the file is {size / 1e6:.1f} MB; a scenario file may be at most 1 MB")]
+
+
 def check_file(path: Path, catalogue: Catalogue | None = None) -> tuple[Scenario | None, list[Problem]]:
     """Parse, validate and lint one scenario file: fast for a clean file, with lines for one that is not."""
-    catalogue = catalogue or load_catalogue()
     name = path.name
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return None, [
-                Problem(name, None, "", f"the file is {size / 1e6:.1f} MB; a scenario file may be at most 1 MB")
-            ]
+            return None, _too_big(name, size)
         text = read_text(path)
+    except NotUtf8Error as exc:
+        return None, [Problem(name, exc.line, "", str(exc), column=exc.column)]
+    except OSError as exc:
+        return None, [Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")]
+    return check_text(text, name, catalogue)
+
+
+def check_text(text: str, name: str, catalogue: Catalogue | None = None) -> tuple[Scenario | None, list[Problem]]:
+    """``check_file`` for a text that is not (yet) a file: a draft in the Werkplaats, named ``name``."""
+    catalogue = catalogue or load_catalogue()
+    if len(text.encode("utf-8")) > MAX_FILE_BYTES:
+        return None, _too_big(name, len(text.encode("utf-8")))
+    try:
         fast = _clean(parse_plain(text), name, catalogue)
         if fast is not None:
             return fast, []
         raw = parse_yaml(text)
     except YamlSyntaxError as exc:
         return None, [Problem(name, exc.line, "", str(exc), column=exc.column)]
-    except NotUtf8Error as exc:
-        return None, [Problem(name, exc.line, "", str(exc), column=exc.column)]
-    except OSError as exc:
-        return None, [Problem(name, None, "", f"cannot read the file: {exc.strerror or exc}")]
     if not isinstance(raw, dict):
         return None, [Problem(name, 1, "", "a scenario file must be a YAML mapping (key: value)")]
     try:

@@ -297,6 +297,20 @@ def is_author(account: Account | None) -> bool:
     return account is not None and account.active and account.role in AUTHOR_ROLES
 
 
+def can_author(account: Account | None) -> bool:
+    """Whether the account may use the Werkplaats: an auteur (granted by an admin) or an admin."""
+    return account is not None and account.active and (account.author or account.role == Role.ADMIN)
+
+
+def can_publish(account: Account | None) -> bool:
+    """Whether the account may publish a draft to the library: an admin, or an auteur with publish rights."""
+    return (
+        account is not None
+        and account.active
+        and (account.role == Role.ADMIN or (account.author and account.publisher))
+    )
+
+
 def require_role(account: Account | None, *roles: str) -> Account:
     if account is None or not account.active or account.role not in roles:
         raise PermissionDenied(f"requires role {' or '.join(roles)}")
@@ -389,6 +403,15 @@ def admin_set_role(store: Store, admin: Account, user_id: str, role: str) -> Acc
     if role == "coach" and not account.invite_code:
         update["invite_code"] = new_code(2)
     return store.save_account(account.model_copy(update=update))
+
+
+def admin_set_authoring(store: Store, admin: Account, user_id: str, author: bool, publisher: bool) -> Account:
+    """An admin makes an account an auteur (and lets it publish), or takes that away again.
+
+    Publish rights go with being an auteur: taking the auteur right away takes them too."""
+    require_role(admin, "admin")
+    account = _target(store, admin, user_id)
+    return store.save_account(account.model_copy(update={"author": author, "publisher": author and publisher}))
 
 
 def code_valid_until(account: Account, at: datetime | None = None) -> datetime | None:

@@ -7,6 +7,7 @@ timezone-aware. Services create and change records; ``modules.storage`` reads an
 
 from modules.records.accounts import ROLES, Account, Profile, Role
 from modules.records.attempts import Attempt, Comment, OwnWords, ReadMarker, Reflection
+from modules.records.authoring import Draft, ScenarioVersion
 from modules.records.base import FormatError, Moment, Record, new_id, now
 from modules.records.links import Connection, Share
 from modules.records.play import PlayState, Step
@@ -21,6 +22,7 @@ __all__ = [
     "Comment",
     "Connection",
     "Decision",
+    "Draft",
     "FormatError",
     "Login",
     "Moment",
@@ -33,6 +35,7 @@ __all__ = [
     "Record",
     "Reflection",
     "Role",
+    "ScenarioVersion",
     "Share",
     "Step",
     "TeamSession",

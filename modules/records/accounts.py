@@ -43,6 +43,8 @@ class Account(Record):
     migrated_from_nickname: bool = False
     demo: bool = Field(default=False, description="A demo account (public password); only in a demo data folder")
     signed_out_at: Moment | None = Field(default=None, description="'Sign out everywhere': sign-ins before this end")
+    author: bool = Field(default=False, description="Auteur: may write scenario drafts in the Werkplaats")
+    publisher: bool = Field(default=False, description="An auteur who may also publish drafts to the library")
 
     @property
     def needs_password(self) -> bool:

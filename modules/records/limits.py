@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from modules.records.accounts import Account
 from modules.records.attempts import Attempt, Comment, Reflection
+from modules.records.authoring import Draft, ScenarioVersion
 
 USERNAME = 60  # also the limit of a username typed on the sign-in form
 PASSWORD = 256  # a long passphrase fits; Argon2 never sees more
@@ -24,6 +25,7 @@ JOIN_CODE = 16  # as typed: 8 characters, a dash and some spaces fit
 ONE_TIME_CODE = 20  # an admin's reset code as typed (12 characters, dashes, spaces)
 INVITE_CODE = 20  # a coach's invite code as typed (8 characters, a dash, spaces)
 SEARCH = 60  # search and filter boxes
+SCENARIO_YAML = 1_000_000  # a draft's YAML, as the linter's limit on a scenario file (1 MB)
 
 
 class TooLong(ValueError):
@@ -34,7 +36,7 @@ def too_long(text: str | None, limit: int) -> bool:
     return text is not None and len(text) > limit
 
 
-def check_record(record: Account | Attempt | Reflection | Comment) -> None:
+def check_record(record: Account | Attempt | Reflection | Comment | Draft | ScenarioVersion) -> None:
     """Refuse a record whose user-written fields exceed their limits (called by the store on every write)."""
     checks: list[tuple[str, str | None, int]] = []
     name = type(record).__name__
@@ -55,6 +57,8 @@ def check_record(record: Account | Attempt | Reflection | Comment) -> None:
         checks += [(f"own_words.{i}.chosen", o.chosen, 2000) for i, o in enumerate(record.own_words)]
     elif isinstance(record, Comment):
         checks += [("text", record.text, COMMENT), ("author_name", record.author_name, USERNAME + 10)]
+    elif isinstance(record, Draft | ScenarioVersion):
+        checks.append(("yaml", record.yaml, SCENARIO_YAML))
     for field, value, limit in checks:
         if too_long(value, limit):
             raise TooLong(f"{name}.{field} is longer than {limit} characters")

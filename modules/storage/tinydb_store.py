@@ -50,12 +50,14 @@ from modules.records import (
     CodeEntry,
     Comment,
     Connection,
+    Draft,
     FormatError,
     Login,
     Profile,
     ReadMarker,
     Record,
     Reflection,
+    ScenarioVersion,
     Share,
     TeamSession,
     ThrottleEntry,
@@ -128,7 +130,7 @@ def _records(path: Path, table: str, model: type[Model]) -> list[Model]:
     return list(found)
 
 
-def _check_limits(record: Account | Attempt | Reflection | Comment) -> None:
+def _check_limits(record: Account | Attempt | Reflection | Comment | Draft | ScenarioVersion) -> None:
     try:
         limits.check_record(record)
     except limits.TooLong as exc:
@@ -160,6 +162,7 @@ def validate_nickname(nickname: str) -> str:
 
 
 _ID = re.compile(r"^[0-9a-f]{32}$")
+_SCENARIO_ID = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")  # as modules.content.scenario.ID
 
 
 class TinyDBStore:
@@ -376,8 +379,11 @@ class TinyDBStore:
             with self._write(self._profiles_path) as db:
                 db.table("profiles").remove(Query().id == user_id)
         with locked(self._attempts_dir(user_id)):  # its lock file lies in the folder removed here
-            shutil.rmtree(self._attempts_dir(user_id).parent, ignore_errors=True)
+            shutil.rmtree(self._attempts_dir(user_id).parent, ignore_errors=True)  # attempts and drafts
         remove_with_lock(self._user_path(user_id))
+        for scenario_id in self.versioned_scenarios():  # published versions stay, without the name
+            with self._write(self._versions_path(scenario_id)) as db:
+                db.table("versions").update({"published_by": None}, Query().published_by == user_id)
 
     def drop_legacy_throttle(self) -> bool:
         """Remove the sign-in throttle that older versions kept inside accounts.json (raw names, unbounded)."""
@@ -629,6 +635,81 @@ class TinyDBStore:
             return
         for user_id in sorted(n for n in names if _ID.match(n)):
             yield from self.list_attempts(user_id, scenario_id)
+
+    # -- drafts: users/<user id>/drafts/<draft id>.json, one file each, private to the author --
+    def _drafts_dir(self, user_id: str) -> Path:
+        return self._user_path(user_id).with_suffix("") / "drafts"
+
+    def _draft_path(self, user_id: str, draft_id: str) -> Path:
+        if not _ID.match(draft_id):
+            raise InvalidInputError(f"invalid draft id {draft_id!r}")
+        return self._drafts_dir(user_id) / f"{draft_id}.json"
+
+    def save_draft(self, draft: Draft) -> Draft:
+        _check_limits(draft)
+        path = self._draft_path(draft.owner_id, draft.id)
+        with locked(self._drafts_dir(draft.owner_id)):
+            read_snapshot(path)  # a corrupt file raises CorruptDataError and is kept as it is
+            AtomicJSONStorage(path).write({"drafts": {"1": _stored(draft)}})
+        return draft
+
+    def get_draft(self, owner_id: str, draft_id: str) -> Draft | None:
+        found = _records(self._draft_path(owner_id, draft_id), "drafts", Draft)
+        return found[0] if found and found[0].id == draft_id else None
+
+    def list_drafts(self, owner_id: str | None = None) -> list[Draft]:
+        """One author's drafts, or with ``None`` every author's (newest first)."""
+        owners = [owner_id] if owner_id is not None else self._user_folders()
+        drafts: list[Draft] = []
+        for owner in owners:
+            try:
+                entries = sorted(e.path for e in os.scandir(self._drafts_dir(owner)) if e.name.endswith(".json"))
+            except FileNotFoundError:
+                continue
+            drafts += [d for p in entries for d in _records(Path(p), "drafts", Draft)]
+        return sorted(drafts, key=lambda d: d.updated_at, reverse=True)
+
+    def delete_draft(self, owner_id: str, draft_id: str) -> None:
+        path = self._draft_path(owner_id, draft_id)
+        with locked(self._drafts_dir(owner_id)):
+            path.unlink(missing_ok=True)
+
+    def _user_folders(self) -> list[str]:
+        try:
+            return sorted(e.name for e in os.scandir(self.root / "users") if e.is_dir() and _ID.match(e.name))
+        except FileNotFoundError:
+            return []
+
+    # -- published versions of scenario files: scenario_versions/<scenario id>.json --
+    @property
+    def _versions_dir(self) -> Path:
+        return self.root / "scenario_versions"
+
+    def _versions_path(self, scenario_id: str) -> Path:
+        if not _SCENARIO_ID.match(scenario_id) or len(scenario_id) > 100:
+            raise InvalidInputError(f"invalid scenario id {scenario_id!r}")
+        return self._versions_dir / f"{scenario_id}.json"
+
+    def add_version(self, version: ScenarioVersion) -> ScenarioVersion:
+        """Keep a published version; its number must be the next one, 0 or 1 for the first (else
+        ``DuplicateError``: someone else published in between)."""
+        _check_limits(version)
+        with self._write(self._versions_path(version.scenario_id)) as db:
+            table = db.table("versions")
+            numbers = [int(doc.get("number", -1)) for doc in table.all()]
+            if version.number not in ({max(numbers) + 1} if numbers else {0, 1}):
+                raise DuplicateError(f"version {version.number} of {version.scenario_id} is not the next one")
+            table.insert(_stored(version))
+        return version
+
+    def list_versions(self, scenario_id: str) -> list[ScenarioVersion]:
+        """Every kept version of one scenario, oldest first."""
+        found = _records(self._versions_path(scenario_id), "versions", ScenarioVersion)
+        return sorted(found, key=lambda v: v.number)
+
+    def versioned_scenarios(self) -> list[str]:
+        """The ids of the scenarios with published versions."""
+        return sorted(p.stem for p in self._versions_dir.glob("*.json") if _SCENARIO_ID.match(p.stem))
 
     # -- reflections --
     def add_reflection(self, reflection: Reflection) -> Reflection:

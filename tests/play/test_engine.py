@@ -136,3 +136,21 @@ def test_random_play_through_reaches_an_ending(scenario_id, picks):
         assert consequence.choice.reaction and consequence.choice.feedback
     assert state.finished, f"no ending after 40 choices, stuck around {state.node}"
     assert engine.view(scenario, state).ending is not None
+
+
+def test_an_author_can_start_anywhere_with_chosen_values(library):
+    """Werkplaats, 'Test vanaf hier': play starts at any decision with the values the author sets."""
+    scenario = library.get("de-taalbarriere")
+    middle = next(node_id for node_id, node in scenario.nodes.items() if node.choices and node_id != scenario.start)
+    name, var = next(iter(scenario.variables.items()))
+    state = engine.start_at(scenario, middle, {name: var.max + 50})
+    assert state.node == middle and state.steps == [] and state.variables[name] == var.max
+    choice = engine.available_choices(scenario, state)[0]
+    after, consequence = engine.choose(scenario, state, choice.id)
+    assert after.steps[0].node == middle and consequence.choice.id == choice.id
+    ending = next(iter(scenario.endings))
+    assert engine.start_at(scenario, ending).finished
+    with pytest.raises(engine.EngineError):
+        engine.start_at(scenario, "bestaat-niet")
+    with pytest.raises(engine.EngineError):
+        engine.start_at(scenario, middle, {"onbekend": 1})

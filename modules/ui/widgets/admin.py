@@ -109,7 +109,7 @@ def account_table(shown: list[Account], query: str, now: datetime) -> None:
         [
             {
                 "Gebruikersnaam": a.username,
-                "Rol": role_label(a.role),
+                "Rol": role_label(a.role) + (" · auteur" if a.author else ""),
                 "Status": "Actief" if a.active else "Uitgeschakeld",
                 "Aangemaakt": compact_day(a.created_at),
                 "Inloggen met": sign_in_cell(a, now),
@@ -158,6 +158,7 @@ def account_editor(store: Store, admin: Account, shown: list[Account], now: date
         else:
             _reset_code(store, admin, chosen)
             _role(store, admin, chosen)
+            _authoring(store, admin, chosen)
             _status(store, admin, chosen)
 
 
@@ -190,6 +191,25 @@ def _role(store: Store, admin: Account, chosen: Account) -> None:
             st.error(str(exc))
         else:
             flash("account", f"De rol is nu: {role_label(updated.role).lower()}.")
+
+
+def _authoring(store: Store, admin: Account, chosen: Account) -> None:
+    st.markdown("**Auteur**")
+    st.caption(
+        "Een auteur schrijft en test scenario's in de Werkplaats. Concepten blijven privé. Met publicatierecht "
+        "zet een auteur een goedgekeurd concept zelf in de bibliotheek; anders doet een beheerder dat."
+    )
+    author = st.toggle("Auteur", value=chosen.author, key=f"author-{chosen.id}")
+    publisher = st.toggle("Mag publiceren", value=chosen.publisher, key=f"publisher-{chosen.id}", disabled=not author)
+    changed = (author, author and publisher) != (chosen.author, chosen.publisher)
+    if st.button("Auteursrechten opslaan", key=f"set-author-{chosen.id}", disabled=not changed):
+        try:
+            updated = accounts.admin_set_authoring(store, admin, chosen.id, author, publisher)
+        except accounts.AuthError as exc:
+            st.error(str(exc))
+        else:
+            what = "auteur met publicatierecht" if updated.publisher else "auteur" if updated.author else "geen auteur"
+            flash("account", f"Dit account is nu {what}.")
 
 
 def _status(store: Store, admin: Account, chosen: Account) -> None:
