@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import difflib
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pydantic import ValidationError
+
 from modules.content.principles import load_catalogue
-from modules.content.scenario import Scenario
+from modules.content.scenario import Outcome, Scenario
 from modules.content.yamlio import YamlSyntaxError, parse_plain, parse_yaml
 from modules.library import quality
 from modules.library.lint import MAX_FILE_BYTES, Problem, check_text
@@ -29,6 +32,7 @@ from modules.records import Account, Draft, ScenarioVersion, now
 from modules.storage import Store
 
 DRAFT_NAME = "concept.yaml"  # how a draft is named in the linter's findings
+_ID = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")  # as modules.content.scenario.ID
 
 
 class WorkshopError(Exception):
@@ -65,6 +69,37 @@ def check(yaml_text: str, name: str = DRAFT_NAME) -> Checked:
         raw = None
     advice = quality.strict_problems(scenario, raw, name, load_catalogue(), found)
     return Checked(scenario, problems, advice, found)
+
+
+def sketch(yaml_text: str) -> Scenario | None:
+    """The scenario's structure for its map while fields are still to be filled in: typed fields that
+    do not fit yet (school type, theme, minutes, principle ids, an ending's outcome) get a stand-in
+    (an ending without an outcome shows as 'gemengd'). ``None`` when even the structure does not fit."""
+    data = parse_plain(yaml_text)
+    if not isinstance(data, dict):
+        return None
+    data = dict(data)
+    stand_ins = {"school_type": "po", "theme": None, "minutes": 10}
+    for key, value in stand_ins.items():
+        try:
+            Scenario.model_validate({**data, key: data.get(key)})
+        except ValidationError as exc:
+            if any(err["loc"][:1] == (key,) for err in exc.errors()):
+                data[key] = value
+    data["principles"] = [p for p in data.get("principles") or [] if isinstance(p, str) and _ID.match(p)] or ["x"]
+    for node in (data.get("nodes") or {}).values():
+        for choice in node.get("choices") or [] if isinstance(node, dict) else []:
+            if isinstance(choice, dict):
+                choice["principles"] = {
+                    k: v for k, v in (choice.get("principles") or {}).items() if isinstance(k, str) and _ID.match(k)
+                }
+    for ending in (data.get("endings") or {}).values():
+        if isinstance(ending, dict) and ending.get("outcome") not in {o.value for o in Outcome}:
+            ending["outcome"] = Outcome.gemengd.value
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def _heading(yaml_text: str) -> tuple[str, str]:

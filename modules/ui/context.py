@@ -32,6 +32,7 @@ PAGES = {
     "beheer": "ui/pages/beheer.py",
     "meedoen": "ui/pages/meedoen.py",
     "sessie_leiden": "ui/pages/sessie_leiden.py",
+    "werkplaats": "ui/pages/werkplaats.py",
 }
 
 SCHOOL_TYPES = {"po": "Basisonderwijs", "vo": "Voortgezet onderwijs", "so": "Speciaal onderwijs"}

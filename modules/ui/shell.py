@@ -24,6 +24,7 @@ PAGE_META = {
     "beheer": ("Accounts beheren", "🛠️"),
     "meedoen": ("Meedoen met een sessie", "🙋"),
     "sessie_leiden": ("Teamsessie leiden", "📽️"),
+    "werkplaats": ("Werkplaats", "✍️"),
 }
 PRACTICE = ["scenarios", "spelen", "nabespreking", "reflectie"]
 NAVIGATION = {
@@ -54,8 +55,13 @@ NAVIGATION = {
 ANONYMOUS = ["welkom", "meedoen"]  # guests may join a team session that allows guests
 
 
-def pages_for(role: str) -> dict[str, list[str]]:
-    """Page keys per section for a role; a page not listed here is not reachable for that role."""
+AUTHORING = {"Schrijven": ["werkplaats"]}  # for auteurs (a right an admin grants) and admins
+
+
+def pages_for(role: str, author: bool = False) -> dict[str, list[str]]:
+    """Page keys per section for a role (and the auteur right); a page not listed here is not reachable."""
+    if author or role == "admin":
+        return {**NAVIGATION[role], **AUTHORING}
     return NAVIGATION[role]
 
 
@@ -118,7 +124,7 @@ def _main() -> None:
     else:
         pages = {}
         first = True
-        for section, keys in pages_for(user.role).items():
+        for section, keys in pages_for(user.role, accounts.can_author(user)).items():
             pages[section] = []
             for key in keys:
                 title, icon = PAGE_META[key]

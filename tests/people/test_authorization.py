@@ -453,6 +453,7 @@ PAGE_ROLES: dict[str, set[str]] = {
     "coach": {C},
     "team_overzicht": {C},
     "beheer": {A},
+    "werkplaats": {A},  # and every auteur, whatever the role: test_an_auteur_gets_the_werkplaats
 }
 USERNAMES = {T: "leraar-a", C: "coach-a", F: "gespreksleider-a", A: "beheerder-a"}
 
@@ -579,3 +580,22 @@ def test_a_protected_page_file_refuses_other_roles(role_accounts, key):
         assert not at.exception, (role, at.exception)
         refused = "niet beschikbaar" in texts(at)
         assert refused == (role not in PROTECTED[key]), f"{key} as {role}: refused={refused}"
+
+
+@pytest.mark.parametrize("role", [T, C, F])
+def test_an_auteur_gets_the_werkplaats_and_loses_it_with_the_right(app_env, role_accounts, navigation, role):
+    """The auteur right comes on top of the role: the Werkplaats is in the menu with it, closed without."""
+    store = TinyDBStore(app_env)
+    admin, account = role_accounts[A], role_accounts[role]
+    accounts.admin_set_authoring(store, admin, account.id, True, False)
+    at = as_user(USERNAMES[role])
+    assert "werkplaats" in {path for _, _, path in navigation.last()}
+    at.switch_page(context.PAGES["werkplaats"]).run()
+    assert not at.exception and _titles(at) == ["Werkplaats"]
+    assert at.selectbox(key="werkplaats-bron") is not None  # 'Nieuw concept' offers the library
+
+    accounts.admin_set_authoring(store, admin, account.id, False, False)
+    at = as_user(USERNAMES[role])
+    assert "werkplaats" not in {path for _, _, path in navigation.last()}
+    _open_by_url(at, "werkplaats")
+    assert "Werkplaats" not in _titles(at)
