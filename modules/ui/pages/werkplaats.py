@@ -6,6 +6,7 @@ from modules.people import accounts
 from modules.ui import context, signin
 from modules.ui.widgets import workshop as parts
 
+st.set_page_config(layout="wide")  # the map and the test beside its inspector need the width
 user = signin.require_user()
 store = context.store()
 if not accounts.can_author(user):

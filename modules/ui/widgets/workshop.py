@@ -345,6 +345,12 @@ def test_play(opened: Open) -> None:
 def _test_scene(scenario: Scenario, states: list[PlayState]) -> None:
     state = states[-1]
     shown = engine.view(scenario, state)
+    last = st.session_state.get("werkplaats-test-gevolg")
+    if last and len(states) > 1:
+        with st.container(border=True):
+            st.markdown("**Reactie op je laatste keuze**")
+            st.markdown(last[0])
+            st.caption(f"Feedback: {last[1]}")
     st.markdown(f"**Plek:** `{shown.node_id}`")
     if shown.text:
         st.markdown(shown.text)
@@ -352,18 +358,14 @@ def _test_scene(scenario: Scenario, states: list[PlayState]) -> None:
     if shown.finished and shown.ending is not None:
         st.info(f"Einde: {shown.ending.title} ({branchmap.outcome_label(shown.ending.outcome)})")
     for choice in shown.choices:
-        condition = f" (als {choice.condition})" if choice.condition else ""
-        if st.button(f"{choice.text}{condition}", key=f"werkplaats-test-{len(states)}-{choice.id}", width="stretch"):
+        condition = f" · alleen als `{choice.condition}`" if choice.condition else ""
+        text, pick = st.columns([5, 1], vertical_alignment="center")
+        text.markdown(f"**{choice.id}**{condition}  \n{choice.text}")
+        if pick.button("Kies", key=f"werkplaats-test-{len(states)}-{choice.id}", width="stretch"):
             after, consequence = engine.choose(scenario, state, choice.id)
             st.session_state[TEST] = [*states, after]
             st.session_state["werkplaats-test-gevolg"] = (choice.reaction, choice.feedback)
             st.rerun()
-    last = st.session_state.get("werkplaats-test-gevolg")
-    if last and len(states) > 1:
-        with st.container(border=True):
-            st.markdown("**Reactie op de laatste keuze**")
-            st.markdown(last[0])
-            st.caption(last[1])
     back, again = st.columns(2)
     if back.button("Stap terug", key="werkplaats-terug", disabled=len(states) < 2):
         st.session_state[TEST] = states[:-1]
