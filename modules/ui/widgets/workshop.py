@@ -235,14 +235,14 @@ def _findings(title: str, found: list[Problem], yaml_text: str, kind: str) -> No
     for index, problem in enumerate(found[:200]):
         where = f"regel {problem.line}" if problem.line else "het hele bestand"
         place = branchmap.place_of(problem.location) if problem.location else None
-        label = f"{where}{f' · {problem.location}' if problem.location else ''}"
+        label = wording.escape_markdown(f"{where}{f' · {problem.location}' if problem.location else ''}")
         with st.expander(f"{'⛔' if kind == 'error' else '💡'} {label}", expanded=kind == "error" and index < 3):
             st.text(problem.message)
             excerpt = _excerpt(yaml_text, problem.line)
             if excerpt:
                 st.code(excerpt, language="yaml")
             if place:
-                st.caption(f"Op de kaart: {place}. In **Testen** kun je hier beginnen.")
+                st.caption(f"Op de kaart: {wording.escape_markdown(place)}. In **Testen** kun je hier beginnen.")
 
 
 def checks(opened: Open) -> None:
