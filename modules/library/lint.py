@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import time
 from collections import deque
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -345,26 +345,44 @@ def _graph_problems(scenario: Scenario, raw: Any, name: str) -> list[Problem]:
 Walk = tuple[set[tuple], dict[tuple, set[tuple]], bool, list[Problem]]
 
 
-def _walk_with_engine(scenario: Scenario, raw: Any, name: str) -> Walk:
-    """The reachable play states and their arrows, by the engine's own pure steps; a step the engine
-    refuses becomes a problem at its choice. Raises ``EngineError`` when play cannot even start."""
-    problems: list[Problem] = []
-    names = sorted(scenario.variables)
-    first_state = engine.start(scenario)
-    first = (first_state.node, tuple(first_state.variables[n] for n in names))
-    finished = set(scenario.endings)
+class _StepFailed(Exception):
+    """A step of the compiled walk would fail: the engine's walk must say where and why."""
+
+
+def _explore(first: tuple, finished: set[str], successors: Callable[[tuple], Iterable[tuple]]) -> Walk:
+    """Breadth-first over play states from ``first`` within the budget; ``successors(state)`` gives the
+    states one choice away (never called on an ending)."""
     states: set[tuple] = {first}
     edges: dict[tuple, set[tuple]] = {}
     queue = deque([first])
     deadline = time.monotonic() + MAX_SECONDS
     while queue:
         if time.monotonic() > deadline:
-            return states, edges, False, problems
+            return states, edges, False, []
         k = queue.popleft()
-        edges[k] = set()
-        node_id, values = k
-        if node_id in finished:
+        out: set[tuple] = set()
+        edges[k] = out
+        if k[0] in finished:
             continue
+        for nk in successors(k):
+            out.add(nk)
+            if nk not in states:
+                if len(states) >= MAX_STATES:
+                    return states, edges, False, []
+                states.add(nk)
+                queue.append(nk)
+    return states, edges, True, []
+
+
+def _walk_with_engine(scenario: Scenario, raw: Any, name: str) -> Walk:
+    """The reachable play states and their arrows, by the engine's own pure steps; a step the engine
+    refuses becomes a problem at its choice. Raises ``EngineError`` when play cannot even start."""
+    problems: list[Problem] = []
+    names = sorted(scenario.variables)
+    first_state = engine.start(scenario)
+
+    def successors(k: tuple) -> Iterator[tuple]:
+        node_id, values = k
         node = scenario.nodes[node_id]
         variables = dict(zip(names, values, strict=True))
         for choice in engine.choices_at(node, variables):
@@ -375,22 +393,19 @@ def _walk_with_engine(scenario: Scenario, raw: Any, name: str) -> Walk:
                 index = node.choices.index(choice)
                 problems.append(_problem(name, raw, ("nodes", node_id, "choices", index, "target"), str(exc)))
                 continue
-            nk = (target, tuple(after[n] for n in names))
-            edges[k].add(nk)
-            if nk not in states:
-                if len(states) >= MAX_STATES:
-                    return states, edges, False, problems
-                states.add(nk)
-                queue.append(nk)
-    return states, edges, True, problems
+            yield (target, tuple(after[n] for n in names))
+
+    first = (first_state.node, tuple(first_state.variables[n] for n in names))
+    states, edges, complete, _ = _explore(first, set(scenario.endings), successors)
+    return states, edges, complete, problems
 
 
 def _walk_compiled(scenario: Scenario) -> Walk | None:
     """The same walk as ``_walk_with_engine``, with the engine's steps compiled for tuples of values:
     conditions read positions, effects are (position, change) pairs clamped to each variable's
-    bounds, automatic routes are followed as the engine does. About four times faster. ``None``
-    when a step of this scenario would fail (an unknown variable or target, a route with no way
-    on): the engine's walk then reports it at its place."""
+    bounds, automatic routes are followed as the engine does. About twice as fast. ``None`` when a
+    step of this scenario would fail (an unknown variable or target, a route with no way on): the
+    engine's walk then reports it at its place."""
     names = sorted(scenario.variables)
     index = {n: i for i, n in enumerate(names)}
     low = tuple(scenario.variables[n].min for n in names)
@@ -421,34 +436,22 @@ def _walk_compiled(scenario: Scenario) -> Walk | None:
     finished = set(scenario.endings)
     at_rest = finished | {node_id for node_id, node in scenario.nodes.items() if node.choices}
 
-    def settle(target: str, values: tuple[int, ...]) -> str | None:
+    def settle(target: str, values: tuple[int, ...]) -> str:
         for _ in range(engine.MAX_ROUTE_HOPS):
             if target in at_rest:
                 return target
             if target not in routes:
-                return None
+                raise _StepFailed
             for condition, on in routes[target]:
                 if condition is None or condition(values):
                     target = on
                     break
             else:
-                return None
-        return None
+                raise _StepFailed
+        raise _StepFailed
 
-    first = (first_state.node, tuple(first_state.variables[n] for n in names))
-    states: set[tuple] = {first}
-    edges: dict[tuple, set[tuple]] = {}
-    queue = deque([first])
-    deadline = time.monotonic() + MAX_SECONDS
-    while queue:
-        if time.monotonic() > deadline:
-            return states, edges, False, []
-        k = queue.popleft()
-        out: set[tuple] = set()
-        edges[k] = out
+    def successors(k: tuple) -> Iterator[tuple]:
         node_id, values = k
-        if node_id in finished:
-            continue
         for condition, effects, target in choices[node_id]:
             if condition is not None and not condition(values):
                 continue
@@ -456,17 +459,13 @@ def _walk_compiled(scenario: Scenario) -> Walk | None:
             for position, delta in effects:
                 after[position] = max(low[position], min(high[position], after[position] + delta))
             moved = tuple(after)
-            rest = target if target in at_rest else settle(target, moved)
-            if rest is None:
-                return None
-            nk = (rest, moved)
-            out.add(nk)
-            if nk not in states:
-                if len(states) >= MAX_STATES:
-                    return states, edges, False, []
-                states.add(nk)
-                queue.append(nk)
-    return states, edges, True, []
+            yield (target if target in at_rest else settle(target, moved), moved)
+
+    first = (first_state.node, tuple(first_state.variables[n] for n in names))
+    try:
+        return _explore(first, finished, successors)
+    except _StepFailed:
+        return None
 
 
 def _reached_via_route(scenario: Scenario, node_id: str, reached: set[str]) -> bool:
