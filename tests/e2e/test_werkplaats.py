@@ -70,7 +70,7 @@ def upload_twine_story(page) -> None:
     settle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files(str(TWINE_STORY))
     page.get_by_role("button", name="Maak een concept van dit bestand").click()
-    expect(page.get_by_text("Het concept is gemaakt.")).to_be_visible()
+    expect(page.get_by_text("Het concept is gemaakt.")).to_be_visible(timeout=UI_TIMEOUT)
     settle(page)
 
 
@@ -124,7 +124,7 @@ def test_an_author_brings_a_twine_story_to_the_library_in_the_browser(new_page, 
 
     # Upload the Twine story: the map shows its scene and both endings; the check lists what to fill in.
     upload_twine_story(page)
-    expect(page.get_by_test_id("stGraphVizChart").locator("svg")).to_be_visible()
+    expect(page.get_by_test_id("stGraphVizChart").locator("svg")).to_be_visible(timeout=UI_TIMEOUT)
     expect(page.get_by_test_id("stGraphVizChart").get_by_text("Samen lezen").first).to_be_visible()
     section(page, "Controle")
     expect(page.get_by_text(re.compile(r"^Fouten: los deze op voor je publiceert \(\d+\)"))).to_be_visible()
@@ -138,7 +138,7 @@ def test_an_author_brings_a_twine_story_to_the_library_in_the_browser(new_page, 
     expect(editor).to_have_value(re.compile(r"id: het-briefje"))
     editor.fill(fill_in(editor.input_value()))
     page.get_by_role("button", name="Opslaan en controleren").click()
-    expect(page.get_by_text("Opgeslagen. Geen fouten.")).to_be_visible()
+    expect(page.get_by_text("Opgeslagen. Geen fouten.")).to_be_visible(timeout=UI_TIMEOUT)
     settle(page)
 
     # Test from the decision with trust set to 70: the inspector follows each step; step back works.
@@ -161,7 +161,7 @@ def test_an_author_brings_a_twine_story_to_the_library_in_the_browser(new_page, 
     # Publish: the story is in the library at once, and the version history names who published it.
     section(page, "Publiceren")
     page.get_by_role("button", name="Publiceren", exact=True).click()
-    expect(page.get_by_text("Gepubliceerd als versie 1.")).to_be_visible()
+    expect(page.get_by_text("Gepubliceerd als versie 1.")).to_be_visible(timeout=UI_TIMEOUT)
     open_page(page, "Scenario's")
     expect(page.get_by_text("Het briefje", exact=True).first).to_be_visible()
     published = Path(author_server.data_dir).parent / "scenarios" / "het-briefje.yaml"
