@@ -132,6 +132,18 @@ def own_words(scenario: Scenario, attempt: Attempt) -> list[OwnWords]:
     return found
 
 
+def last_intention(
+    store: Store, user: Account, *, attempt_id: str | None = None, team_session_id: str | None = None
+) -> Reflection | None:
+    """The user's own newest reflection with an intention (``reflection.last_intention``), or None.
+
+    Shown when a scenario starts ("Vorige keer nam je je voor: ..."), and asked about in the next
+    reflection; give the attempt or team session that reflection is about, so its own intention is skipped."""
+    return reflection.last_intention(
+        store.list_reflections(user.id), attempt_id=attempt_id, team_session_id=team_session_id
+    )
+
+
 def save_reflection(
     store: Store,
     user: Account,
@@ -141,12 +153,19 @@ def save_reflection(
     attempt_id: str | None = None,
     team_session: TeamSession | None = None,
     with_own_words: list[OwnWords] | None = None,
+    follow_up: str = "",
+    follows_intention_of: str | None = None,
 ) -> Reflection:
     """Validate and save a reflection in the user's log: about one of their own finished attempts, about a
     team session they took part in, or about neither. ``reflection.ReflectionError`` (Dutch) otherwise.
 
-    ``with_own_words``: what the teacher first wrote at decisions of that attempt, to keep in the reflection."""
-    record = reflection.build(user.id, answers, intention)
+    ``with_own_words``: what the teacher first wrote at decisions of that attempt, to keep in the reflection.
+    ``follow_up``: how the intention of the user's own earlier reflection ``follows_intention_of`` went."""
+    if follows_intention_of is not None and store.get_reflection(user.id, follows_intention_of) is None:
+        follows_intention_of = None  # not (or no longer) one of this user's reflections: keep no link to it
+    record = reflection.build(
+        user.id, answers, intention, follow_up=follow_up, follows_intention_of=follows_intention_of
+    )
     update: dict[str, object]
     if team_session is not None:
         if not any(p.user_id == user.id for p in team_session.participants):

@@ -7,10 +7,16 @@ theory: The pedagogy of realistic teacher education*. Mahwah, NJ: Lawrence
 Erlbaum). Phase 2 uses Korthagen's eight questions: what did I want, think,
 feel and do — and what did the other (here: the parent) want, think, feel and
 do? Phase 1, the action, is the play-through itself.
+
+The loop closes: phase 5, the trial, is the next conversation. ``last_intention`` gives the
+intention a teacher set out to try (shown when a scenario starts), the next reflection asks how it
+went (``FOLLOW_UP``, stored with that reflection), and ``intention_trails`` pairs every intention
+with what was written about it later (Mijn ontwikkeling).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from modules.records import Reflection, limits
@@ -89,6 +95,13 @@ INTENTION = Question(
     "Eén concreet voornemen. Bijvoorbeeld: 'Ik begin met de vraag hoe het thuis gaat.'",
 )
 ALL_QUESTIONS: tuple[Question, ...] = tuple(q for phase in PHASES for q in phase.questions)
+# The loop closes: the next reflection asks how the last intention went (the trial of ALACT).
+PREVIOUS_INTENTION = "Vorige keer nam je je voor:"
+FOLLOW_UP = Question(
+    "terugblik_voornemen",
+    "Hoe ging dat?",
+    "Wat probeerde je, wat gebeurde er, en wat neem je mee? Niet aan toegekomen? Schrijf dan wat je tegenhield.",
+)
 
 
 class ReflectionError(ValueError):
@@ -103,11 +116,19 @@ def build(
     attempt_id: str | None = None,
     scenario_id: str | None = None,
     scenario_title: str = "",
+    follow_up: str = "",
+    follows_intention_of: str | None = None,
 ) -> Reflection:
-    """Validate the form and return a ``Reflection`` record (not yet saved)."""
+    """Validate the form and return a ``Reflection`` record (not yet saved).
+
+    ``follow_up``: how the intention of the earlier reflection ``follows_intention_of`` went (optional);
+    the link is kept only with an answer."""
     cleaned = {q.key: (answers.get(q.key) or "").strip() for q in ALL_QUESTIONS}
     intention = (intention or "").strip()
+    follow_up = (follow_up or "").strip()
     too_long = [q.label for q in (*ALL_QUESTIONS, INTENTION) if len(cleaned.get(q.key, intention)) > MAX_LENGTH]
+    if len(follow_up) > MAX_LENGTH:
+        too_long.insert(0, FOLLOW_UP.label)
     if too_long:
         raise ReflectionError(f"Dit antwoord is te lang (meer dan {MAX_LENGTH} tekens): {too_long[0]}")
     if len(intention) < MIN_INTENTION:
@@ -121,8 +142,59 @@ def build(
         scenario_title=scenario_title,
         answers={k: v for k, v in cleaned.items() if v},
         intention=intention,
+        follow_up=follow_up,
+        follows_intention_of=follows_intention_of if follow_up else None,
     )
 
 
 def label(key: str) -> str:
-    return next((q.label for q in (*ALL_QUESTIONS, INTENTION) if q.key == key), key)
+    return next((q.label for q in (*ALL_QUESTIONS, INTENTION, FOLLOW_UP) if q.key == key), key)
+
+
+# --- the loop: an intention, and how it went -------------------------------------------------
+
+
+def last_intention(
+    reflections: Iterable[Reflection], *, attempt_id: str | None = None, team_session_id: str | None = None
+) -> Reflection | None:
+    """The newest reflection with an intention: what the teacher set out to try next.
+
+    A reflection about the same attempt or team session as ``attempt_id`` / ``team_session_id`` (the
+    one being written about now) is skipped: its intention was made after this conversation, not before.
+    """
+
+    def same_conversation(item: Reflection) -> bool:
+        return bool(
+            (attempt_id and item.attempt_id == attempt_id)
+            or (team_session_id and item.team_session_id == team_session_id)
+        )
+
+    candidates = [r for r in reflections if r.intention.strip() and not same_conversation(r)]
+    return max(candidates, key=lambda r: r.created_at, default=None)
+
+
+@dataclass(frozen=True)
+class IntentionTrail:
+    """One intention and the later reflections that looked back on it (oldest first)."""
+
+    reflection: Reflection
+    follow_ups: tuple[Reflection, ...]
+
+    @property
+    def intention(self) -> str:
+        return self.reflection.intention
+
+
+def intention_trails(reflections: Iterable[Reflection]) -> list[IntentionTrail]:
+    """Every intention with how it went, newest intention first."""
+    items = list(reflections)
+    answers: dict[str, list[Reflection]] = {}
+    for item in items:
+        if item.follows_intention_of and item.follow_up.strip():
+            answers.setdefault(item.follows_intention_of, []).append(item)
+    trails = [
+        IntentionTrail(item, tuple(sorted(answers.get(item.id, []), key=lambda r: r.created_at)))
+        for item in items
+        if item.intention.strip()
+    ]
+    return sorted(trails, key=lambda t: t.reflection.created_at, reverse=True)

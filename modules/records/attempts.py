@@ -51,6 +51,12 @@ class Reflection(Record):
     own_words: list[OwnWords] = Field(
         default_factory=list, description="What the teacher first wrote at decisions, taken into this reflection"
     )
+    follow_up: str = Field(
+        default="", description="How trying the intention of an earlier reflection went (ALACT: the trial)"
+    )
+    follows_intention_of: str | None = Field(
+        default=None, description="The earlier reflection (same user) whose intention ``follow_up`` looks back on"
+    )
 
 
 class Comment(Record):

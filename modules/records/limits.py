@@ -51,6 +51,10 @@ def check_record(record: Account | Attempt | Reflection | Comment | Draft | Scen
         checks += [(f"answers.{k}", v, REFLECTION_ANSWER) for k, v in record.answers.items()]
         checks += [(f"answers.{k} (key)", k, 40) for k in record.answers]
         checks.append(("intention", record.intention, REFLECTION_ANSWER))
+        checks += [
+            ("follow_up", record.follow_up, REFLECTION_ANSWER),
+            ("follows_intention_of", record.follows_intention_of, 40),
+        ]
         if len(record.own_words) > REFLECTION_FIELDS * 2:
             raise TooLong(f"a reflection holds more than {REFLECTION_FIELDS * 2} own words")
         checks += [(f"own_words.{i}", o.words, OWN_WORDS) for i, o in enumerate(record.own_words)]

@@ -23,6 +23,7 @@ PAGES = {
     "nabespreking": "ui/pages/nabespreking.py",
     "reflectie": "ui/pages/reflectie.py",
     "logboek": "ui/pages/logboek.py",
+    "mijn_ontwikkeling": "ui/pages/mijn_ontwikkeling.py",
     "principes": "ui/pages/principes.py",
     "mijn_coach": "ui/pages/mijn_coach.py",
     "portfolio": "ui/pages/portfolio.py",

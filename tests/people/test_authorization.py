@@ -446,6 +446,7 @@ PAGE_ROLES: dict[str, set[str]] = {
     "nabespreking": {T, C, F},
     "reflectie": {T, C, F},
     "logboek": {T, C, F},
+    "mijn_ontwikkeling": {T, C, F},
     "mijn_coach": {T, F},
     "portfolio": {T, C, F},
     "principes": {T, C, F, A},
@@ -561,7 +562,14 @@ def test_a_signed_out_user_is_anonymous_again(role_accounts, navigation):
 
 # Second line of defence: a page file that is run without the navigation (for example by a
 # future bug in the shell) still refuses a session that has no business there.
-PROTECTED = {"coach": {C}, "team_overzicht": {C}, "beheer": {A}, "mijn_coach": {T, F}, "sessie_leiden": {C, F}}
+PROTECTED = {
+    "coach": {C},
+    "team_overzicht": {C},
+    "beheer": {A},
+    "mijn_coach": {T, F},
+    "sessie_leiden": {C, F},
+    "mijn_ontwikkeling": {T, C, F},
+}
 
 
 @pytest.mark.parametrize("key", [k for k, roles in PAGE_ROLES.items() if "anonymous" not in roles])

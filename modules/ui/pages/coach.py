@@ -38,9 +38,6 @@ st.caption(
 
 entries = coaching.timeline(data.attempts, data.shared, library, data.unread)
 rows = coaching.profile_rows(data.attempts, library, context.catalogue())
-filters = parts.filters(teacher_id, entries, rows)
-shown = coaching.filter_timeline(entries, filters)
-parts.timeline(entries, shown)
-parts.principle_profile(rows, coaching.filter_rows(rows, filters), bool(filters.principle_id))
+shown = parts.development(f"coach-{teacher_id}", entries, rows, parts.COACH_VIEW)
 parts.shared_reflections(user, data, shown, library)
 parts.csv_download(store, user, library)

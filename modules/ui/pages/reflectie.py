@@ -17,6 +17,7 @@ st.markdown(
     "Deze stappen komen uit het ALACT-model van Korthagen."
 )
 SAVED = "reflection-saved"  # the context (attempt or team session) of the reflection just saved
+FOLLOW_UP_KEY = "refl-terugblik"  # how the previous intention went
 
 
 def context_key() -> str:
@@ -55,9 +56,27 @@ else:
     else:
         route_prompts(attempt)
 own_words = own_words_to_keep(attempt) if attempt is not None and team_session is None else []
+# The intention of the last reflection (not one about this same conversation): how did trying it go?
+previous = practice.last_intention(
+    context.store(),
+    user,
+    attempt_id=attempt.id if attempt is not None else None,
+    team_session_id=team_session.id if team_session is not None else None,
+)
 st.warning(reflection.PRIVACY_REMINDER, icon="🔒")
 
 with st.form("reflection", clear_on_submit=False):
+    follow_up = ""
+    if previous is not None:
+        st.markdown("### Je vorige voornemen")
+        st.markdown(f"{reflection.PREVIOUS_INTENTION} {wording.escape_markdown(previous.intention)}")
+        follow_up = st.text_area(
+            reflection.FOLLOW_UP.label,
+            key=FOLLOW_UP_KEY,
+            help=f"{reflection.FOLLOW_UP.help} Schrijf geen namen van kinderen of ouders.",
+            max_chars=reflection.MAX_LENGTH,
+            height=90,
+        )
     answers: dict[str, str] = {}
     for phase in reflection.PHASES:
         st.markdown(f"### {phase.title}")
@@ -90,11 +109,13 @@ if submitted:
             attempt_id=attempt.id if attempt else None,
             team_session=team_session,
             with_own_words=own_words,
+            follow_up=follow_up,
+            follows_intention_of=previous.id if previous is not None else None,
         )
     except reflection.ReflectionError as exc:
         st.error(str(exc))
     else:
-        for key in [f"refl-{q.key}" for q in reflection.ALL_QUESTIONS] + ["refl-voornemen"]:
+        for key in [f"refl-{q.key}" for q in reflection.ALL_QUESTIONS] + ["refl-voornemen", FOLLOW_UP_KEY]:
             st.session_state.pop(key, None)
         st.session_state[SAVED] = context_key()
         st.rerun()

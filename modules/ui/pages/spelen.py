@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from modules.play import engine, practice
+from modules.play import engine, practice, reflection
 from modules.records import limits
-from modules.ui import context, signin
+from modules.ui import context, signin, wording
 from modules.ui.widgets import play, scenes
 
 user = signin.require_user()
@@ -23,6 +23,13 @@ st.title(scenario.title)
 
 if attempt is None:
     scenes.show_introduction(scenario)
+    previous = practice.last_intention(store, user)
+    if previous is not None:  # ALACT's last step: try the intention of the last reflection in this conversation
+        st.info(
+            f"**{reflection.PREVIOUS_INTENTION}** {wording.escape_markdown(previous.intention)}  \n"
+            "Probeer het in dit gesprek. Na afloop kijk je in je reflectie terug hoe het ging.",
+            icon="🎯",
+        )
     with st.form("anticipate"):
         st.markdown("### Voor je begint")
         anticipation = st.text_area(

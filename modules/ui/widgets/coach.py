@@ -1,16 +1,20 @@
 """The parts of the coach's pages: Mijn leraren (invite code, filters, timeline, principle profile, shared
-reflections, CSV) and Teamoverzicht (the cohort's charts, without names)."""
+reflections, CSV) and Teamoverzicht (the cohort's charts, without names).
+
+``development`` (filters with a Dutch period choice, timeline, principle profile over time) is the view
+the coach's Mijn leraren and a user's own Mijn ontwikkeling share; ``ViewText`` holds what differs."""
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 
 import streamlit as st
 
 from modules import dutch
 from modules.library.scenarios import Library
 from modules.people import accounts, coaching
-from modules.records import Account, now
+from modules.people import development as own
+from modules.records import Account, Reflection, now
 from modules.storage import Store
 from modules.ui import wording
 from modules.ui.widgets import threads
@@ -18,6 +22,7 @@ from modules.ui.widgets.charts import channel, chart, show, tooltip
 
 md = wording.escape_markdown
 BALANCE_TITLE = "Versterkt min onder druk"
+FOLLOW_UP_TITLE = "Terugblik op het vorige voornemen"
 SCENARIO_BAR = 18  # px per bar on the Teamoverzicht (two bars per scenario: started and finished)
 
 
@@ -80,37 +85,77 @@ def csv_download(store: Store, coach: Account, library: Library) -> None:
         st.caption(f"Gemaakt om {made['at']}. Is er sindsdien iets gedeeld? Maak het bestand dan opnieuw.")
 
 
-def filters(teacher_id: str, entries: list, rows: list[dict]) -> coaching.Filters:
-    """Scenario, principle and period, remembered per teacher."""
+@dataclass(frozen=True)
+class ViewText:
+    """What the shared development view says when there is nothing (yet): about a teacher, or about yourself."""
+
+    nothing_yet: str
+    no_profile: str
+
+
+COACH_VIEW = ViewText(
+    nothing_yet="Deze leraar heeft nog geen gesprek gespeeld en nog geen reflectie met je gedeeld.",
+    no_profile="Nog geen afgerond gesprek. Het principeprofiel verschijnt als de leraar een scenario uitspeelt.",
+)
+OWN_VIEW = ViewText(
+    nothing_yet="Je hebt nog geen gesprek gespeeld en nog geen reflectie geschreven. Kies een scenario om te beginnen.",
+    no_profile="Nog geen afgerond gesprek. Je principeprofiel verschijnt als je een scenario uitspeelt.",
+)
+
+
+def development(key: str, entries: list, rows: list[dict], text: ViewText) -> list:
+    """Filters (scenario, principle, period), the timeline and the principle profile over time; returns the
+    timeline entries the filters keep. Used by Mijn leraren (``key`` per teacher) and Mijn ontwikkeling."""
+    chosen = filters(key, entries, rows)
+    shown = coaching.filter_timeline(entries, chosen)
+    timeline(entries, shown, text)
+    principle_profile(rows, coaching.filter_rows(rows, chosen), bool(chosen.principle_id), text)
+    return shown
+
+
+def filters(key: str, entries: list, rows: list[dict]) -> coaching.Filters:
+    """Scenario, principle and period, remembered per ``key`` (for a coach: per teacher)."""
     scenarios = coaching.scenario_options(entries)
     principles = coaching.principle_options(rows)
-    span = coaching.date_span(entries) or (date.today(), date.today())
     cols = st.columns(3)
     scenario_id = cols[0].selectbox(
         "Scenario",
         [None, *scenarios],
-        key=f"coach-scenario-{teacher_id}",
+        key=f"{key}-scenario",
         format_func=lambda s: "Alle scenario's" if s is None else scenarios[s],
     )
     principle_id = cols[1].selectbox(
         "Principe",
         [None, *principles],
-        key=f"coach-principle-{teacher_id}",
+        key=f"{key}-principle",
         format_func=lambda p: "Alle principes" if p is None else principles[p],
     )
-    period = cols[2].date_input("Periode", value=span, key=f"coach-period-{teacher_id}", format="DD-MM-YYYY")
-    if isinstance(period, (tuple, list)):
-        start, end = (tuple(period) + (None, None))[:2]
-    else:
-        start, end = period, period
-    return coaching.Filters(scenario_id=scenario_id, principle_id=principle_id, start=start, end=end)
+    with cols[2]:
+        period = period_picker(f"{key}-period")
+    until = own.today()
+    words = own.period_text(period, until, coaching.date_span(entries))
+    if words:
+        st.caption(f"Periode: {words[0].lower()}{words[1:]}")
+    return own.filters(scenario_id, principle_id, period, until)
 
 
-def timeline(entries: list, shown: list) -> None:
-    """Play-throughs and shared reflections, newest first."""
+def period_picker(key: str) -> str:
+    """A Dutch choice of period ('Afgelopen week' ... 'Alles'), not a calendar: Streamlit's date picker
+    starts its weeks on Sunday and names the months in English. Returns a key of ``development.PERIODS``."""
+    return st.selectbox(
+        "Periode",
+        list(own.PERIODS),
+        key=key,
+        format_func=lambda p: own.PERIODS[p],
+        help="Tot en met vandaag. Kies ‘Alles’ om alles te zien.",
+    )
+
+
+def timeline(entries: list, shown: list, text: ViewText = COACH_VIEW) -> None:
+    """Play-throughs and reflections (a coach: the shared ones; yourself: all of yours), newest first."""
     st.markdown("### Tijdlijn")
     if not entries:
-        st.info("Deze leraar heeft nog geen gesprek gespeeld en nog geen reflectie met je gedeeld.")
+        st.info(text.nothing_yet)
     elif not shown:
         st.info("Niets gevonden met deze filters. Kies een ander scenario, principe of een ruimere periode.")
     for entry in shown:
@@ -125,6 +170,14 @@ def timeline(entries: list, shown: list) -> None:
                     status = f"bezig ({entry.steps} {'keuze' if entry.steps == 1 else 'keuzes'})"
                 st.markdown(f"💬 **Gesprek: {md(entry.scenario_title)}** — {status}")
                 st.caption(wording.short_date(entry.date))
+            elif isinstance(entry, own.OwnReflectionEntry):
+                kind = "Reflectie op een teamsessie" if entry.team_session else "Reflectie"
+                st.markdown(f"✍️ **{kind}: {md(entry.scenario_title)}**")
+                notes = [f"Geschreven {wording.short_date(entry.date)}"]
+                notes.append("gedeeld met je coach" if entry.shared else "alleen voor jou")
+                if entry.looked_back:
+                    notes.append("met een terugblik op je vorige voornemen")
+                st.caption(" · ".join(notes))
             else:
                 new = (
                     f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**"
@@ -137,11 +190,13 @@ def timeline(entries: list, shown: list) -> None:
                 )
 
 
-def principle_profile(rows: list[dict], shown_rows: list[dict], one_principle: bool) -> None:
+def principle_profile(
+    rows: list[dict], shown_rows: list[dict], one_principle: bool, text: ViewText = COACH_VIEW
+) -> None:
     """The balance per play-through as a line, and every principle per play-through as a heat map."""
     st.markdown("### Principeprofiel door de tijd")
     if not rows:
-        st.info("Nog geen afgerond gesprek. Het principeprofiel verschijnt als de leraar een scenario uitspeelt.")
+        st.info(text.no_profile)
         return
     if not shown_rows:
         st.info("Geen principeprofiel met deze filters.")
@@ -211,9 +266,19 @@ def shared_reflections(coach: Account, data: coaching.TeacherData, shown: list, 
         if expander.open:
             with expander:
                 st.caption(f"Gedeeld op {wording.short_date(item.share.shared_at)}")
+                follow_up(reflection)
                 threads.reflection_body(reflection)
                 st.divider()
                 threads.comment_thread(coach, data.teacher.id, reflection, key=reflection.id)
+
+
+def follow_up(reflection: Reflection) -> None:
+    """How the previous intention went, as the teacher wrote it in this reflection. Not the intention
+    itself: it sits in another reflection, which may not be shared with the coach."""
+    if not reflection.follow_up.strip():
+        return
+    st.markdown(f"**{FOLLOW_UP_TITLE}**")
+    wording.user_text(reflection.follow_up)
 
 
 def cohort_neglected(overview: coaching.CohortOverview) -> None:
