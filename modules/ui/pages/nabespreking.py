@@ -39,56 +39,59 @@ if attempt.anticipation:
         st.markdown("**Wat je vooraf verwachtte of wilde bereiken**")
         wording.user_text(attempt.anticipation)
 
-st.markdown("### Jouw route")
-stored_steps = attempt.state.steps
-for step in report.steps:
-    marker = " ⭐ sleutelmoment" if step.key_moment else ""
-    changes = ", ".join(
-        wording.format_change(k, v, scenario) for k, v in step.changes.items() if scenario.variables[k].visible
-    )
-    own = stored_steps[step.number - 1].own_words if step.number <= len(stored_steps) else None
-    if own:
-        with st.container(border=True):
-            st.caption("Eerst schreef je:")
-            wording.user_text(own)
-    st.markdown(
-        f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
-        + (f"  \n_{changes}_" if changes else "")
-    )
-
-st.markdown("### Principeprofiel")
-rows = debrief.profile_table(report)
-if rows:
-    charts.show(scenes.profile_chart(rows))
-    st.caption("Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk.")
-
-if report.alternatives:
-    st.markdown("### Wat als je anders had gekozen?")
-    moments: dict[int, list] = {}
-    for alternative in report.alternatives:
-        moments.setdefault(alternative.step_index, []).append(alternative)
-    for step_index, others in moments.items():
-        st.markdown(f"**Sleutelmoment bij keuze {step_index + 1}.** Jij koos: {others[0].taken.text}")
-        for alternative in others:
-            other = alternative.other
-            short = other.choice.text if len(other.choice.text) <= 90 else other.choice.text[:87].rstrip() + "…"
-            with st.expander(f"Als je had gekozen: {short}"):
-                st.markdown(f"**Je keuze:** {other.choice.text}")
-                st.markdown(f"**Reactie:** {other.choice.reaction}")
-                st.markdown(f"**Feedback:** {other.choice.feedback}")
-                changes = ", ".join(
-                    wording.format_change(k, v, scenario)
-                    for k, v in other.changes.items()
-                    if scenario.variables[k].visible
-                )
-                if changes:
-                    st.caption(changes)
+# Layout for a phone, where the whole debrief used to be some 5,000 px long: the ending and its lesson
+# (above) and the route stay open; every other part is one line that opens. The content is the same.
+with st.expander("Jouw route", expanded=True):
+    stored_steps = attempt.state.steps
+    for step in report.steps:
+        marker = " ⭐ sleutelmoment" if step.key_moment else ""
+        changes = ", ".join(
+            wording.format_change(k, v, scenario) for k, v in step.changes.items() if scenario.variables[k].visible
+        )
+        own = stored_steps[step.number - 1].own_words if step.number <= len(stored_steps) else None
+        if own:
+            with st.container(border=True):
+                st.caption("Eerst schreef je:")
+                wording.user_text(own)
+        st.markdown(
+            f"**{step.number}. {step.choice.text}**{marker}  \n{step.choice.feedback}"
+            + (f"  \n_{changes}_" if changes else "")
+        )
 
 if report.try_next:
-    st.markdown("### Probeer volgende keer")
-    for principle in report.try_next:
-        st.markdown(f"- **{principle.name}:** {principle.in_practice or principle.summary}")
-st.info(debrief.RESEARCH_NOTE)
+    with st.expander("Probeer volgende keer"):
+        for principle in report.try_next:
+            st.markdown(f"- **{principle.name}:** {principle.in_practice or principle.summary}")
+
+rows = debrief.profile_table(report)
+if rows:
+    with st.expander("Principeprofiel"):
+        charts.show(scenes.profile_chart(rows))
+        st.caption(
+            "Elke keuze raakt aan principes. Groen: je keuzes versterkten het principe. Rood: het kwam onder druk."
+        )
+
+if report.alternatives:
+    with st.expander("Wat als je anders had gekozen?"):
+        moments: dict[int, list] = {}
+        for alternative in report.alternatives:
+            moments.setdefault(alternative.step_index, []).append(alternative)
+        for step_index, others in moments.items():
+            st.markdown(f"**Sleutelmoment bij keuze {step_index + 1}.** Jij koos: {others[0].taken.text}")
+            for alternative in others:
+                other = alternative.other
+                short = other.choice.text if len(other.choice.text) <= 90 else other.choice.text[:87].rstrip() + "…"
+                with st.expander(f"Als je had gekozen: {short}"):
+                    st.markdown(f"**Je keuze:** {other.choice.text}")
+                    st.markdown(f"**Reactie:** {other.choice.reaction}")
+                    st.markdown(f"**Feedback:** {other.choice.feedback}")
+                    changes = ", ".join(
+                        wording.format_change(k, v, scenario)
+                        for k, v in other.changes.items()
+                        if scenario.variables[k].visible
+                    )
+                    if changes:
+                        st.caption(changes)
 
 try:
     own = context.store().list_attempts(user.id, scenario.id)
@@ -97,14 +100,14 @@ except StoreError as exc:
     own = [attempt]
 status = practice.status(scenario, own)
 found, missing = debrief.endings_found(scenario, set(status.endings_found))
-st.markdown(f"### Eindes: {status.endings_label}")
-st.markdown("Gevonden: " + ", ".join(found))
-if missing:
-    count = len(missing)
-    st.markdown(
-        f"Nog niet ontdekt: {count} {'einde' if count == 1 else 'eindes'}. "
-        "Speel opnieuw en kies op een sleutelmoment anders."
-    )
+with st.expander(f"Eindes: {status.endings_label}"):
+    st.markdown("Gevonden: " + ", ".join(found))
+    if missing:
+        count = len(missing)
+        st.markdown(
+            f"Nog niet ontdekt: {count} {'einde' if count == 1 else 'eindes'}. "
+            "Speel opnieuw en kies op een sleutelmoment anders."
+        )
 
 with st.expander("Bronnen bij deze nabespreking"):
     for principle in report.cited:
@@ -115,6 +118,7 @@ with st.expander("Bronnen bij deze nabespreking"):
     st.markdown(f"- Reflectie met het ALACT-model: {KORTHAGEN}")
     st.markdown(f"- Oefenen met feedback tussen pogingen: {debrief.RESEARCH_SOURCE}")
 
+st.info(debrief.RESEARCH_NOTE)
 cols = st.columns(2)
 if cols[0].button("Schrijf je reflectie", type="primary", key="debrief-reflect"):
     context.go("reflectie", **{context.ATTEMPT: attempt.id})

@@ -2,12 +2,20 @@
 
 Only the session's own facilitator sees or changes it (``modules.team.sessions.led_by``);
 the live count never shows the distribution before the reveal.
+
+Two views of one session: *Bediening* (the controls, with the app's menu) and the
+*Projectorweergave* (large type, the join code and QR code big, the live count and the reveal
+button at the top; no menu, no account, no toolbar). The projector view keeps the reveal and the
+group's choice, so one laptop on the projector is enough; with two devices (the projector and
+the facilitator's own), both follow the session within a second.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 
+import segno
 import streamlit as st
 
 from modules.content.scenario import Choice, Scenario
@@ -19,6 +27,7 @@ from modules.ui.widgets import guides
 from modules.ui.widgets import team as tw
 
 LEAD = "team-lead-session"  # the id of the session this browser session leads
+PROJECTOR = "team-projector"  # the id of the session this browser session shows in the projector view
 CONFIRM_CLOSE = "team-confirm-close"
 CLOSED_LABELS = {
     "ended": "Afgerond",
@@ -224,21 +233,58 @@ def close_control(user: Account, session: TeamSession) -> None:
         st.rerun()
 
 
-def session_screen(user: Account, session: TeamSession) -> None:
-    if st.button("← Mijn sessies", key="lead-back"):
-        st.session_state.pop(LEAD, None)
-        st.rerun()
+def loaded(session: TeamSession) -> tuple[Scenario, engine.PlayState] | None:
+    """The session's scenario and where the group is, or None after saying why the session cannot be shown."""
     scenario = context.library().get(session.scenario_id)
     if scenario is None:
         st.title(session.scenario_title or "Teamsessie")
         st.warning("Dit scenario staat niet meer in de bibliotheek. De sessie kan daarom niet worden getoond.")
-        return
+        return None
     try:
-        state = team.state(session, scenario)
+        return scenario, team.state(session, scenario)
     except engine.EngineError:
         st.title(scenario.title)
         st.warning("Dit scenario is aangepast sinds de sessie begon. De sessie kan daarom niet verder.")
+        return None
+
+
+def session_screen(user: Account, session: TeamSession) -> None:
+    """The session in the view this browser session chose: the controls, or the projector view."""
+    if st.session_state.get(PROJECTOR) == session.id:
+        projector_screen(user, session)
+    else:
+        control_screen(user, session)
+
+
+def show_projector(session_id: str) -> None:
+    """Switch this browser session to the projector view (a callback: the next run draws it at once)."""
+    st.session_state[PROJECTOR] = session_id
+
+
+def show_controls() -> None:
+    """Back to the controls (*Bediening*) in this browser session."""
+    st.session_state.pop(PROJECTOR, None)
+
+
+def control_screen(user: Account, session: TeamSession) -> None:
+    with st.container(horizontal=True, horizontal_alignment="distribute", vertical_alignment="center"):
+        back = st.button("← Mijn sessies", key="lead-back")
+        st.button(
+            "Projectorweergave",
+            key="lead-projector",
+            icon="📽️",
+            help="Groot op het scherm, zonder menu en zonder je accountgegevens: de code, de QR-code, "
+            "de telling en de stemmen. Je kunt daar ook de stemmen tonen en de keuze van de groep vastleggen.",
+            on_click=show_projector,
+            args=(session.id,),
+        )
+    if back:
+        st.session_state.pop(LEAD, None)
+        st.rerun()
+    found = loaded(session)
+    if found is None:
         return
+    scenario, state = found
 
     if session.status == "finished":
         st.title(f"Teamsessie: {scenario.title}")
@@ -250,18 +296,20 @@ def session_screen(user: Account, session: TeamSession) -> None:
         st.title(scenario.title)
         st.caption("Alleen projector: de groep bespreekt elke keuze en jij klikt de keuze van de groep aan.")
         situation_open = session.step == 0
+        follow(user, session)  # a choice clicked in the projector view (another device) shows here too
     else:
         # Open only while the group gathers; once someone joined, the count and the scene matter.
         situation_open = session.step == 0 and session.phase == "voting" and not session.participants
         with st.container(border=True, key="lead-header"):  # fits a 1600x900 projector without scrolling
             join_column, count_column = st.columns([3, 2], gap="large", vertical_alignment="center")
             with join_column:
-                tw.join_panel(session, show_qr=True)
+                join_panel(session)
             with count_column:
                 if session.phase == "voting":
                     live_count(user, session.id, session.step, session.phase, situation_open)
                 else:
                     revealed_count(session)
+                    follow(user, session)  # revealed: a decision in the projector view shows here too
         st.header(scenario.title)
     tw.show_context(scenario, expanded=situation_open)
     tw.show_story(scenario, state)
@@ -271,12 +319,159 @@ def session_screen(user: Account, session: TeamSession) -> None:
         tw.show_choices(view.choices)  # projector only: the choices are the buttons; revealed: in the tally
 
     if session.projector_only:
-        st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, context.catalogue())}")
-        st.markdown("**Wat kiest de groep?**")
-        for index, choice in enumerate(view.choices):
-            if st.button(tw.choice_label(index, choice), key=f"lead-pick-{session.step}-{choice.id}", width="stretch"):
-                act(user, lambda cid=choice.id: team.decide(context.store(), session.id, user, scenario, choice_id=cid))
+        group_pick(user, session, scenario, state, view)
     elif session.phase != "voting":
         revealed_panel(user, session, scenario, state, view)
     st.divider()
     close_control(user, session)
+
+
+def group_pick(
+    user: Account, session: TeamSession, scenario: Scenario, state: engine.PlayState, view: engine.View
+) -> None:
+    """Projector only: the discussion prompt and the choices as buttons; the facilitator clicks the group's choice."""
+    st.info(f"**Bespreek met elkaar:** {team.discussion_prompt(scenario, state.node, context.catalogue())}")
+    st.markdown("**Wat kiest de groep?**")
+    for index, choice in enumerate(view.choices):
+        if st.button(tw.choice_label(index, choice), key=f"lead-pick-{session.step}-{choice.id}", width="stretch"):
+            act(user, lambda cid=choice.id: team.decide(context.store(), session.id, user, scenario, choice_id=cid))
+
+
+# --- join code and QR code --------------------------------------------------------------------
+
+
+def qr_alt(session: TeamSession) -> str:
+    """The QR code's text alternative: what it is for, and the code to type instead."""
+    return f"QR-code om mee te doen met code {team.display_code(session.code)}"
+
+
+def join_panel(session: TeamSession) -> None:
+    """The join code, the link and a small QR code: compact, so the live count fits beside it."""
+    url = tw.join_url(session.code)
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    with left:
+        st.title(f"Code: {team.display_code(session.code)}")
+        st.markdown("Doe mee op je eigen laptop of telefoon: scan de QR-code of ga naar")
+        st.code(url, language=None)
+        st.caption(who_may_join(session))
+    right.image(tw.qr_png(url), width=150, caption="Scan om mee te doen", alt=qr_alt(session), output_format="PNG")
+
+
+def who_may_join(session: TeamSession) -> str:
+    if session.allow_guests:
+        return "Je kunt meedoen met je account of als gast, met een zelfgekozen naam."
+    return "Log in met je Samenspel-account om mee te doen."
+
+
+# --- the projector view -----------------------------------------------------------------------
+
+# Only while the projector view is on screen (Streamlit removes the style with the view): no
+# sidebar (the menu and the account), no toolbar, less padding, and type that grows with the
+# screen. Everything Streamlit draws is sized in rem, so one root size scales it all. Constant
+# text: nothing a user wrote is ever part of it.
+PROJECTOR_CSS = """<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stHeaderActionElements"] { display: none !important; }
+html { font-size: clamp(18px, 1.45vw, 30px) !important; }
+[data-testid="stMainBlockContainer"] { padding: 0.75rem 2rem 2rem 2rem !important; max-width: 100% !important; }
+.st-key-projector-code h1 { font-size: min(5vw, 10vh) !important; line-height: 1.1 !important;
+  letter-spacing: 0.04em; padding: 0.1em 0 !important; white-space: nowrap; }
+.st-key-projector-count h2 { font-size: min(3.4vw, 7vh) !important; line-height: 1.1 !important; }
+.st-key-projector-qr img { width: min(100%, 54vh) !important; height: auto !important; }
+.st-key-projector-qr-small img { width: min(100%, 22vh) !important; height: auto !important; }
+.st-key-projector-scene p, .st-key-projector-scene li { font-size: 1.15rem; }
+</style>"""
+
+
+def projector_screen(user: Account, session: TeamSession) -> None:
+    """The session large on a projector: code and QR code, live count, reveal, tally; no menu, no account."""
+    st.set_page_config(layout="wide")
+    st.html(PROJECTOR_CSS)
+    found = loaded(session)
+    title, controls = st.columns([4, 1], vertical_alignment="center")
+    controls.button("Terug naar bediening", key="lead-controls", icon="⚙️", width="stretch", on_click=show_controls)
+    if found is None:
+        return
+    scenario, state = found
+    title.markdown(f"**{scenario.title}** · Teamsessie")  # author text, as on every scenario page
+
+    if session.status == "finished":
+        tw.group_debrief(session, scenario, context.catalogue(), full=True)
+        return
+    view = engine.view(scenario, state)
+    if session.projector_only:
+        follow(user, session)  # a choice clicked on the facilitator's own device shows here too
+        with st.container(key="projector-scene"):
+            tw.show_context(scenario, expanded=session.step == 0)
+            tw.show_story(scenario, state)
+            tw.show_scene(scenario, view)
+            group_pick(user, session, scenario, state, view)
+        return
+
+    if session.phase == "voting":
+        situation_open = session.step == 0 and not session.participants
+        with st.container(key="projector-band"):
+            qr_column, join_column, count_column = st.columns([6, 6, 5], gap="medium", vertical_alignment="center")
+            with qr_column, st.container(key="projector-qr"):
+                projector_qr(session)
+            with join_column:
+                projector_join(session)
+            with count_column, st.container(key="projector-count"):
+                live_count(user, session.id, session.step, session.phase, situation_open)
+        with st.container(key="projector-scene"):
+            tw.show_context(scenario, expanded=situation_open)
+            tw.show_story(scenario, state)
+            tw.show_scene(scenario, view)
+            tw.show_choices(view.choices)
+        return
+
+    # Revealed: the tally and the discussion first; the join code stays, smaller, for late joiners.
+    follow(user, session)  # decided on the facilitator's own device: the next scene shows here too
+    with st.container(key="projector-band"):
+        qr_column, join_column, count_column = st.columns([2, 5, 5], gap="medium", vertical_alignment="center")
+        with qr_column, st.container(key="projector-qr-small"):
+            projector_qr(session)
+        with join_column:
+            st.markdown(f"Doe mee met code **{team.display_code(session.code)}**")
+            st.caption(tw.join_url(session.code))
+        with count_column, st.container(key="projector-count"):
+            revealed_count(session)
+    with st.container(key="projector-scene"):
+        revealed_panel(user, session, scenario, state, view)
+        tw.show_context(scenario, expanded=False)
+        tw.show_story(scenario, state)
+        tw.show_scene(scenario, view)
+
+
+def projector_qr(session: TeamSession) -> None:
+    """The QR code as wide as its column allows (Streamlit never draws an image wider than its pixels).
+
+    As PNG: Streamlit would store an image without transparency as JPEG, which blurs the modules' edges."""
+    buffer = io.BytesIO()
+    segno.make(tw.join_url(session.code), error="m").save(buffer, kind="png", scale=24, border=2)
+    st.image(buffer.getvalue(), width="stretch", alt=qr_alt(session), output_format="PNG")
+
+
+def projector_join(session: TeamSession) -> None:
+    st.markdown("**Doe mee** op je eigen laptop of telefoon. Scan de QR-code of ga naar:")
+    st.code(tw.join_url(session.code), language=None, wrap_lines=True)
+    st.markdown("en vul deze code in:")
+    with st.container(key="projector-code"):
+        st.title(team.display_code(session.code), anchor=False)
+    st.caption(who_may_join(session))
+
+
+@st.fragment(run_every="1s")
+def follow(user: Account, session: TeamSession) -> None:
+    """Redraw the page when the session moved on elsewhere (the other view, another device); shows nothing.
+
+    Re-reads the session every second, as the live count does while the group votes."""
+    if not signin.still_signed_in(user):
+        st.rerun()
+    try:
+        current = team.load(context.store(), session.id)
+    except team.TeamError:
+        return
+    if (current.step, current.phase, current.status) != (session.step, session.phase, session.status):
+        st.rerun()
