@@ -2,22 +2,29 @@
 
 No Streamlit here: the page calls these functions and offers the result for download.
 
-Safety: every text a user wrote (answers, intention, comments, usernames) and every
-scenario title is escaped before it goes into Markdown (``modules.exchange.escaping``),
-so it stays literal text; the HTML is rendered with the ``markdown`` package from
-Markdown in which that text was first HTML-escaped, so no tag a user typed can reach
-the HTML; the page is self-contained (inline CSS, no links, no scripts, no external
-resources); only the user's own reflections and their threads go into a portfolio.
+Safety and readability:
+
+- The Markdown file is meant to be read as plain text too (a teacher opens it in any editor), so
+  user text (answers, intention, comments, usernames) and scenario titles get only the escapes
+  that stop a Markdown viewer from changing what was written (``plain_markdown``): no heading,
+  quote, list, table, code block or line under a paragraph, no link or image, and never HTML.
+  Ordinary punctuation stays as it was typed.
+- The HTML is rendered with the ``markdown`` package from Markdown in which that text was first
+  HTML-escaped and fully Markdown-escaped (``modules.exchange.escaping.escape_for_html``), so no
+  tag a user typed can reach the HTML; the page is self-contained (inline CSS, no links, no
+  scripts, no external resources).
+- Only the user's own reflections and their threads go into a portfolio.
 """
 
 from __future__ import annotations
 
 import html
+import re
 
 import markdown
 
 from modules.dutch import dutch_date
-from modules.exchange.escaping import escape_for_html, escape_markdown
+from modules.exchange.escaping import escape_for_html
 from modules.people import sharing
 from modules.people.accounts import ROLE_LABELS, PermissionDenied, require_role
 from modules.play import reflection as reflection_form
@@ -30,6 +37,44 @@ PORTFOLIO_INTRO = (
     "Ik reflecteerde met het ALACT-model van Korthagen. Bedoeld voor mijn bekwaamheidsdossier."
 )
 ROLES = tuple(ROLE_LABELS)  # any signed-in, active account acts on its own data
+
+
+WORD_JOINER = "\u2060"  # invisible; keeps a bare web or mail address from becoming a link
+_BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # before ASCII punctuation it would escape what follows
+_TAG = re.compile(r"<(?=[A-Za-z/!?])")  # what could open an HTML tag, comment or <autolink>
+_ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")  # how GitHub's Markdown spots a bare link
+_MAIL = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\.)")
+_ORDERED = re.compile(r"^(\d{1,9})(?=[.)](\s|$))")  # "1. ", "2) ": an ordered list
+_BULLET = re.compile(r"^[-+*](\s|$)")  # "- ", "* ", "+ ": a bullet list
+_RULE_OR_UNDERLINE = re.compile(r"^[-=*_:|\s]*[-=*_][-=*_:|\s]*$")  # ---, ===, ***, |---|: rule, heading, table
+
+
+def _plain_markdown_line(line: str) -> str:
+    line = line.strip()  # leading spaces would make a code block
+    line = _BACKSLASH.sub(r"\\\\", line)  # first: a user's backslash may not undo the escapes below
+    line = line.replace("[", "\\[")  # no link, image, footnote or reference
+    line = _TAG.sub("&lt;", line)  # never HTML: an entity, which every Markdown dialect shows as "<"
+    line = _ADDRESS.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), line)
+    line = _MAIL.sub(WORD_JOINER + "@", line)
+    if _ORDERED.match(line):
+        return _ORDERED.sub(r"\1\\", line, count=1)
+    if line[:1] in ("#", ">") or line.startswith(("```", "~~~")) or _BULLET.match(line):
+        return "\\" + line
+    if _RULE_OR_UNDERLINE.match(line):
+        return "\\" + line
+    return line
+
+
+def plain_markdown(text: str) -> str:
+    """User text for the Markdown file: reads as typed, and a Markdown viewer shows it as typed.
+
+    Only what would change the text in a viewer is escaped: a line starting as a heading (``#``),
+    quote (``>``), list (``-``, ``*``, ``+``, ``1.``) or code fence, a line of ``---``/``===`` (a rule,
+    or a heading of the line above) or a table's ``|---|``, and anywhere a ``[`` (a link or image),
+    a ``<`` that could open HTML (written as ``&lt;``) and a backslash before punctuation. Emphasis
+    (``*woord*``) is left alone: it shows what the writer meant. Line breaks are kept.
+    """
+    return "  \n".join(_plain_markdown_line(line) for line in str(text).splitlines())
 
 
 def _chosen(store: Store, user: Account, reflection_ids: list[str]) -> list[tuple[Reflection, list[Comment]]]:
@@ -59,7 +104,7 @@ def _portfolio(store: Store, user: Account, reflection_ids: list[str], esc) -> s
     ]
     for number, (item, comments) in enumerate(chosen, start=1):
         title = item.scenario_title or "Losse reflectie"
-        out += ["---", "", f"## {number}\\. {esc(title)}", "", f"*Geschreven op {dutch_date(item.created_at)}*", ""]
+        out += ["---", "", f"## {number}. {esc(title)}", "", f"*Geschreven op {dutch_date(item.created_at)}*", ""]
         if item.own_words:
             out += [f"### {OWN_WORDS_TITLE}", ""]
             for own in item.own_words:
@@ -88,8 +133,8 @@ OWN_WORDS_TITLE = "Wat je eerst zelf zou zeggen of doen"
 
 
 def as_markdown(store: Store, user: Account, reflection_ids: list[str]) -> str:
-    """The chosen reflections (the user's own) with their comments, as a Markdown file."""
-    return _portfolio(store, user, reflection_ids, escape_markdown)
+    """The chosen reflections (the user's own) with their comments, as a Markdown file that reads well as text."""
+    return _portfolio(store, user, reflection_ids, plain_markdown)
 
 
 HTML_STYLE = """

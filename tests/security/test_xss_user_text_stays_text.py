@@ -13,10 +13,11 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+import markdown
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from modules.exchange import escaping, portfolio
+from modules.exchange import portfolio
 from modules.people import accounts, sharing
 from modules.play import engine, reflection
 from modules.records import Attempt
@@ -225,6 +226,11 @@ def test_html_export_keeps_the_payload_inert(world):
     for written in (payload, f"Ik wilde {payload}", f"Reactie {payload}", f"Antwoord {payload}"):
         assert written in text, f"{written!r} is not in the portfolio as text"  # what she wrote, literally
 
+    # The Markdown file reads as plain text (only what a viewer would change is escaped); in a viewer the
+    # payload is still no tag, link or image.
     as_markdown = portfolio.as_markdown(store, teacher, [item.id])
-    assert payload not in as_markdown
-    assert escaping.escape_markdown(f"Ik wilde {payload}") in as_markdown
+    assert portfolio.plain_markdown(f"Ik wilde {payload}") in as_markdown
+    viewer = _Tags()
+    viewer.feed(markdown.markdown(as_markdown))
+    assert {tag for tag, _ in viewer.tags} <= SAFE_TAGS and not [attrs for _, attrs in viewer.tags if attrs]
+    assert not [line for line in as_markdown.splitlines() if "evil" in line and AUTOLINK.search(line)], "no bare link"

@@ -1,37 +1,104 @@
-"""Welcome: sign in, create an account, reset a password, or claim an old nickname."""
+"""Welcome: how to try Samenspel, sign in, create an account, a password with the admin's code, or an old name.
+
+A browser that came by a team session's link (its QR code) and must sign in first sees which
+session it will join; after signing in it goes straight back to that session
+(``modules.ui.widgets.team_join``).
+"""
 
 import streamlit as st
 from streamlit.errors import StreamlitAuthError
 
 from modules import settings
+from modules.deployment.demo import DEMO_ACCOUNTS
 from modules.people import accounts, logins
-from modules.records import limits
+from modules.records import Account, limits
 from modules.ui import context, signin
+from modules.ui.widgets import team_join
 
-st.title("Welkom bij Samenspel")
-if settings.demo_enabled():
-    st.info(
-        "Probeer de demo: log in als **demo-leraar** (wachtwoord *oefenen-met-ouders*) of als **demo-coach** "
-        "(wachtwoord *coachen-met-zorg*). Of maak zelf een account: ook dat hoort bij de demo en verdwijnt "
-        "als de demo stopt."
-    )
-if st.session_state.pop("account-deleted", False):
-    st.success("Je account en al je gegevens zijn verwijderd.")
-st.markdown(
-    "Oefen gesprekken met ouders in een veilige omgeving. Je kiest wat je zegt of doet, "
-    "ziet hoe de ouder reageert en krijgt feedback op basis van principes van goed partnerschap "
-    "tussen school en ouders. Daarna blik je terug en schrijf je een reflectie in je logboek."
+# What each demo account is for: (who you are then, what you see).
+DEMO_USES = {
+    "teacher": (
+        "Oefenen als leraar",
+        "Je oefent gesprekken met ouders. In je logboek staan al een gesprek en een reflectie.",
+    ),
+    "coach": (
+        "Meekijken als coach",
+        "Je leest de reflectie die de demoleraar met je deelde en je reageert. Je kunt ook een teamsessie leiden.",
+    ),
+}
+OLD_NAME_TAB = "Eerder zonder wachtwoord"
+OLD_NAME_REFUSED = (
+    "Voor deze naam kun je hier geen wachtwoord (meer) kiezen. Heb je al een wachtwoord gekozen? "
+    "Log dan in bij *Inloggen*. Lukt het niet? Vraag de beheerder om een code."
 )
 
 
-def sign_in_with(action, *args, **kwargs) -> None:
-    """Run an accounts action that returns an account; on success sign in, else show why in Dutch."""
+def how_to_try() -> None:
+    """In plain Dutch: which account to use (demo on), or how to get one (demo off)."""
+    if settings.demo_enabled():
+        lines = [
+            "**Zo probeer je Samenspel.** Dit is een demo. Log in met een van deze accounts. "
+            "Iedereen kent de wachtwoorden.",
+            "",
+        ]
+        for username, (password, role) in DEMO_ACCOUNTS.items():
+            who, what = DEMO_USES.get(role, (accounts.ROLE_LABELS.get(role, role), ""))
+            lines.append(f"- **{who}:** log in met **{username}** en wachtwoord **{password}**. {what}")
+        lines.append(
+            "- **Je eigen account:** maak er een bij *Account maken*. Ook dat hoort bij de demo. "
+            "Het verdwijnt als de demo stopt."
+        )
+    else:
+        lines = [
+            "**Zo begin je.**",
+            "",
+            "- **Ben je leraar?** Maak een account bij *Account maken*. Je echte naam is niet nodig.",
+            "- **Ben je coach of gespreksleider?** Dan maakt de beheerder van Samenspel op je school een account "
+            "voor je. Je krijgt een code. Vul die in bij *Code van de beheerder* en kies een wachtwoord.",
+            "- **Wachtwoord vergeten?** Vraag de beheerder om een nieuwe code.",
+        ]
+    st.markdown("\n".join(lines))
+
+
+def join_without_account() -> None:
+    st.caption("Doe je mee met een teamsessie? Scan de QR-code van de gespreksleider, of vul de code in.")
+    if st.button("Meedoen met een sessie", key="welcome-join"):
+        context.go("meedoen")
+
+
+st.title("Welkom bij Samenspel")
+joining = team_join.waiting_to_join()
+if joining:
+    st.info(
+        f"**Je doet zo mee met de teamsessie (code {joining}).** Log eerst in, of maak een account. "
+        "Daarna ga je meteen naar de sessie.",
+        icon="🙋",
+    )
+if st.session_state.pop("account-deleted", False):
+    st.success("Je account en al je gegevens zijn verwijderd.")
+if joining:
+    with st.expander("Hoe probeer ik Samenspel?"):
+        how_to_try()
+else:
+    st.markdown(
+        "Oefen gesprekken met ouders in een veilige omgeving. Je kiest wat je zegt of doet, "
+        "ziet hoe de ouder reageert en krijgt feedback op basis van principes van goed partnerschap "
+        "tussen school en ouders. Daarna blik je terug en schrijf je een reflectie in je logboek."
+    )
+    how_to_try()
+    join_without_account()
+
+
+def sign_in_with(action, *args, refused: str | None = None, **kwargs) -> None:
+    """Run an accounts action that returns an account; on success sign in (and go back to the team session
+    this browser came to join, if any), else show why in Dutch (``refused`` replaces the refusal's text)."""
     try:
-        account = action(context.store(), *args, **kwargs)
+        account: Account = action(context.store(), *args, **kwargs)
         signin.sign_in_as(account)
     except accounts.AuthError as exc:
-        st.error(str(exc))
+        st.error(refused or str(exc))
     else:
+        team_join.continue_after_sign_in(account)
         st.rerun()
 
 
@@ -57,9 +124,7 @@ if providers:
             st.logout()
     st.caption("Of log in met een Samenspel-account:")
 
-tab_in, tab_up, tab_code, tab_old = st.tabs(
-    ["Inloggen", "Account maken", "Code van de beheerder", "Ik had een schuilnaam"]
-)
+tab_in, tab_up, tab_code, tab_old = st.tabs(["Inloggen", "Account maken", "Code van de beheerder", OLD_NAME_TAB])
 
 with tab_in:
     with st.form("sign-in"):
@@ -121,11 +186,12 @@ with tab_code:
 
 with tab_old:
     st.caption(
-        "Oefende je eerder met alleen een schuilnaam? Kies dan nu een wachtwoord voor die schuilnaam. "
-        "Je gesprekken en reflecties blijven bewaard."
+        "Speelde je eerder in Samenspel zonder wachtwoord, met alleen een (bij)naam? Dan staan je gesprekken en "
+        "reflecties nog onder die naam. Vul die naam hier in en kies een wachtwoord. Dan ben je meteen "
+        "ingelogd. Voortaan log je in bij *Inloggen*, met die naam en je nieuwe wachtwoord."
     )
     with st.form("claim"):
-        nickname = st.text_input("Je schuilnaam", key="claim-user", max_chars=accounts.USERNAME_MAX)
+        nickname = st.text_input("Je naam van toen", key="claim-user", max_chars=accounts.USERNAME_MAX)
         claim_pass = st.text_input(
             f"Kies een wachtwoord ({PASSWORD_LABEL})",
             type="password",
@@ -134,4 +200,12 @@ with tab_old:
         )
         claim = st.form_submit_button("Wachtwoord instellen", type="primary")
     if claim:
-        sign_in_with(accounts.claim_migrated, nickname, claim_pass)
+        if not nickname.strip() or not claim_pass:
+            st.error("Vul je naam van toen en een wachtwoord in.")
+        else:
+            try:  # a password that breaks the rules is explained as such; any other refusal in plain words
+                accounts.validate_password(claim_pass, nickname.strip())
+            except accounts.AuthError as exc:
+                st.error(str(exc))
+            else:
+                sign_in_with(accounts.claim_migrated, nickname, claim_pass, refused=OLD_NAME_REFUSED)

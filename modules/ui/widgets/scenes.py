@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker
+from modules.content.scenario import Choice, Ending, Line, Scenario, Speaker, Variable
 from modules.play import engine, paths
 from modules.ui import context, wording
 from modules.ui.widgets import cards
@@ -35,15 +35,77 @@ def show_introduction(scenario: Scenario) -> None:
     st.markdown("\n".join(f"- {goal}" for goal in scenario.learning_goals))
 
 
+# Finite verbs that make a variable's label a statement ("De vader voelt zich gehoord") rather than a
+# thing that grows ("Vertrouwen van de vader"); they stand second, or third after an article.
+_STATEMENT_VERB_WORDS = (
+    "is zijn was waren wordt worden werd heeft hebben had hadden voelt voelen voelde weet weten wist "
+    "blijft blijven bleef hoeft hoeven kent kennen kan kunnen kon mag mogen wil willen moet moeten "
+    "gaat gaan ging krijgt krijgen kreeg vertelt vertellen begrijpt begrijpen snapt doet doen deed "
+    "zit zitten zat loopt lopen leert leren telt tellen beloofde koos deelde zette staat staan"
+)
+_STATEMENT_VERBS = frozenset(_STATEMENT_VERB_WORDS.split())
+_ARTICLES = frozenset({"de", "het", "een"})
+_COMPARATIVES = {"goed": "beter", "veel": "meer", "sterk": "sterker", "duidelijk": "duidelijker"}
+
+
+def _lower_first(text: str) -> str:
+    """'Vertrouwen van Marjan' -> 'vertrouwen van Marjan' (a name in the middle keeps its capital)."""
+    return text[:1].lower() + text[1:]
+
+
+def scale_meaning(label: str) -> str:
+    """What a higher number means, in one plain phrase made from the variable's Dutch label.
+
+    'Vertrouwen van de vader' -> 'Hoe hoger, hoe meer vertrouwen van de vader.';
+    'De stem van Noor' -> 'Hoe hoger, hoe sterker de stem van Noor.';
+    'Hoe goed de school Mirtes signalen kent' -> 'Hoe hoger, hoe beter de school Mirtes signalen kent.';
+    a statement ('De vader voelt zich gehoord') -> 'Hoe hoger, hoe meer dit klopt.'
+    """
+    words = label.strip().rstrip(".").split()
+    if not words:
+        return "Hoe hoger, hoe meer."
+    first = words[0].lower()
+    if first == "hoe" and len(words) > 2 and words[1].lower() in _COMPARATIVES:
+        return f"Hoe hoger, hoe {_COMPARATIVES[words[1].lower()]} {' '.join(words[2:])}."
+    if first == "wat" and len(words) > 1:
+        return f"Hoe hoger, hoe meer {' '.join(words[1:])}."
+    verb_at = 2 if first in _ARTICLES else 1
+    if len(words) > verb_at and words[verb_at].lower().strip(",;:") in _STATEMENT_VERBS:
+        return "Hoe hoger, hoe meer dit klopt."
+    if first in ("de", "het"):
+        return f"Hoe hoger, hoe sterker {_lower_first(' '.join(words))}."
+    if first in _ARTICLES or first in ("hoe", "je", "er"):
+        return "Hoe hoger, hoe meer dit klopt."
+    return f"Hoe hoger, hoe meer {_lower_first(' '.join(words))}."
+
+
+def scale_text(var: Variable, value: int) -> str:
+    """'40 van 100'; on a scale that does not start at 0: '3 (van -5 tot 10)'."""
+    if var.min == 0:
+        return f"{value} van {var.max}"
+    return f"{value} (van {var.min} tot {var.max})"
+
+
 def show_meters(scenario: Scenario, state: engine.PlayState) -> None:
-    """The visible variables (the parent's trust, ...) with the change of the last choice."""
+    """The visible variables (the parent's trust, ...): value out of the maximum as a bar, the change of
+    the last choice, and what a higher number means. Variables with ``visible: false`` never show.
+
+    Side by side on a wide screen; on a phone the columns stack, each meter three short lines.
+    """
     visible = [(k, v) for k, v in scenario.variables.items() if v.visible]
     if not visible:
         return
     last_changes = state.steps[-1].changes if state.steps else {}
-    for column, (name, var) in zip(st.columns(len(visible)), visible, strict=True):
+    columns = st.columns(len(visible), gap="small") if len(visible) > 1 else [st.container()]
+    for column, (name, var) in zip(columns, visible, strict=True):
+        value = state.variables[name]
         delta = last_changes.get(name)
-        column.metric(var.label, state.variables[name], delta=delta if delta else None)
+        change = f" · {delta:+d} na je laatste keuze" if delta else ""
+        span = var.max - var.min
+        fraction = min(1.0, max(0.0, (value - var.min) / span)) if span > 0 else 1.0
+        with column.container(gap="xxsmall", key=f"meter-{name}"):
+            st.progress(fraction, text=f"**{var.label}:** {scale_text(var, value)}{change}")
+            st.caption(scale_meaning(var.label))
 
 
 def show_lines(scenario: Scenario, lines: list[Line]) -> None:

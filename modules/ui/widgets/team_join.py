@@ -18,11 +18,14 @@ from modules.ui.widgets import team as tw
 
 JOINED = "team-joined"  # (session id, participant id) of this browser session
 CODE = "team-code"  # the code typed or scanned, kept while a guest goes to sign in
+AFTER_SIGN_IN = "team-join-after-sign-in"  # the code of the session to join as soon as this browser signs in
 MESSAGE = "team-vote-message"  # (kind, text, step) from the last vote
+JOIN_ROLES = ("teacher", "facilitator", "coach")  # roles whose navigation lists the join page (modules.ui.shell)
 
 
 def remember(session_id: str, participant_id: str) -> None:
     st.session_state[JOINED] = (session_id, participant_id)
+    st.session_state.pop(AFTER_SIGN_IN, None)
     if st.query_params.get("sessie") != session_id:
         st.query_params["sessie"] = session_id
     for stale in ("code", "deelnemer"):
@@ -65,12 +68,73 @@ def find_participation(user: Account | None) -> tuple[TeamSession, Participant] 
     return found.session, found.participant
 
 
+# --- joining, also by the link of the QR code while signed out --------------------------------------
+# A phone that follows the link (``/meedoen?code=…``) while nobody is signed in keeps the code in its
+# browser session (``AFTER_SIGN_IN``). It can join as a guest when the session allows that; or it signs
+# in (or makes an account) on the welcome page, which then sends it straight back here
+# (``continue_after_sign_in``), and the join form joins with that code at once.
+
+
+def keep_for_sign_in(code: str | None) -> None:
+    """Remember the session this signed-out browser wants to join, for after it signed in."""
+    normalised = team.normalise_join_code(code or "")[: limits.JOIN_CODE]
+    if normalised:
+        st.session_state[AFTER_SIGN_IN] = normalised
+
+
+def waiting_to_join() -> str | None:
+    """The code (as 'ABCD-EFGH') of the session this browser will join once signed in, if any."""
+    code = st.session_state.get(AFTER_SIGN_IN)
+    return team.display_code(code) if code else None
+
+
+def continue_after_sign_in(account: Account) -> None:
+    """Right after a sign-in: to the join page, with the code this browser came with (no-op without one)."""
+    code = st.session_state.get(AFTER_SIGN_IN)
+    if not code:
+        return
+    if account.role not in JOIN_ROLES:  # no join page in this role's navigation
+        st.session_state.pop(AFTER_SIGN_IN, None)
+        return
+    st.switch_page(context.PAGES["meedoen"], query_params={"code": code})
+
+
+def _join(user: Account | None, code: str, name: str | None) -> bool:
+    """Join with ``code``; on success remember where this browser takes part, else say why (in Dutch)."""
+    st.session_state[CODE] = code
+    if not team.normalise_join_code(code):
+        st.error("Vul de code in.")
+        return False
+    try:
+        session, participant = team.join(
+            context.store(),
+            code,
+            account=user,
+            guest_name=name,
+            device=signin.device_token() if user is None else None,
+            client=signin.client_key(),
+        )
+    except team.TeamError as exc:
+        st.error(str(exc))
+        return False
+    st.session_state.pop(MESSAGE, None)
+    remember(session.id, participant.id)
+    return True
+
+
 def join_form(user: Account | None) -> None:
     st.title("Meedoen met een sessie")
     st.markdown("Doe mee met een teamsessie. Vul de code in die de gespreksleider laat zien, of scan de QR-code.")
-    if "join-code" not in st.session_state:
+    after_sign_in = st.session_state.pop(AFTER_SIGN_IN, None) if user is not None else None
+    if user is None:
+        keep_for_sign_in(st.query_params.get("code"))  # came by the link: keep the code for a sign-in
+    if after_sign_in:
+        st.session_state["join-code"] = team.display_code(after_sign_in)
+    elif "join-code" not in st.session_state:
         prefilled = st.query_params.get("code") or st.session_state.get(CODE, "")
         st.session_state["join-code"] = prefilled[: limits.JOIN_CODE]
+    if after_sign_in and _join(user, after_sign_in, None):  # back from signing in: join at once
+        st.rerun()
     name = None
     with st.form("join"):
         code = st.text_input("Code", key="join-code", max_chars=limits.JOIN_CODE, placeholder="ABCD-EFGH")
@@ -85,32 +149,18 @@ def join_form(user: Account | None) -> None:
         else:
             st.markdown(f"Je doet mee als **{wording.escape_markdown(user.username)}**.")
         submitted = st.form_submit_button("Meedoen", type="primary")
-    if submitted:
-        st.session_state[CODE] = code
-        if not team.normalise_join_code(code):
-            st.error("Vul de code in.")
-        else:
-            try:
-                session, participant = team.join(
-                    context.store(),
-                    code,
-                    account=user,
-                    guest_name=name,
-                    device=signin.device_token() if user is None else None,
-                    client=signin.client_key(),
-                )
-            except team.TeamError as exc:
-                st.error(str(exc))
-            else:
-                st.session_state.pop(MESSAGE, None)
-                remember(session.id, participant.id)
-                st.rerun()
+    if submitted and _join(user, code, name):
+        st.rerun()
     if user is None:
         st.caption(
             "Heb je een account? Log dan eerst in. Dan kun je na afloop een reflectie in je logboek bewaren. "
-            "Sommige sessies zijn alleen voor deelnemers met een account."
+            "Sommige sessies zijn alleen voor deelnemers met een account. Na het inloggen kom je meteen "
+            "terug in de sessie."
         )
-        if st.button("Naar inloggen", key="join-sign-in"):
+        typed = team.normalise_join_code(st.session_state.get("join-code") or "")
+        if st.button("Inloggen en meedoen" if typed else "Naar inloggen", key="join-sign-in"):
+            st.session_state.pop(AFTER_SIGN_IN, None)
+            keep_for_sign_in(typed)  # the code as it is in the field now
             context.go("welkom")
 
 
