@@ -68,7 +68,7 @@ except engine.EngineError:
     st.stop()
 
 scenes.show_meters(scenario, state)
-scenes.show_story(scenario, state)
+scenes.show_story(scenario, state, reaction_key="play-reaction")
 view = engine.view(scenario, state)
 st.divider()
 if view.text:

@@ -118,21 +118,28 @@ def show_lines(scenario: Scenario, lines: list[Line]) -> None:
                 st.markdown(f"**{label}:** {line.text}")
 
 
-def show_step(scenario: Scenario, state: engine.PlayState, index: int, choice: Choice, actor: str) -> None:
-    """Past decision ``index``: its scene as it was shown then, what was chosen (by ``actor``), and the reaction."""
+def show_step(
+    scenario: Scenario, state: engine.PlayState, index: int, choice: Choice, actor: str, key: str | None = None
+) -> None:
+    """Past decision ``index``: its scene as it was shown then, what was chosen (by ``actor``), and the reaction
+    (in a container with ``key``, when given: the page script moves a screen reader's focus there)."""
     node = scenario.nodes[state.steps[index].node]
     if node.text:
         st.markdown(node.text)
     show_lines(scenario, paths.scene_lines(scenario, state, index))
     with st.chat_message(actor, avatar=AVATARS[Speaker.leraar]):
         st.markdown(f"**{actor}:** {choice.text}")
-    st.markdown(f"_{choice.reaction.strip()}_")
+    with st.container(key=key):
+        st.markdown(f"_{choice.reaction.strip()}_")
 
 
-def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", why: bool = True) -> None:
+def show_story(
+    scenario: Scenario, state: engine.PlayState, actor: str = "Jij", why: bool = True, reaction_key: str | None = None
+) -> None:
     """Earlier decisions folded away; the last one with its reaction and feedback box.
 
-    With ``why`` the feedback box has a 'Waarom?' popover per principle at stake.
+    With ``why`` the feedback box has a 'Waarom?' popover per principle at stake; ``reaction_key`` keys
+    the last reaction (once per page: modules/ui/static/a11y.js looks for ``.st-key-play-reaction``).
     """
     taken = engine.path(scenario, state)
     if len(taken) > 1:
@@ -143,7 +150,7 @@ def show_story(scenario: Scenario, state: engine.PlayState, actor: str = "Jij", 
     if not taken:
         return
     _, choice = taken[-1]
-    show_step(scenario, state, len(taken) - 1, choice, actor)
+    show_step(scenario, state, len(taken) - 1, choice, actor, key=reaction_key)
     with st.container(border=True):
         st.markdown(f"**Feedback** — {choice.feedback}")
         visible = [
