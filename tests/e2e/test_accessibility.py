@@ -140,6 +140,9 @@ def test_teacher_pages(axe_server, new_page):
     open_page(page, "Portfolio")
     findings += axe_findings(page, "Portfolio")
 
+    open_page(page, "Mijn ontwikkeling")
+    findings += axe_findings(page, "Mijn ontwikkeling")
+
     open_page(page, "Mijn gegevens")
     findings += axe_findings(page, "Mijn gegevens")
     check(findings)

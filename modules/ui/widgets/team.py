@@ -61,22 +61,6 @@ def qr_png(url: str) -> bytes:
     return buffer.getvalue()
 
 
-def join_panel(session: team.TeamSession, show_qr: bool = True) -> None:
-    """The big join code, the link and a small QR code: compact, so the live count fits beside it."""
-    url = join_url(session.code)
-    left, right = st.columns([3, 1], vertical_alignment="center") if show_qr else (st.container(), None)
-    with left:
-        st.title(f"Code: {team.display_code(session.code)}")
-        st.markdown("Doe mee op je eigen laptop of telefoon: scan de QR-code of ga naar")
-        st.code(url, language=None)
-        if session.allow_guests:
-            st.caption("Je kunt meedoen met je account of als gast, met een zelfgekozen naam.")
-        else:
-            st.caption("Log in met je Samenspel-account om mee te doen.")
-    if right is not None:
-        right.image(qr_png(url), width=150, caption="Scan om mee te doen")
-
-
 # --- the scene --------------------------------------------------------------------------------
 
 
