@@ -179,6 +179,9 @@ def test_team_view_shows_aggregates_and_no_teacher_names(world, library):
         "De veeleisende ouder": 1,
     }
     assert len(at.table[0].value) > 0 and (at.table[0].value["Gesprekken"] >= 1).all()
+    assert not at.get("date_input"), "a Dutch period choice, not Streamlit's English calendar"
+    at.selectbox(key="team-period").set_value("week").run()
+    assert [m.value for m in at.metric] == ["2", "3", "3"], "everything was played today"
     sent = everything(at)
     assert "De taalbarrière" in sent
     for name in ("meester bob", "juf roos"):

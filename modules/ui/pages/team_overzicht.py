@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from modules.people import coaching
+from modules.people import coaching, development
 from modules.ui import context, signin
 from modules.ui.widgets import coach as parts
 
@@ -40,14 +40,9 @@ scenario_id = cols[0].selectbox(
     key="team-scenario",
     format_func=lambda s: "Alle scenario's" if s is None else scenarios[s],
 )
-days = [d for d in (coaching.day(coaching.attempt_date(a)) for a in attempts) if d is not None]
-start = end = None
-if days:
-    period = cols[1].date_input("Periode", value=(min(days), max(days)), key="team-period", format="DD-MM-YYYY")
-    if isinstance(period, (tuple, list)):
-        start, end = (tuple(period) + (None, None))[:2]
-    else:
-        start = end = period
+with cols[1]:
+    period = parts.period_picker("team-period")  # Dutch periods, not Streamlit's English calendar
+start, end = development.period_range(period, development.today())
 filters = coaching.Filters(scenario_id=scenario_id, start=start, end=end)
 overview = coaching.cohort_overview(teachers, coaching.filter_attempts(attempts, filters), library, context.catalogue())
 
