@@ -100,7 +100,8 @@ def overview(user: Account) -> None:
                     status += " (verlopen: nieuwe deelnemers kunnen niet meer meedoen)"
             else:
                 status = CLOSED_LABELS.get(item.closed_reason or "ended", "Afgerond")
-            people = "alleen projector" if item.projector_only else f"{item.participant_count} deelnemers"
+            count = item.participant_count
+            people = "alleen projector" if item.projector_only else f"{count} deelnemer{'' if count == 1 else 's'}"
             st.markdown(f"**{item.scenario_title or item.scenario_id}** — {status}")
             st.caption(f"Gestart {wording.short_date(item.created_at)} · {people}")
             label = "Verder leiden" if item.status == "open" else "Bekijken"
