@@ -21,8 +21,9 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from modules import dutch
 from modules.content.principles import load_catalogue
-from modules.content.scenario import Outcome, Scenario
+from modules.content.scenario import ID_PATTERN, Outcome, Scenario
 from modules.content.yamlio import YamlSyntaxError, parse_plain, parse_yaml
 from modules.library import quality
 from modules.library.lint import MAX_FILE_BYTES, Problem, check_text
@@ -32,7 +33,7 @@ from modules.records import Account, Draft, ScenarioVersion, now
 from modules.storage import Store
 
 DRAFT_NAME = "concept.yaml"  # how a draft is named in the linter's findings
-_ID = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")  # as modules.content.scenario.ID
+_ID = re.compile(ID_PATTERN)
 
 
 class WorkshopError(Exception):
@@ -60,8 +61,8 @@ class Checked:
 def check(yaml_text: str, name: str = DRAFT_NAME) -> Checked:
     """The linter on a draft's text; for a scenario that passes, the quality bar and its figures too."""
     scenario, problems = check_text(yaml_text, name)
-    if scenario is None or any(p.severity == "error" for p in problems):
-        return Checked(scenario if not problems else None, problems)
+    if scenario is None:  # check_text gives no scenario when it finds an error
+        return Checked(None, problems)
     found = quality.figures(scenario)
     try:
         raw = parse_yaml(yaml_text)
@@ -203,7 +204,9 @@ def publish(
     draft = open_draft(store, actor, owner_id, draft_id)
     checked = check(draft.yaml)
     if checked.scenario is None or checked.errors:
-        raise WorkshopError(f"Dit concept heeft nog {len(checked.errors)} fout(en). Los ze eerst op.")
+        raise WorkshopError(
+            f"Dit concept heeft nog {dutch.plural(len(checked.errors), 'fout', 'fouten')}. Los ze eerst op."
+        )
     scenario = checked.scenario
     folder = library_dir.resolve()
     file_name = library.files.get(scenario.id, f"{scenario.id}.yaml")

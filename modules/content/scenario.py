@@ -15,7 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from modules.content import expr
 
-ID = Annotated[str, Field(pattern=r"^[a-z0-9]+([-_][a-z0-9]+)*$", description="lower-case id: letters, digits, - or _")]
+ID_PATTERN = r"^[a-z0-9]+([-_][a-z0-9]+)*$"
+ID = Annotated[str, Field(pattern=ID_PATTERN, description="lower-case id: letters, digits, - or _")]
 VarName = Annotated[str, Field(pattern=r"^[a-z_][a-z0-9_]*$")]
 ChoiceRef = Annotated[
     str,

@@ -75,7 +75,7 @@ def _clean(plain: Any, name: str, catalogue: Catalogue) -> Scenario | None:
         scenario = Scenario.model_validate(plain)
     except ValidationError:
         return None
-    return None if lint(scenario, None, name, catalogue) else scenario
+    return None if todo_problems(plain, name) or lint(scenario, None, name, catalogue) else scenario
 
 
 def _too_big(name: str, size: int) -> list[Problem]:
@@ -168,7 +168,8 @@ def lint(scenario: Scenario, raw: Any, name: str, catalogue: Catalogue) -> list[
             if unknown:
                 err(loc, f"condition uses unknown variable(s) {unknown}; declared: {sorted(variables)}")
 
-    problems.extend(todo_problems(raw if raw is not None else scenario.model_dump(exclude_defaults=True), name))
+    if raw is not None:  # the fast path checked the plain data for TODO already (_clean)
+        problems.extend(todo_problems(raw, name))
     if scenario.start not in scenario.nodes:
         err(("start",), f"start node {scenario.start!r} does not exist")
     for i, pid in enumerate(scenario.principles):

@@ -78,9 +78,7 @@ class Profile:
 
 
 def start(scenario: Scenario) -> PlayState:
-    variables = {name: var.initial for name, var in scenario.variables.items()}
-    state = PlayState(scenario_id=scenario.id, node=scenario.start, variables=variables)
-    return _settle(scenario, state, scenario.start)
+    return start_at(scenario, scenario.start)
 
 
 def start_at(scenario: Scenario, place: str, variables: dict[str, int] | None = None) -> PlayState:

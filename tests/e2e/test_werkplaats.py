@@ -171,5 +171,5 @@ def test_an_author_brings_a_twine_story_to_the_library_in_the_browser(new_page, 
     writer.reload()
     expect(writer.get_by_role("heading", name="Werkplaats")).to_be_visible()
     settle(writer)
-    expect(writer.get_by_role("combobox", name="Concept")).to_have_value(re.compile(r"^Het briefje · \d+ fout\(en\)$"))
+    expect(writer.get_by_role("combobox", name="Concept")).to_have_value(re.compile(r"^Het briefje · \d+ fouten$"))
     expect(writer.get_by_text("van auteur-uitgever")).to_have_count(0)

@@ -47,7 +47,7 @@ def test_a_draft_with_errors_shows_them_with_their_lines_and_cannot_be_published
     reaction = next(line for line in MINI.splitlines() if line.strip().startswith("reaction:"))
     workshop.save_draft(store, author, MINI.replace(reaction, reaction.split("reaction:")[0] + "reaction: TODO", 1))
     at = _open("Controle")
-    assert "De controle vindt 1 fout(en)" in texts(at)
+    assert "De controle vindt 1 fout." in texts(at)
     (finding,) = [e for e in at.expander if "⛔" in e.label]
     assert "regel" in finding.label and finding.label.endswith(".reaction")
     assert "reaction: TODO" in finding.code[0].value, "the lines the finding points at"

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from modules.authoring import workshop
 from modules.people import accounts
 from modules.ui import context, signin
 from modules.ui.widgets import workshop as parts
@@ -21,8 +22,9 @@ st.markdown(
 )
 parts.show_flash()
 names = {a.id: a.username for a in store.list_accounts()}
-opened = parts.choose_draft(store, user)
-parts.new_draft(store, user)
+drafts = workshop.drafts_for(store, user)
+opened = parts.choose_draft(drafts, user, names)
+parts.new_draft(store, user, bool(drafts))
 if opened is None:
     st.stop()
 

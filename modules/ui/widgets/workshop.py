@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from modules import dutch
 from modules.authoring import workshop
 from modules.content.scenario import Scenario
 from modules.exchange import twee
@@ -52,16 +53,14 @@ def show_flash() -> None:
 
 def _label(draft: Draft, actor: Account, names: dict[str, str]) -> str:
     title = draft.title or draft.scenario_id or "zonder titel"
-    state = "geen fouten" if not draft.errors else f"{draft.errors} fout(en)"
+    state = "geen fouten" if not draft.errors else dutch.plural(draft.errors, "fout", "fouten")
     owner = "" if draft.owner_id == actor.id else f" · van {names.get(draft.owner_id, 'een andere auteur')}"
     offered = " · aangeboden" if draft.offered else ""
     return f"{title} · {state}{offered}{owner}"
 
 
-def choose_draft(store: Store, actor: Account) -> Open | None:
+def choose_draft(drafts: list[Draft], actor: Account, names: dict[str, str]) -> Open | None:
     """The author's drafts (and, for publishers, drafts offered to them) to pick from; the one on the page."""
-    drafts = workshop.drafts_for(store, actor)
-    names = {a.id: a.username for a in store.list_accounts()}
     if not drafts:
         st.info("Je hebt nog geen concepten. Begin hieronder een nieuw concept.")
         st.session_state.pop(CURRENT, None)
@@ -90,9 +89,9 @@ def _checked(yaml_text: str) -> workshop.Checked:
     return workshop.check(yaml_text)
 
 
-def new_draft(store: Store, actor: Account) -> None:
+def new_draft(store: Store, actor: Account, has_drafts: bool) -> None:
     """Start a draft: from a library scenario, an uploaded YAML or Twee file, or pasted YAML."""
-    with st.expander("Nieuw concept", expanded=not workshop.drafts_for(store, actor)):
+    with st.expander("Nieuw concept", expanded=not has_drafts):
         how = st.radio(
             "Waarmee begin je?",
             ["Een scenario uit de bibliotheek", "Een bestand (YAML of Twine)", "Plakken"],
@@ -165,14 +164,14 @@ def twine_notes() -> None:
 
 def summary(opened: Open, names: dict[str, str]) -> None:
     draft, checked = opened.draft, opened.checked
-    who = "jou" if opened.mine else names.get(draft.owner_id, "een andere auteur")
+    who = "jou" if opened.mine else wording.escape_markdown(names.get(draft.owner_id, "een andere auteur"))
     st.caption(
         f"Concept van {who} · {SOURCES.get(draft.source, 'nieuw')} · laatst bewaard "
         f"{wording.short_date(draft.updated_at)}"
     )
     if checked.errors:
         st.error(
-            f"De controle vindt {len(checked.errors)} fout(en). Je kunt het concept bewaren, "
+            f"De controle vindt {dutch.plural(len(checked.errors), 'fout', 'fouten')}. Je kunt het concept bewaren, "
             "maar pas publiceren als alle fouten zijn opgelost. Zie **Controle**."
         )
     elif checked.scenario is not None:
@@ -419,7 +418,10 @@ def edit(store: Store, actor: Account, opened: Open) -> None:
             st.error(str(exc))
         else:
             found = len(checked.errors)
-            flash("Opgeslagen. " + (f"De controle vindt {found} fout(en)." if found else "Geen fouten."))
+            flash(
+                "Opgeslagen. "
+                + (f"De controle vindt {dutch.plural(found, 'fout', 'fouten')}." if found else "Geen fouten.")
+            )
             st.rerun()
     left, right = st.columns(2)
     left.download_button(
@@ -515,16 +517,25 @@ def versions_view(store: Store, scenario_id: str, names: dict[str, str]) -> None
 # --- Praktijkdata --------------------------------------------------------------------------------
 
 
-def practice(store: Store, opened: Open) -> None:
-    scenario = context.library().get(opened.draft.scenario_id)
+@st.cache_data(ttl=60, max_entries=64, show_spinner="De praktijkdata worden geteld …")
+def _practice_data(scenario_id: str, data_root: str) -> insights.PracticeData | None:
+    """Counted at most once a minute per scenario and data folder (``data_root``, the cache key): it
+    reads every teacher's play-throughs of the scenario."""
+    scenario = context.library().get(scenario_id)
     if scenario is None:
+        return None
+    return insights.practice_data(scenario, context.store().scenario_attempts(scenario_id))
+
+
+def practice(store: Store, opened: Open) -> None:
+    data = _practice_data(opened.draft.scenario_id, str(store.root))
+    if data is None:
         st.info("Praktijkdata zijn er voor gepubliceerde scenario's. Dit scenario staat nog niet in de bibliotheek.")
         return
-    data = insights.practice_data(scenario, store.scenario_attempts(scenario.id))
     st.caption(
         f"Zonder namen: {data.attempts} keer gespeeld door {data.teachers} leraren, {data.finished} keer tot het "
-        f"einde. Een cijfer verschijnt pas als er minstens {insights.MIN_ATTEMPTS} leraren achter staan. Deze "
-        "cijfers zijn om het scenario te verbeteren, niet om mensen te volgen."
+        f"einde (bijgewerkt per minuut). Een cijfer verschijnt pas als er minstens {insights.MIN_ATTEMPTS} "
+        "leraren achter staan. Deze cijfers zijn om het scenario te verbeteren, niet om mensen te volgen."
     )
     for decision in data.decisions:
         with st.expander(f"Keuzemoment {decision.node_id} · {decision.reached} keer bereikt"):
