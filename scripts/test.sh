@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # Set up and run the whole test suite: the static checks, then pytest (extra arguments go to pytest).
-# Debian supplies two things: chromium (/usr/bin/chromium, for the browser tests) and hunspell-nl
-# (the Dutch dictionary of the scenarios' spelling check); as root they are installed here.
+# Debian supplies four things: chromium (/usr/bin/chromium, for the browser tests), hunspell-nl
+# (the Dutch dictionary of the scenarios' spelling check), postgresql (the tests start throwaway
+# clusters of their own) and nginx (the cluster test's proxy); as root they are installed here.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
 missing=()
 [ -x /usr/bin/chromium ] || missing+=(chromium)
 [ -e /usr/share/hunspell/nl_NL.dic ] || missing+=(hunspell-nl)
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     echo "Installing Debian's ${missing[*]} ..."
     apt-get update -qq && apt-get install -y -qq "${missing[@]}" >/dev/null
   else
-    echo "Note: missing Debian package(s) ${missing[*]}: browser tests or the spelling check are skipped" \
+    echo "Note: missing Debian package(s) ${missing[*]}: browser, PostgreSQL, cluster tests or the spelling check are skipped" \
       "(in CI they fail). Install them with apt-get." >&2
   fi
 fi
