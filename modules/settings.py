@@ -6,6 +6,13 @@
 | ``SAMENSPEL_DEMO``         | off         | ``1`` runs the demo: public demo accounts, on ``<data>/demo/`` |
 | ``SAMENSPEL_LOGIN_HOURS``  | 12          | how long a sign-in survives a refresh (F5)                     |
 | ``SAMENSPEL_TRUSTED_PROXY``| off         | ``1``: take the client address from ``X-Forwarded-For``        |
+| ``SAMENSPEL_XAPI_BASE``    | see below   | base IRI of xAPI ids (activities, extensions, the actor's home) |
+| ``SAMENSPEL_LRS_URL``      | unset       | a Learning Record Store's xAPI endpoint: statements are sent   |
+| ``SAMENSPEL_LRS_KEY``      | unset       | the LRS's basic-auth key (user name)                           |
+| ``SAMENSPEL_LRS_SECRET``   | unset       | the LRS's basic-auth secret (password)                         |
+
+The xAPI base defaults to ``https://samenspel.example/xapi`` (``DEFAULT_XAPI_BASE``); see the README,
+*Learning records (xAPI)*.
 
 The demo is **off** unless switched on explicitly: ``streamlit run app.py`` without
 settings never creates an account with a public password. The demo never uses the
@@ -59,3 +66,29 @@ def login_hours() -> float:
 
 def trusted_proxy() -> bool:
     return _flag("SAMENSPEL_TRUSTED_PROXY")
+
+
+# --- learning records (xAPI) -------------------------------------------------------------------
+
+DEFAULT_XAPI_BASE = "https://samenspel.example/xapi"
+
+
+def xapi_base() -> str:
+    """The base IRI of Samenspel's xAPI ids (``SAMENSPEL_XAPI_BASE``), without a trailing slash; a value
+    that is not an absolute http(s) IRI falls back to the default."""
+    value = os.environ.get("SAMENSPEL_XAPI_BASE", "").strip().rstrip("/")
+    scheme, _, rest = value.partition("://")
+    if scheme not in ("https", "http") or not rest.split("/")[0] or any(c.isspace() for c in value):
+        return DEFAULT_XAPI_BASE
+    return value
+
+
+def lrs_url() -> str | None:
+    """The Learning Record Store's xAPI endpoint (``SAMENSPEL_LRS_URL``), or None: then nothing is sent."""
+    value = os.environ.get("SAMENSPEL_LRS_URL", "").strip()
+    return value or None
+
+
+def lrs_credentials() -> tuple[str, str]:
+    """The LRS's basic-auth key and secret (``SAMENSPEL_LRS_KEY``, ``SAMENSPEL_LRS_SECRET``; empty when unset)."""
+    return os.environ.get("SAMENSPEL_LRS_KEY", ""), os.environ.get("SAMENSPEL_LRS_SECRET", "")
