@@ -6,6 +6,8 @@
 | ``SAMENSPEL_DEMO``         | off         | ``1`` runs the demo: public demo accounts, on ``<data>/demo/`` |
 | ``SAMENSPEL_LOGIN_HOURS``  | 12          | how long a sign-in survives a refresh (F5)                     |
 | ``SAMENSPEL_TRUSTED_PROXY``| off         | ``1``: take the client address from ``X-Forwarded-For``        |
+| ``SAMENSPEL_SECRET_KEY``   | unset       | signs the sign-in and device cookies (32+ characters), instead |
+|                            |             | of the store's own key; the same on every app server           |
 | ``SAMENSPEL_XAPI_BASE``    | see below   | base IRI of xAPI ids (activities, extensions, the actor's home) |
 | ``SAMENSPEL_LRS_URL``      | unset       | a Learning Record Store's xAPI endpoint: statements are sent   |
 | ``SAMENSPEL_LRS_KEY``      | unset       | the LRS's basic-auth key (user name)                           |
@@ -66,6 +68,27 @@ def login_hours() -> float:
 
 def trusted_proxy() -> bool:
     return _flag("SAMENSPEL_TRUSTED_PROXY")
+
+
+SECRET_KEY_MIN = 32  # characters
+
+
+def secret_key() -> bytes | None:
+    """The operator's cookie-signing key (``SAMENSPEL_SECRET_KEY``); None when unset: the store's key signs.
+
+    Without it the key is the store's (``secret.key`` in the data folder, or a row in the database),
+    which every app server of a deployment already shares. Set it to keep the key out of the data and
+    its backups, or change it to make every sign-in cookie worthless (the next refresh asks to sign
+    in again). Every app server must have the same value, or a sign-in made on one server does not
+    hold on another. A key shorter than ``SECRET_KEY_MIN`` characters is a mistake, not a choice:
+    ``ValueError``.
+    """
+    value = os.environ.get("SAMENSPEL_SECRET_KEY", "").strip()
+    if not value:
+        return None
+    if len(value) < SECRET_KEY_MIN:
+        raise ValueError(f"SAMENSPEL_SECRET_KEY is shorter than {SECRET_KEY_MIN} characters")
+    return value.encode("utf-8")
 
 
 # --- learning records (xAPI) -------------------------------------------------------------------

@@ -11,7 +11,9 @@ Cookies are set by the app's own HTTP route (``/_samenspel/cookie``, see
 ``modules.ui.server``) with ``HttpOnly`` (no script can read them), ``SameSite=Lax``,
 ``Path=/`` and, over HTTPS, ``Secure``. Their value is signed and timestamped with
 ``itsdangerous`` (a Pallets library that Streamlit itself depends on) using this data
-folder's key, so a cookie from another deployment or an edited cookie is worthless.
+folder's (or database's) key, or with ``SAMENSPEL_SECRET_KEY`` when the operator sets one, so a
+cookie from another deployment or an edited cookie is worthless, and a cookie one app server set
+holds on every other server of the deployment.
 Because a Streamlit script cannot write a response header, the app hands the browser
 a one-time *ticket* (a random token, valid for a minute) in the URL of a 1x1 image; the
 route redeems the ticket once and sets the cookie. The store keeps only a hash of the
@@ -61,7 +63,8 @@ def _ticket_box(token: str) -> Fernet:
 
 
 def _signer(store: Store, cookie: str) -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(store.secret(), salt=f"samenspel/{cookie}")
+    """Signs with ``SAMENSPEL_SECRET_KEY`` when set, else with the store's key (shared by every app server)."""
+    return URLSafeTimedSerializer(settings.secret_key() or store.secret(), salt=f"samenspel/{cookie}")
 
 
 def _now(at: datetime | None) -> datetime:
