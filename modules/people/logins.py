@@ -44,9 +44,11 @@ from modules.storage import Store
 
 LOGIN_COOKIE = "samenspel_login"
 DEVICE_COOKIE = "samenspel_apparaat"  # a browser's anonymous identity in team sessions
+JOIN_COOKIE = "samenspel_meedoen"  # the team session a signed-out phone came for, across a school sign-in
 DEVICE_HOURS = 24
+JOIN_MINUTES = 30
 TICKET_VALID = timedelta(minutes=1)
-COOKIES = {LOGIN_COOKIE, DEVICE_COOKIE}  # the only cookies the route will set
+COOKIES = {LOGIN_COOKIE, DEVICE_COOKIE, JOIN_COOKIE}  # the only cookies the route will set
 
 
 def _hash(token: str) -> str:
@@ -166,6 +168,25 @@ def device_from_cookie(store: Store, value: str | None) -> str | None:
     except BadSignature:
         return None
     return token if isinstance(token, str) else None
+
+
+# --- the session a signed-out browser came to join, kept across the school sign-in's page reload ---
+
+
+def join_cookie(store: Store, code: str) -> str:
+    """The signed cookie value for a join code (a code is not secret: it is on the projector)."""
+    return _signer(store, JOIN_COOKIE).dumps(code)
+
+
+def join_code_from_cookie(store: Store, value: str | None) -> str | None:
+    """The join code of a cookie that this data folder signed in the last half hour, else ``None``."""
+    if not value or len(value) > 200:
+        return None
+    try:
+        code = _signer(store, JOIN_COOKIE).loads(value, max_age=JOIN_MINUTES * 60)
+    except BadSignature:
+        return None
+    return code if isinstance(code, str) and code.isalnum() and len(code) <= 16 else None
 
 
 def device_key(token: str) -> str:

@@ -1,7 +1,7 @@
 """The web server around the Streamlit script (used by ``app.py`` through ``st.App``).
 
 - ``COOKIE_ROUTE`` redeems a one-time ticket (see ``modules.people.logins``) and sets or deletes
-  one of Samenspel's two cookies: ``HttpOnly``, ``SameSite=Lax``, ``Path=/``, ``Secure``
+  one of Samenspel's three cookies (``logins.COOKIES``): ``HttpOnly``, ``SameSite=Lax``, ``Path=/``, ``Secure``
   over HTTPS. It answers with a 1x1 image, because pages request it as an image.
 - ``on_script_error`` shows a short Dutch message with a reference code for any error
   that reaches Streamlit (a page, a widget callback, a fragment); the detail with its

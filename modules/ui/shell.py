@@ -8,6 +8,7 @@ from modules.deployment import startup
 from modules.people import accounts
 from modules.records import Account
 from modules.ui import context, errors, signin, wording
+from modules.ui.widgets import team_join
 
 PAGE_META = {
     "scenarios": ("Scenario's", "📚"),
@@ -112,9 +113,12 @@ def _main() -> None:
     _banners(report)
     signin.resume_from_cookie()
     user = signin.current_user()
+    back_to_join = None
     if user is None:
         signin.adopt_oidc_user()
         user = signin.current_user()
+        if user is not None:  # just back from the school sign-in, which reloaded the page
+            back_to_join = signin.join_code_after_school_sign_in()
     if user is None:
         if st.session_state.pop(signin.SIGNED_OUT, False):
             st.info("Je bent uitgelogd. Log opnieuw in om verder te gaan.")
@@ -132,6 +136,8 @@ def _main() -> None:
                 pages[section].append(st.Page(context.PAGES[key], title=title, icon=icon, default=first))
                 first = False
     navigation = st.navigation(pages)
+    if user is not None and back_to_join:
+        team_join.continue_after_sign_in(user, back_to_join)  # into the session it came for by the QR code
     if user is not None:
         _sidebar(user)
     signin.deliver_cookies()

@@ -196,6 +196,26 @@ def oidc_providers() -> list[str]:
     return named
 
 
+JOIN_KEPT = "join-code-kept-for-school-sign-in"  # the code already in this browser's join cookie
+
+
+def keep_join_code(code: str) -> None:
+    """Keep the session a signed-out browser came to join in a cookie (half an hour), when a school
+    sign-in is offered: that sign-in reloads the page, and this browser session is gone with it."""
+    if not oidc_providers() or st.session_state.get(JOIN_KEPT) == code:
+        return
+    queue_cookie(logins.JOIN_COOKIE, logins.join_cookie(context.store(), code), logins.JOIN_MINUTES * 60)
+    st.session_state[JOIN_KEPT] = code
+
+
+def join_code_after_school_sign_in() -> str | None:
+    """Right after a school sign-in: the code kept by ``keep_join_code``, if any (the cookie is deleted)."""
+    code = logins.join_code_from_cookie(context.store(), _cookie(logins.JOIN_COOKIE))
+    if code is not None:
+        queue_cookie(logins.JOIN_COOKIE, "", 0)
+    return code
+
+
 def oidc_signed_in() -> bool:
     try:
         return bool(st.user.is_logged_in)

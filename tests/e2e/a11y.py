@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from playwright.sync_api import expect
 from server import UI_TIMEOUT
 
-BLOCKING = ("critical", "serious")  # axe's impact levels that fail a test
+BLOCKING = ("critical", "serious", "moderate", "minor")  # axe's impact levels that fail a test: all
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def settle(page) -> None:
 
 
 def axe_findings(page, name: str) -> list[Finding]:
-    """Run axe on the page as it is now; every violation of impact critical or serious."""
+    """Run axe on the page as it is now; every violation (of an impact in ``BLOCKING``)."""
     from axe_playwright_python.sync_playwright import Axe
 
     settle(page)

@@ -183,3 +183,45 @@ def test_without_a_link_signing_in_opens_the_start_page_as_always(app_env, sessi
     assert at.title[0].value == "Scenario's"
     guest = phone_by_link(session_code)
     assert "join-name" in [t.key for t in guest.text_input], "a guest still sees the guest form"
+
+
+def test_a_phone_that_signs_in_at_school_lands_in_the_session_after_the_page_reloads(
+    app_env, session_code, monkeypatch
+):
+    """The school sign-in (st.login) leaves the page for the school's sign-in and comes back in a new
+    browser session: a cookie, set while the phone waited on the join page, carries the code across.
+    Simulated here: the school's answer (``adopt_oidc_user``) and the browser's cookie jar."""
+    from modules.people import logins
+    from modules.ui import signin
+
+    monkeypatch.setattr(signin, "oidc_providers", lambda: ["default"])
+    at = phone_by_link(session_code)
+    store = TinyDBStore(app_env)
+    jar = {}
+    for ticket in at.session_state[signin.PENDING_COOKIES]:  # what the next run loads as images
+        cookie = logins.redeem(store, ticket)
+        jar[cookie["cookie"]] = cookie["value"]
+    assert set(jar) >= {logins.JOIN_COOKIE}, jar
+    assert logins.join_code_from_cookie(store, jar[logins.JOIN_COOKIE]) == session_code.replace("-", "")
+
+    teacher = store.find_account(username=TEACHER)
+    monkeypatch.setattr(signin, "_cookie", jar.get)
+    monkeypatch.setattr(signin, "adopt_oidc_user", lambda: signin.sign_in_as(teacher))  # back from school
+    queued, queue = [], signin.queue_cookie
+    monkeypatch.setattr(signin, "queue_cookie", lambda *args: queued.append(args[:3]) or queue(*args))
+    back = AppTest.from_file(APP, default_timeout=TIMEOUT).run()  # a new browser session: nothing remembered
+    now_on(back, JOIN).run()  # the app switched to the join page; AppTest must be told
+    in_the_session(back, TEACHER)
+    assert participants(app_env) == [TEACHER]
+    assert (logins.JOIN_COOKIE, "", 0) in queued, "the cookie is used once: the browser deletes it"
+
+
+def test_a_join_cookie_is_only_taken_when_this_data_folder_signed_it(app_env):
+    from modules.people import logins
+
+    store, other = TinyDBStore(app_env), TinyDBStore(app_env.parent / "other")
+    value = logins.join_cookie(store, "ABCD2345")
+    assert logins.join_code_from_cookie(store, value) == "ABCD2345"
+    assert logins.join_code_from_cookie(other, value) is None
+    assert logins.join_code_from_cookie(store, logins.join_cookie(store, "<script>")) is None
+    assert logins.join_code_from_cookie(store, "x" * 500) is None

@@ -18,19 +18,19 @@ st.markdown(
     "stellen en zet je accounts uit of weer aan. Leraren maken zelf een account op de welkomstpagina."
 )
 
-st.subheader("Nieuw account")
+st.header("Nieuw account")
 parts.create_form(store, admin)
 
 everyone = store.list_accounts()
 now = datetime.now(UTC)
-st.subheader(f"Alle accounts ({len(everyone)})")
+st.header(f"Alle accounts ({len(everyone)})")
 query = st.text_input("Zoek op gebruikersnaam", key="search", max_chars=limits.SEARCH).strip().casefold()
 shown = [a for a in everyone if query in a.username.casefold()]
 parts.account_table(shown, query, now)
 
-st.subheader("Account aanpassen")
+st.header("Account aanpassen")
 parts.account_editor(store, admin, shown, now)
 
-st.subheader("Scenario's")
+st.header("Scenario's")
 st.caption("Scenariobestanden met fouten en de kwaliteitseisen. Leraren zien dit niet.")
 authoring.author_box(key="beheer-authors")

@@ -5,6 +5,7 @@ import streamlit as st
 from modules.people import accounts, coaching, sharing
 from modules.ui import context, signin, wording
 from modules.ui.widgets import coach as parts
+from modules.ui.widgets import xapi as learning_records
 
 user = signin.require_user("coach")
 store = context.store()
@@ -30,7 +31,7 @@ except accounts.PermissionDenied:
     st.info("Deze leraar is niet meer met je verbonden.")
     st.stop()
 
-st.subheader(f"Leraar: {wording.escape_markdown(data.teacher.username)}")
+st.header(f"Leraar: {wording.escape_markdown(data.teacher.username)}")
 st.caption(
     "Je ziet de gesprekken van deze leraar (scenario, route, einde en principeprofiel) "
     "en alleen de reflecties die de leraar met je deelt."
@@ -41,3 +42,4 @@ rows = coaching.profile_rows(data.attempts, library, context.catalogue())
 shown = parts.development(f"coach-{teacher_id}", entries, rows, parts.COACH_VIEW)
 parts.shared_reflections(user, data, shown, library)
 parts.csv_download(store, user, library)
+learning_records.shared(store, user, library)

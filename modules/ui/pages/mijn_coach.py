@@ -31,7 +31,7 @@ flash = st.session_state.pop(FLASH, None)
 if flash:
     st.success(flash)
 
-st.subheader("Koppelen met een coach")
+st.header("Koppelen met een coach")
 with st.form("connect"):
     code = st.text_input("Code van je coach", key="coach-code", placeholder="ABCD-EFGH", max_chars=20)
     submitted = st.form_submit_button("Koppelen", type="primary")
@@ -51,7 +51,7 @@ if submitted:
                 "Reflecties deel je zelf, in je logboek."
             )
 
-st.subheader("Je coaches")
+st.header("Je coaches")
 coaches = sharing.my_coaches(store, user)
 since = {c.coach_id: c.created_at for c in store.connections(teacher_id=user.id)}
 shared = store.shares(teacher_id=user.id)

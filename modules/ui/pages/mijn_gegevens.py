@@ -7,6 +7,7 @@ import streamlit as st
 from modules.exchange import mydata
 from modules.people import accounts
 from modules.ui import context, signin
+from modules.ui.widgets import xapi as learning_records
 
 user = signin.require_user()
 store = context.store()
@@ -15,7 +16,7 @@ st.title("Mijn gegevens")
 st.markdown("Hier zie je wat Samenspel van je bewaart. Je kunt al je gegevens downloaden of je account verwijderen.")
 
 # --- download -----------------------------------------------------------------------------------
-st.subheader("Download al je gegevens")
+st.header("Download al je gegevens")
 st.markdown(
     "Je krijgt een bestand met al je gegevens (JSON-formaat, voor computers leesbaar): je account, je gesprekken, "
     "je reflecties, de reacties op je reflecties, de reacties die jij schreef, je koppelingen en wat je hebt "
@@ -31,9 +32,10 @@ st.download_button(
     on_click="ignore",
     icon="⬇️",
 )
+learning_records.own(store, user, context.library())
 
 # --- password -----------------------------------------------------------------------------------
-st.subheader("Wachtwoord wijzigen")
+st.header("Wachtwoord wijzigen")
 if user.password_hash is None:
     st.caption("Je logt in met je schoolaccount. Je wachtwoord wijzig je bij je school.")
 else:
@@ -63,7 +65,7 @@ else:
                 st.success("Je wachtwoord is gewijzigd.")
 
 # --- delete -------------------------------------------------------------------------------------
-st.subheader("Account verwijderen")
+st.header("Account verwijderen")
 st.markdown(
     "Als je je account verwijdert, wissen we:\n\n"
     "- je account en je inloggegevens;\n"

@@ -30,7 +30,7 @@ if state is attempt.state:  # read from the stored steps (see practice.replayed)
     st.info("Dit scenario is aangepast sinds je het speelde. Je ziet je route zoals je hem toen speelde.")
 report = debrief.build(scenario, state, catalogue)
 
-st.subheader(f"{scenario.title}: {report.ending.title}")
+st.header(f"{scenario.title}: {report.ending.title}")
 st.markdown(f"**{report.outcome_label}**")
 st.markdown(report.text)
 

@@ -27,7 +27,7 @@ for group in catalogue.groups:
     if not members:
         continue
     shown += len(members)
-    st.markdown(f"### {group.name}")
+    st.markdown(f"## {group.name}")
     st.caption(f"{group.intro} (Bron: {group.source.label()})")
     for principle in members:
         with st.expander(principle.name, expanded=bool(query) or focus == principle.id):

@@ -68,7 +68,7 @@ st.warning(reflection.PRIVACY_REMINDER, icon="🔒")
 with st.form("reflection", clear_on_submit=False):
     follow_up = ""
     if previous is not None:
-        st.markdown("### Je vorige voornemen")
+        st.markdown("## Je vorige voornemen")
         st.markdown(f"{reflection.PREVIOUS_INTENTION} {wording.escape_markdown(previous.intention)}")
         follow_up = st.text_area(
             reflection.FOLLOW_UP.label,
@@ -79,7 +79,7 @@ with st.form("reflection", clear_on_submit=False):
         )
     answers: dict[str, str] = {}
     for phase in reflection.PHASES:
-        st.markdown(f"### {phase.title}")
+        st.markdown(f"## {phase.title}")
         st.caption(phase.intro)
         for question in phase.questions:
             answers[question.key] = st.text_area(
@@ -89,7 +89,7 @@ with st.form("reflection", clear_on_submit=False):
                 max_chars=reflection.MAX_LENGTH,
                 height=90,
             )
-    st.markdown("### Uitproberen")
+    st.markdown("## Uitproberen")
     intention = st.text_area(
         reflection.INTENTION.label,
         key="refl-voornemen",

@@ -43,7 +43,7 @@ if scenarios:
 for scenario in scenarios:
     status = practice.status(scenario, [a for a in attempts if a.scenario_id == scenario.id])
     with st.container(border=True):
-        st.subheader(scenario.title)
+        st.header(scenario.title)
         st.markdown(scenario.summary)
         names = [p.name for pid in scenario.principles if (p := catalogue.get(pid)) is not None]
         more = f" en {len(names) - 3} meer" if len(names) > 3 else ""

@@ -91,6 +91,7 @@ class ViewText:
 
     nothing_yet: str
     no_profile: str
+    heading: str = "###"  # sections: under the teacher's name (h2) on Mijn leraren, under the page title on one's own
 
 
 COACH_VIEW = ViewText(
@@ -100,6 +101,7 @@ COACH_VIEW = ViewText(
 OWN_VIEW = ViewText(
     nothing_yet="Je hebt nog geen gesprek gespeeld en nog geen reflectie geschreven. Kies een scenario om te beginnen.",
     no_profile="Nog geen afgerond gesprek. Je principeprofiel verschijnt als je een scenario uitspeelt.",
+    heading="##",
 )
 
 
@@ -153,7 +155,7 @@ def period_picker(key: str) -> str:
 
 def timeline(entries: list, shown: list, text: ViewText = COACH_VIEW) -> None:
     """Play-throughs and reflections (a coach: the shared ones; yourself: all of yours), newest first."""
-    st.markdown("### Tijdlijn")
+    st.markdown(f"{text.heading} Tijdlijn")
     if not entries:
         st.info(text.nothing_yet)
     elif not shown:
@@ -194,7 +196,7 @@ def principle_profile(
     rows: list[dict], shown_rows: list[dict], one_principle: bool, text: ViewText = COACH_VIEW
 ) -> None:
     """The balance per play-through as a line, and every principle per play-through as a heat map."""
-    st.markdown("### Principeprofiel door de tijd")
+    st.markdown(f"{text.heading} Principeprofiel door de tijd")
     if not rows:
         st.info(text.no_profile)
         return
@@ -283,7 +285,7 @@ def follow_up(reflection: Reflection) -> None:
 
 def cohort_neglected(overview: coaching.CohortOverview) -> None:
     """Which principles come under pressure most often: a bar chart and a table."""
-    st.markdown("### Welke principes komen het vaakst onder druk?")
+    st.markdown("## Welke principes komen het vaakst onder druk?")
     if not overview.neglected:
         st.info("Nog geen afgeronde gesprekken waarin een principe onder druk kwam.")
         return
@@ -320,7 +322,7 @@ def cohort_neglected(overview: coaching.CohortOverview) -> None:
 
 def cohort_scenarios(overview: coaching.CohortOverview) -> None:
     """Which scenarios are started and finished: a bar chart and a table."""
-    st.markdown("### Welke scenario's worden gespeeld?")
+    st.markdown("## Welke scenario's worden gespeeld?")
     if not overview.scenarios:
         st.info("Nog geen gesprekken gespeeld.")
         return

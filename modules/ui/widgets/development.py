@@ -20,7 +20,7 @@ def intentions(
     """Each intention (newest first) with what the teacher wrote later about how it went.
 
     ``every``: all intentions, for the count and to know the newest; ``shown``: those the filters keep."""
-    st.markdown("### Mijn voornemens")
+    st.markdown("## Mijn voornemens")
     if not every:
         st.info(
             "Je hebt nog geen voornemen. Aan het eind van elke reflectie kies je één voornemen voor je volgende "

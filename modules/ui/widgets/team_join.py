@@ -80,6 +80,7 @@ def keep_for_sign_in(code: str | None) -> None:
     normalised = team.normalise_join_code(code or "")[: limits.JOIN_CODE]
     if normalised:
         st.session_state[AFTER_SIGN_IN] = normalised
+        signin.keep_join_code(normalised)  # a school sign-in reloads the page: then a cookie keeps it
 
 
 def waiting_to_join() -> str | None:
@@ -88,8 +89,12 @@ def waiting_to_join() -> str | None:
     return team.display_code(code) if code else None
 
 
-def continue_after_sign_in(account: Account) -> None:
-    """Right after a sign-in: to the join page, with the code this browser came with (no-op without one)."""
+def continue_after_sign_in(account: Account, code: str | None = None) -> None:
+    """Right after a sign-in: to the join page, with the code this browser came with (no-op without one).
+
+    ``code``: the code kept in a cookie across a school sign-in (``signin.join_code_after_school_sign_in``)."""
+    if code:
+        st.session_state[AFTER_SIGN_IN] = code
     code = st.session_state.get(AFTER_SIGN_IN)
     if not code:
         return

@@ -51,7 +51,7 @@ def overview(user: Account) -> None:
     )
     scenarios = context.library().sorted()
     with st.form("team-start"):
-        st.subheader("Nieuwe sessie")
+        st.header("Nieuwe sessie")
         scenario = st.selectbox(
             "Scenario", scenarios, format_func=lambda s: f"{s.title} ({s.minutes} min)", key="start-scenario"
         )
@@ -86,7 +86,7 @@ def overview(user: Account) -> None:
         if found is not None:
             guides.downloads(found, key="lead-guide")
 
-    st.subheader("Mijn sessies")
+    st.header("Mijn sessies")
     mine = context.store().list_team_sessions(user.id)
     if not mine:
         st.caption("Je hebt nog geen sessies geleid.")
