@@ -28,7 +28,7 @@ def user_text(text: str) -> None:
 
 
 def comments_label(count: int) -> str:
-    return f"{count} nieuwe {'reactie' if count == 1 else 'reacties'}"
+    return dutch.plural(count, "nieuwe reactie", "nieuwe reacties")
 
 
 def format_change(name: str, delta: int, scenario: Scenario) -> str:

@@ -41,7 +41,7 @@ with tab_reflections:
         if item.team_session_id:
             title = f"Teamsessie: {title}"
         new = unread.get(item.id, 0)
-        marker = f" · 🔵 {new} nieuwe {'reactie' if new == 1 else 'reacties'}" if new else ""
+        marker = f" · 🔵 {wording.comments_label(new)}" if new else ""
         if new:
             opened.add(item.id)  # a new comment: open the reflection and its thread, so the teacher sees it
         with st.expander(
@@ -61,7 +61,7 @@ with tab_reflections:
             if count:
                 toggle = f"thread-{item.id}"
                 if new:
-                    st.markdown(f"🔵 **{new} nieuwe {'reactie' if new == 1 else 'reacties'}** van je coach")
+                    st.markdown(f"🔵 **{wording.comments_label(new)}** van je coach")
                     st.session_state[toggle] = True  # shown at once; reading them here marks them read
                 if st.toggle(f"Reacties tonen ({count})", key=toggle):
                     threads.comment_thread(user, user.id, item, key=item.id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from modules import dutch
 from modules.library import quality
 from modules.ui import context
 
@@ -14,7 +15,7 @@ def author_box(key: str) -> None:
     st.divider()
     broken = len(library.broken)
     title = (
-        f"Voor auteurs: {broken} scenariobestand(en) met fouten"
+        f"Voor auteurs: {dutch.plural(broken, 'scenariobestand', 'scenariobestanden')} met fouten"
         if broken
         else "Voor auteurs: kwaliteit van de scenario's"
     )
@@ -41,7 +42,7 @@ def author_box(key: str) -> None:
             findings = quality.library_findings(context.scenario_dir(), library.files, library.scenarios, catalogue)
         for file_name, (problems, figures) in findings.items():
             errors = sum(p.severity == "error" for p in problems)
-            st.markdown(f"**{file_name}**: {'voldoet' if not errors else f'{errors} fout(en)'}")
+            st.markdown(f"**{file_name}**: {'voldoet' if not errors else dutch.plural(errors, 'fout', 'fouten')}")
             if problems:
                 st.code("\n".join(str(p) for p in problems), language=None)
             st.code(figures, language=None)

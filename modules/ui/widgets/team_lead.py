@@ -18,6 +18,7 @@ from collections.abc import Callable
 import segno
 import streamlit as st
 
+from modules import dutch
 from modules.content.scenario import Choice, Scenario
 from modules.play import engine
 from modules.records import Account, TeamSession
@@ -101,7 +102,7 @@ def overview(user: Account) -> None:
             else:
                 status = CLOSED_LABELS.get(item.closed_reason or "ended", "Afgerond")
             count = item.participant_count
-            people = "alleen projector" if item.projector_only else f"{count} deelnemer{'' if count == 1 else 's'}"
+            people = "alleen projector" if item.projector_only else dutch.plural(count, "deelnemer", "deelnemers")
             st.markdown(f"**{item.scenario_title or item.scenario_id}** — {status}")
             st.caption(f"Gestart {wording.short_date(item.created_at)} · {people}")
             label = "Verder leiden" if item.status == "open" else "Bekijken"
