@@ -1,7 +1,7 @@
 """The one command line of Samenspel: ``python -m modules <command>`` (``--help`` for each).
 
 For authors (``lint``, ``twee``), for whoever runs the server (``create-admin``, ``reset-code``,
-``switch-off``, ``switch-on``, ``export-user``, ``delete-user``, ``demo``, ``migrate``).
+``switch-off``, ``switch-on``, ``export-user``, ``delete-user``, ``demo``, ``migrate``, ``xapi``).
 Messages are plain English; errors name the file and place where one applies, and
 every command exits non-zero when it fails. Commands that manage people work on the
 real data folder (``SAMENSPEL_DATA_DIR`` or ``progress/``), never on the demo's.
@@ -14,6 +14,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -23,12 +24,13 @@ from modules.content.principles import load_catalogue
 from modules.content.scenario import Scenario, schema_text
 from modules.content.yamlio import NotUtf8Error, YamlSyntaxError, load_yaml_file, parse_plain, read_text, to_plain
 from modules.deployment import demo
-from modules.exchange import mydata, twee
+from modules.exchange import lrs, mydata, twee, xapi
 from modules.library import quality
 from modules.library.lint import check_file
-from modules.library.scenarios import SCENARIO_DIR
+from modules.library.scenarios import SCENARIO_DIR, load_library
 from modules.people import accounts
 from modules.storage import Store, StoreError, open_store
+from modules.storage.outbox import open_outbox
 
 
 def _real_store() -> storage.TinyDBStore:
@@ -289,6 +291,62 @@ def migrate_command(_args: argparse.Namespace) -> int:
     return 0
 
 
+# --- learning records (xAPI) --------------------------------------------------------------------
+
+
+def xapi_command(args: argparse.Namespace) -> int:
+    """``export --user NAME``: the account's statements as JSON; ``send``: drain the queue to the LRS now;
+    ``status``: what waits and what was set aside; ``enqueue``: queue the whole history (safe to repeat)."""
+    store = _real_store()
+    library = load_library(Path(os.environ.get("SAMENSPEL_SCENARIO_DIR") or SCENARIO_DIR))
+    outbox = open_outbox(store.root)
+    if args.action == "export":
+        if not args.user:
+            print("error: xapi export needs --user USERNAME", file=sys.stderr)
+            return 2
+        account = _account(store, args.user).model_copy(update={"active": True})  # switched off: still exported
+        data = xapi.document(xapi.user_statements(store, library, account)).decode("utf-8")
+        if args.out:
+            Path(args.out).write_text(data, encoding="utf-8")
+            print(f"the xAPI statements of {args.user!r} are in {args.out}")
+        else:
+            sys.stdout.write(data)
+        return 0
+    if args.action == "status":
+        aside = outbox.set_aside_entries()
+        print(f"{outbox.pending()} statement(s) wait in {store.root / 'xapi-outbox'}; {len(aside)} set aside")
+        for entry in aside:
+            print(f"set aside {entry.at}: statement {entry.statement_id}: {entry.reason}")
+        print(f"LRS: {settings.lrs_url() or 'none (SAMENSPEL_LRS_URL is not set)'}")
+        return 0
+    if args.action == "enqueue":
+        if not args.all and not args.user:
+            print("error: xapi enqueue needs --all or --user USERNAME", file=sys.stderr)
+            return 2
+        people = store.list_accounts() if args.all else [_account(store, args.user)]
+        count = lrs.queue_history(store, library, people)
+        print(f"queued {count} statement(s) of {len(people)} account(s); send them with: python -m modules xapi send")
+        return 0
+    target = lrs.configured()
+    if target is None:
+        print("error: no LRS: set SAMENSPEL_LRS_URL (and SAMENSPEL_LRS_KEY, SAMENSPEL_LRS_SECRET)", file=sys.stderr)
+        return 1
+    report = lrs.drain(outbox, target)
+    for attempt in range(1, max(1, args.tries)):
+        if report.stopped is None and not report.busy:
+            break
+        time.sleep(min(lrs.MAX_BACKOFF, lrs.FIRST_BACKOFF * 2 ** (attempt - 1)))
+        again = lrs.drain(outbox, target)
+        again.sent, again.set_aside = again.sent + report.sent, again.set_aside + report.set_aside
+        report = again
+    print(f"sent {report.sent}, set aside {report.set_aside}, waiting {report.pending}")
+    if report.busy:
+        print("another sender has the queue now (the app's background sender, or another command)")
+    if report.stopped:
+        print(f"error: {report.stopped}", file=sys.stderr)
+    return 0 if report.pending == 0 else 1
+
+
 COMMANDS = {
     "lint": (lint, "check scenario files (YAML, schema, references, the play graph)"),
     "twee": (twee_command, "import a Twine story (Twee 3) as a scenario draft, or export a scenario for Twine"),
@@ -301,6 +359,7 @@ COMMANDS = {
     "delete-user": (delete_user, "delete an account and all its data"),
     "demo": (demo_command, "create the demo's accounts and log, or remove the demo folder"),
     "migrate": (migrate_command, "rewrite every stored record in the current format (safe to repeat)"),
+    "xapi": (xapi_command, "learning records as xAPI statements: export, send the queue to the LRS, status, enqueue"),
 }
 
 
@@ -323,6 +382,12 @@ def parser() -> argparse.ArgumentParser:
             pass
         elif name == "demo":
             sub.add_argument("action", choices=["seed", "remove"])
+        elif name == "xapi":
+            sub.add_argument("action", choices=["export", "send", "status", "enqueue"])
+            sub.add_argument("--user", help="export, enqueue: the account (username)")
+            sub.add_argument("--out", help="export: a file to write (default: standard output)")
+            sub.add_argument("--all", action="store_true", help="enqueue: every account's history")
+            sub.add_argument("--tries", type=int, default=1, help="send: rounds while the LRS is down (backing off)")
         elif name == "twee":
             sub.add_argument("action", choices=["import", "export"])
             sub.add_argument("source", help="import: a .twee file; export: a scenario file or a scenario id")

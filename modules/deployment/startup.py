@@ -12,7 +12,9 @@ Steps, in order:
 4. turn nickname profiles from before accounts into accounts;
 5. with the demo: create the demo accounts and their log; without it: remove demo
    accounts that older versions made in the real data folder;
-6. close idle team sessions, and apply the retention period to closed ones.
+6. close idle team sessions, and apply the retention period to closed ones;
+7. with a Learning Record Store configured: queue the xAPI statements of every save and start sending
+   them (``modules.exchange.lrs``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from typing import TypeVar
 
 from modules import settings
 from modules.deployment import demo
+from modules.exchange import lrs
 from modules.people import accounts
 from modules.storage import Store, open_store, remove_orphan_temp_files
 from modules.team import sessions as team
@@ -110,6 +113,8 @@ def _run(root: Path, demo_on: bool) -> Report:
     swept = _step(report, "close idle team sessions", lambda: team.sweep(store))
     if swept and any(swept.values()):
         report.notes.append(f"team sessions: {swept['closed']} closed (idle), {swept['purged']} past retention")
+    if _step(report, "start sending learning records (xAPI)", lambda: lrs.start(store)):
+        report.notes.append("learning records (xAPI) are queued and sent to the Learning Record Store")
     return report
 
 

@@ -7,6 +7,8 @@ once, that a changed scenario cannot show an impossible state) live here.
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from modules.content.scenario import Scenario
@@ -15,6 +17,22 @@ from modules.records import Account, Attempt, OwnWords, PlayState, Reflection, T
 from modules.storage import Store
 
 STATE_LABELS = {"nieuw": "Nieuw", "bezig": "Bezig", "afgerond": "Afgerond"}
+
+log = logging.getLogger("samenspel")
+
+# Told of every attempt and reflection saved here, with the scenario when there is one. A layer above
+# registers itself (modules.exchange.lrs queues xAPI statements for a Learning Record Store this way); a
+# listener that fails is logged, and the save stands.
+Saved = Attempt | Reflection
+SAVED_LISTENERS: list[Callable[[Store, Saved, Scenario | None], None]] = []
+
+
+def _saved(store: Store, record: Saved, scenario: Scenario | None = None) -> None:
+    for listener in list(SAVED_LISTENERS):
+        try:
+            listener(store, record, scenario)
+        except Exception:  # noqa: BLE001 - the record is saved; what listens is told in the log
+            log.exception("a listener of saved attempts and reflections failed")
 
 
 class AttemptError(ValueError):
@@ -73,7 +91,9 @@ def start(
     store: Store, user: Account, scenario: Scenario, anticipation: str | None, own_words_first: bool = True
 ) -> Attempt:
     """Start and save a new attempt (``AttemptError`` for an answer that is too long)."""
-    return store.create_attempt(new_attempt(user.id, scenario, anticipation, own_words_first))
+    attempt = store.create_attempt(new_attempt(user.id, scenario, anticipation, own_words_first))
+    _saved(store, attempt, scenario)
+    return attempt
 
 
 def set_own_words_first(store: Store, attempt: Attempt, on: bool) -> Attempt:
@@ -118,7 +138,9 @@ def choose(store: Store, scenario: Scenario, attempt: Attempt, choice_id: str, o
     # The words and times of earlier steps stay with the attempt (a replay rebuilds the steps without them).
     for index, old in enumerate(attempt.state.steps[: len(state.steps) - 1]):
         state.steps[index] = state.steps[index].model_copy(update={"own_words": old.own_words, "at": old.at})
-    return store.save_attempt(attempt.model_copy(update={"state": state}))
+    saved = store.save_attempt(attempt.model_copy(update={"state": state}))
+    _saved(store, saved, scenario)
+    return saved
 
 
 def own_words(scenario: Scenario, attempt: Attempt) -> list[OwnWords]:
@@ -189,4 +211,6 @@ def save_reflection(
             update["own_words"] = [o for o in with_own_words if o.words in written]  # only what this attempt holds
     else:
         update = {}
-    return store.add_reflection(record.model_copy(update=update))
+    saved = store.add_reflection(record.model_copy(update=update))
+    _saved(store, saved)
+    return saved
