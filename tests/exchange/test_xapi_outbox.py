@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 
 from modules.exchange import lrs
+from modules.people import accounts
+from modules.play import practice
+from modules.storage import TinyDBStore
 from modules.storage import outbox as outbox_module
 from modules.storage.outbox import FileOutbox, open_outbox
 
@@ -263,3 +266,40 @@ def test_post_reports_an_unreachable_lrs():
         lrs.post(lrs.Lrs("http://127.0.0.1:9/xAPI", "k", "s", timeout=2), [statement(1)])
     assert lrs.Lrs("http://lrs/xAPI/", "k", "s").statements_url == "http://lrs/xAPI/statements"
     assert lrs.Lrs("http://lrs/xAPI/statements", "k", "s").statements_url == "http://lrs/xAPI/statements"
+
+
+# --- queueing saves ---------------------------------------------------------------------------------
+
+
+def test_saves_are_queued_only_with_an_lrs_and_never_for_the_demo(tmp_path, monkeypatch, library):
+    monkeypatch.setattr(practice, "SAVED_LISTENERS", [lrs.queue_saved])
+    scenario = library.get("de-taalbarriere")
+    real = TinyDBStore(tmp_path / "real")
+    teacher = accounts.sign_up(real, "juf-anna", "een-lang-wachtwoord")
+    practice.start(real, teacher, scenario, None)
+    assert open_outbox(real.root).pending() == 0, "no LRS, no queue"
+
+    monkeypatch.setenv("SAMENSPEL_LRS_URL", "http://127.0.0.1:9/xAPI/")
+    attempt = practice.start(real, teacher, scenario, None)
+    attempt = practice.choose(real, scenario, attempt, scenario.nodes[attempt.state.node].choices[0].id)
+    verbs = [e.statement["verb"]["id"].rsplit("/", 1)[1] for e in open_outbox(real.root).take(10)]
+    assert verbs == ["attempted", "answered"]
+
+    demo = TinyDBStore(tmp_path / "demo", demo=True)
+    player = accounts.sign_up(demo, "demo-leraar", "een-lang-wachtwoord")
+    practice.start(demo, player, scenario, None)
+    assert open_outbox(demo.root).pending() == 0, "the demo's data is never sent"
+    assert not lrs.start(demo)
+
+
+@pytest.mark.expected_failures
+def test_a_failing_listener_never_loses_the_save(tmp_path, monkeypatch, library, caplog):
+    def broken(*_args) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(practice, "SAVED_LISTENERS", [broken])
+    store = TinyDBStore(tmp_path / "data")
+    teacher = accounts.sign_up(store, "juf-anna", "een-lang-wachtwoord")
+    attempt = practice.start(store, teacher, library.get("de-taalbarriere"), None)
+    assert store.get_attempt(teacher.id, attempt.id) == attempt
+    assert "a listener of saved attempts and reflections failed" in caplog.text
