@@ -14,7 +14,12 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from playwright.sync_api import expect  # noqa: E402
 from server import CHROMIUM, UI_TIMEOUT, AppServer, launch_chromium, start_app  # noqa: E402
+
+# Playwright's own default (5 s) is shorter than one rerun of a page may take on a loaded CI machine
+# (a click, then ``settle`` returns before the rerun started): every ``expect`` waits as long as a rerun may.
+expect.set_options(timeout=UI_TIMEOUT)
 
 _SERVER_KEY = pytest.StashKey[AppServer]()
 
