@@ -36,7 +36,9 @@ def _made(statements: list[xapi.Statement]) -> dict:
 
 
 def own(store: Store, user: Account, library: Library) -> None:
-    """Mijn gegevens: my play-throughs and reflections as xAPI statements (JSON)."""
+    """Mijn gegevens: my play-throughs and reflections as xAPI statements (JSON); not for an admin, who plays none."""
+    if user.role == "admin":
+        return
     st.subheader("Je leerregistraties (xAPI)")
     st.markdown(
         "Wil je je oefengesprekken bewaren in een ander leersysteem? Dan kun je ze downloaden als "
