@@ -33,8 +33,9 @@ from modules.storage import Store, StoreError, open_store
 from modules.storage.outbox import open_outbox
 
 
-def _real_store() -> storage.TinyDBStore:
-    return storage.TinyDBStore(settings.data_root(), demo=False)
+def _real_store() -> Store:
+    """The deployment's store: its database with ``SAMENSPEL_DATABASE_URL``, else its data folder."""
+    return open_store(settings.data_root(), demo=False)
 
 
 def _account(store: Store, username: str) -> accounts.Account:
@@ -276,9 +277,12 @@ def schema(_args: argparse.Namespace) -> int:
     return 0
 
 
-def migrate_command(_args: argparse.Namespace) -> int:
-    """Rewrite every stored record in the current format, and check that none got lost."""
-    store = _real_store()
+def migrate_command(args: argparse.Namespace) -> int:
+    """Rewrite every stored record in the current format, and check that none got lost; with ``--from``
+    and ``--to``, copy every record between a data folder and a PostgreSQL database (either way)."""
+    if args.source or args.target:
+        return _copy_command(args.source, args.target)
+    store = storage.TinyDBStore(settings.data_root(), demo=False)
     before = storage.migrate(store)
     after = storage.migrate(store)  # a second pass reads what the first wrote: the same records, already current
     width = max(len(kind) for kind in before)
@@ -347,6 +351,38 @@ def xapi_command(args: argparse.Namespace) -> int:
     return 0 if report.pending == 0 else 1
 
 
+def _copy_command(source: str | None, target: str | None) -> int:
+    """``migrate --from DIR --to URL`` (or back): every record copied, counted per kind and read back."""
+    from modules.storage import transfer
+
+    if not source or not target:
+        print("error: give both --from and --to (a data folder and a PostgreSQL URL)", file=sys.stderr)
+        return 2
+    if transfer.is_database(source) == transfer.is_database(target):
+        print(
+            "error: one of --from and --to must be a data folder and the other a PostgreSQL URL "
+            "(postgresql://user@host:port/name)",
+            file=sys.stderr,
+        )
+        return 2
+    origin = transfer.open_source(source)
+    destination = transfer.open_target(target, demo=origin.demo)
+    print(f"copying every record from {transfer.describe(origin)} to {transfer.describe(destination)}")
+    report = transfer.copy(origin, destination)
+    width = max(len(kind) for kind in report.counts)
+    print(f"{'kind':<{width}}  {'records':>7}  {'written':>7}")
+    for kind, count in report.counts.items():
+        print(f"{kind:<{width}}  {count:>7}  {report.written[kind]:>7}")
+    total, written = sum(report.counts.values()), sum(report.written.values())
+    for kind, count in report.extra.items():
+        print(f"note: the target also holds {count} {kind} record(s) that the source does not (kept)")
+    print(
+        f"verified: all {total} record(s) read back equal from {transfer.describe(destination)}; "
+        f"{written} written, {total - written} already there"
+    )
+    return 0
+
+
 COMMANDS = {
     "lint": (lint, "check scenario files (YAML, schema, references, the play graph)"),
     "twee": (twee_command, "import a Twine story (Twee 3) as a scenario draft, or export a scenario for Twine"),
@@ -358,7 +394,11 @@ COMMANDS = {
     "export-user": (export_user, "write everything stored about an account as JSON"),
     "delete-user": (delete_user, "delete an account and all its data"),
     "demo": (demo_command, "create the demo's accounts and log, or remove the demo folder"),
-    "migrate": (migrate_command, "rewrite every stored record in the current format (safe to repeat)"),
+    "migrate": (
+        migrate_command,
+        "rewrite every stored record in the current format (safe to repeat); with --from and --to, copy "
+        "every record between a data folder and a PostgreSQL database",
+    ),
     "xapi": (xapi_command, "learning records as xAPI statements: export, send the queue to the LRS, status, enqueue"),
 }
 
@@ -378,8 +418,18 @@ def parser() -> argparse.ArgumentParser:
             sub.add_argument(
                 "--report", action="store_true", help="print each scenario's figures (decisions, paths, shares, ...)"
             )
-        elif name in ("schema", "migrate"):
+        elif name == "schema":
             pass
+        elif name == "migrate":
+            sub.add_argument(
+                "--from",
+                dest="source",
+                metavar="DIR|URL",
+                help="copy from this data folder or PostgreSQL URL (postgresql://user@host:port/name)",
+            )
+            sub.add_argument(
+                "--to", dest="target", metavar="URL|DIR", help="copy to this PostgreSQL URL or data folder"
+            )
         elif name == "demo":
             sub.add_argument("action", choices=["seed", "remove"])
         elif name == "xapi":

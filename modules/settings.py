@@ -8,6 +8,9 @@
 | ``SAMENSPEL_TRUSTED_PROXY``| off         | ``1``: take the client address from ``X-Forwarded-For``        |
 | ``SAMENSPEL_SECRET_KEY``   | unset       | signs the sign-in and device cookies (32+ characters), instead |
 |                            |             | of the store's own key; the same on every app server           |
+| ``SAMENSPEL_DATABASE_URL`` | unset       | a PostgreSQL URL (``postgresql://user:pw@host:5432/name``):    |
+|                            |             | records go there instead of TinyDB files; the demo stays in    |
+|                            |             | its own TinyDB folder                                          |
 | ``SAMENSPEL_XAPI_BASE``    | see below   | base IRI of xAPI ids (activities, extensions, the actor's home) |
 | ``SAMENSPEL_LRS_URL``      | unset       | a Learning Record Store's xAPI endpoint: statements are sent   |
 | ``SAMENSPEL_LRS_KEY``      | unset       | the LRS's basic-auth key (user name)                           |
@@ -55,6 +58,11 @@ def demo_dir(root: Path | None = None) -> Path:
 def active_data_dir() -> Path:
     """The folder the app works on now: the demo folder in demo mode, else the real one."""
     return demo_dir() if demo_enabled() else data_root()
+
+
+def database_url() -> str | None:
+    """The PostgreSQL database of the real deployment (``SAMENSPEL_DATABASE_URL``); None: TinyDB files."""
+    return os.environ.get("SAMENSPEL_DATABASE_URL", "").strip() or None
 
 
 def login_hours() -> float:

@@ -1,6 +1,7 @@
-"""Storage: the ``Store`` protocol and its TinyDB implementation.
+"""Storage: the ``Store`` protocol and its implementations, TinyDB files (the default) and PostgreSQL.
 
-Services read and write records only through a ``Store``; nothing else touches files.
+Services read and write records only through a ``Store``; nothing else touches files or the database.
+``PostgresStore`` is imported from ``modules.storage.postgres_store`` (psycopg is loaded only then).
 """
 
 from modules.storage.errors import (
@@ -9,10 +10,12 @@ from modules.storage.errors import (
     DuplicateError,
     InvalidInputError,
     NotFoundError,
+    SchemaError,
     StoreError,
 )
 from modules.storage.files import ORPHAN_AGE, locked, remove_orphan_temp_files
-from modules.storage.protocol import RECORD_KINDS, Store
+from modules.storage.opening import open_store
+from modules.storage.protocol import INTERNAL_TABLES, RECORD_KINDS, RECORD_TABLES, Store
 from modules.storage.tinydb_store import (
     DEFAULT_ROOT,
     DEMO_MARKER,
@@ -20,7 +23,6 @@ from modules.storage.tinydb_store import (
     TinyDBStore,
     migrate,
     normalise_nickname,
-    open_store,
     validate_nickname,
 )
 
@@ -31,10 +33,13 @@ __all__ = [
     "RECORD_KINDS",
     "SECRET_FILE",
     "CorruptDataError",
+    "INTERNAL_TABLES",
+    "RECORD_TABLES",
     "DataFolderError",
     "DuplicateError",
     "InvalidInputError",
     "NotFoundError",
+    "SchemaError",
     "Store",
     "StoreError",
     "TinyDBStore",

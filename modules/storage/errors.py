@@ -10,10 +10,12 @@ class StoreError(Exception):
 
 
 class CorruptDataError(StoreError):
-    """A data file exists but cannot be read; it is kept untouched."""
+    """A data file (or a database row) exists but cannot be read; it is kept untouched.
 
-    def __init__(self, path: Path, reason: str):
-        super().__init__(f"cannot read {path}: {reason}; the file was left untouched")
+    ``path`` is the file, or for PostgreSQL ``postgresql/<table>/<key>``."""
+
+    def __init__(self, path: Path, reason: str, *, what: str = "file"):
+        super().__init__(f"cannot read {path}: {reason}; the {what} was left untouched")
         self.path = path
         self.reason = reason
 
@@ -32,3 +34,7 @@ class InvalidInputError(StoreError, ValueError):
 
 class DuplicateError(StoreError):
     pass
+
+
+class SchemaError(StoreError):
+    """The database's schema cannot be used by this Samenspel (newer than it knows, or not migrated)."""

@@ -1,13 +1,19 @@
 """What the app may ask of storage: the ``Store`` protocol, and every kind of record it keeps.
 
-A second backend (PostgreSQL, say) implements the same protocol; the type checker holds
-``TinyDBStore`` to it (``open_store`` returns a ``Store``). The store does no authorisation:
+Two backends implement it: ``TinyDBStore`` (files, the default) and ``PostgresStore``
+(``SAMENSPEL_DATABASE_URL``); the type checker holds both to it (``open_store`` returns a ``Store``),
+and one contract test suite runs on both. The store does no authorisation:
 ``modules.people`` decides who may do what.
 
 Conventions: ``get_*`` returns the record or ``None`` when there is none (never raises for a
 missing record; ``get_throttle`` returns a zero counter, which is what "none" means for it);
 ``save_account`` and ``update_team_session`` of a missing record raise ``NotFoundError``;
-``delete_*`` of a missing record does nothing; an unreadable file raises ``CorruptDataError``.
+``delete_*`` of a missing record does nothing; an unreadable file or row raises ``CorruptDataError``.
+
+``root`` is the data folder: TinyDB keeps every record there; PostgreSQL keeps none there, but the
+folder stays the place of files that are not records (the demo's own folder, ``<root>/demo/``, start-up's
+clean-up of temporary files) and names the deployment in caches. ``demo`` says whether the store holds
+demo data (public passwords); a store refuses data of the other kind.
 Every error is a ``StoreError``.
 """
 
@@ -54,6 +60,34 @@ RECORD_KINDS: dict[str, str] = {
     "nickname_profile": "profiles.json / profiles",
     "draft": "users/<user id>/drafts/<draft id>.json / drafts",
     "scenario_version": "scenario_versions/<scenario id>.json / versions",
+}
+
+# The same kinds in PostgreSQL (``PostgresStore``): kind -> table (``modules/storage/migrations/``).
+# A join code is a column of its session's row, not a table of its own. Every table of the schema
+# is either here or in ``INTERNAL_TABLES`` (tests/security checks it against the live schema).
+RECORD_TABLES: dict[str, str] = {
+    "account": "accounts",
+    "throttle": "throttle",
+    "login": "logins",
+    "cookie_ticket": "tickets",
+    "connection": "connections",
+    "share": "shares",
+    "attempt": "attempts",
+    "reflection": "reflections",
+    "comment": "comments",
+    "read_marker": "read_markers",
+    "team_session": "team_sessions",
+    "team_code": "team_sessions",
+    "team_vote": "team_votes",
+    "nickname_profile": "profiles",
+    "draft": "drafts",
+    "scenario_version": "scenario_versions",
+}
+# Tables that hold no user's records: the schema's version, and the store's own settings (the signing
+# key and whether the database holds demo or real data).
+INTERNAL_TABLES: dict[str, str] = {
+    "schema_version": "the migrations applied (number, name, when)",
+    "store_meta": "the signing key of cookies and hashes ('secret') and the kind of data ('kind': real or demo)",
 }
 
 

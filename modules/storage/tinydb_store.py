@@ -31,10 +31,9 @@ import hashlib
 import hmac
 import logging
 import os
-import re
 import secrets
 import shutil
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
 from contextlib import AbstractContextManager, contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -51,7 +50,6 @@ from modules.records import (
     Comment,
     Connection,
     Draft,
-    FormatError,
     Login,
     Profile,
     ReadMarker,
@@ -63,9 +61,21 @@ from modules.records import (
     ThrottleEntry,
     Ticket,
     Vote,
-    limits,
     now,
 )
+from modules.storage.common import ID as _ID
+from modules.storage.common import (
+    LOGINS_PER_USER,
+    THROTTLE_MAX,
+    normalise_nickname,
+    validate_nickname,
+    with_votes,
+)
+from modules.storage.common import SCENARIO_ID as _SCENARIO_ID
+from modules.storage.common import check_limits as _check_limits
+from modules.storage.common import expired as _expired
+from modules.storage.common import stored as _stored
+from modules.storage.common import validated as _validated
 from modules.storage.errors import (
     CorruptDataError,
     DataFolderError,
@@ -82,40 +92,18 @@ from modules.storage.files import (
     read_snapshot,
     remove_with_lock,
 )
-from modules.storage.protocol import Store
 
 log = logging.getLogger("samenspel")
 
 DEFAULT_ROOT = settings.DEFAULT_DATA_DIR
-NICKNAME_MAX = 40
 DEMO_MARKER = "DEMO-DATA.txt"
 SECRET_FILE = "secret.key"
-THROTTLE_MAX = 10_000  # entries; each expires, so this only matters under attack
-LOGINS_PER_USER = 20  # the oldest sign-in of a user goes when a new one would exceed this
 
 
 Model = TypeVar("Model", bound=Record)
 
 
-def _validated(model: type[Model], doc: dict[str, Any], path: Path) -> Model:
-    """A stored document as its record, upgraded to the current format; a record that does not fit
-    (a hand-edited file, or one written by a newer Samenspel) is reported, not crashed on."""
-    try:
-        return model.from_stored(dict(doc))
-    except FormatError as exc:
-        raise CorruptDataError(path, str(exc)) from None
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(part) for part in first["loc"]) or "record"
-        raise CorruptDataError(path, f"a {model.__name__} record does not fit ({where}: {first['msg']})") from None
-
-
-def _stored(record: Record, **extra: Any) -> dict[str, Any]:
-    """A record as a JSON document (times as ISO 8601 text), with store-internal fields such as a lookup key."""
-    return {**record.model_dump(mode="json"), **extra}
-
-
-def _records(path: Path, table: str, model: type[Model]) -> list[Model]:
+def read_records(path: Path, table: str, model: type[Model]) -> list[Model]:
     """The records of one table of a file, validated once per version of the file (a new list each call)."""
     snapshot = read_snapshot(path)
     if snapshot.data is None:
@@ -128,41 +116,6 @@ def _records(path: Path, table: str, model: type[Model]) -> list[Model]:
         found = [_validated(model, doc, path) for doc in docs.values()]
         snapshot.records[table] = found
     return list(found)
-
-
-def _check_limits(record: Account | Attempt | Reflection | Comment | Draft | ScenarioVersion) -> None:
-    try:
-        limits.check_record(record)
-    except limits.TooLong as exc:
-        raise InvalidInputError(str(exc)) from None
-
-
-def _expired(doc: Mapping[str, Any], at: datetime) -> bool:
-    """Whether a stored document's ``expires_at`` lies at or before ``at``."""
-    value = doc.get("expires_at")
-    if not value:
-        return False
-    try:
-        return datetime.fromisoformat(value) <= at
-    except (TypeError, ValueError):
-        return True  # an unreadable expiry: treat the entry as gone
-
-
-def normalise_nickname(nickname: str) -> str:
-    return " ".join(nickname.split()).casefold()
-
-
-def validate_nickname(nickname: str) -> str:
-    cleaned = " ".join(str(nickname).split())
-    if not cleaned:
-        raise InvalidInputError("nickname is empty")
-    if len(cleaned) > NICKNAME_MAX:
-        raise InvalidInputError(f"nickname is longer than {NICKNAME_MAX} characters")
-    return cleaned
-
-
-_ID = re.compile(r"^[0-9a-f]{32}$")
-_SCENARIO_ID = re.compile(r"^[a-z0-9]+([-_][a-z0-9]+)*$")  # as modules.content.scenario.ID
 
 
 class TinyDBStore:
@@ -530,7 +483,7 @@ class TinyDBStore:
     def connections(self, *, teacher_id: str | None = None, coach_id: str | None = None) -> list[Connection]:
         return [
             c
-            for c in _records(self._links_path, "connections", Connection)
+            for c in read_records(self._links_path, "connections", Connection)
             if (teacher_id is None or c.teacher_id == teacher_id) and (coach_id is None or c.coach_id == coach_id)
         ]
 
@@ -551,7 +504,7 @@ class TinyDBStore:
     ) -> list[Share]:
         return [
             s
-            for s in _records(self._links_path, "shares", Share)
+            for s in read_records(self._links_path, "shares", Share)
             if (teacher_id is None or s.teacher_id == teacher_id)
             and (coach_id is None or s.coach_id == coach_id)
             and (reflection_id is None or s.reflection_id == reflection_id)
@@ -612,7 +565,7 @@ class TinyDBStore:
 
     def get_attempt(self, user_id: str, attempt_id: str) -> Attempt | None:
         self.move_legacy_attempts(user_id)
-        found = _records(self._attempt_path(user_id, attempt_id), "attempts", Attempt)
+        found = read_records(self._attempt_path(user_id, attempt_id), "attempts", Attempt)
         return found[0] if found and found[0].id == attempt_id else None
 
     def list_attempts(self, user_id: str, scenario_id: str | None = None) -> list[Attempt]:
@@ -621,7 +574,7 @@ class TinyDBStore:
             entries = sorted(e.path for e in os.scandir(self._attempts_dir(user_id)) if e.name.endswith(".json"))
         except FileNotFoundError:
             return []
-        attempts = [a for p in entries for a in _records(Path(p), "attempts", Attempt)]
+        attempts = [a for p in entries for a in read_records(Path(p), "attempts", Attempt)]
         if scenario_id is not None:
             attempts = [a for a in attempts if a.scenario_id == scenario_id]
         return sorted(attempts, key=lambda a: a.updated_at, reverse=True)
@@ -654,7 +607,7 @@ class TinyDBStore:
         return draft
 
     def get_draft(self, owner_id: str, draft_id: str) -> Draft | None:
-        found = _records(self._draft_path(owner_id, draft_id), "drafts", Draft)
+        found = read_records(self._draft_path(owner_id, draft_id), "drafts", Draft)
         return found[0] if found and found[0].id == draft_id else None
 
     def list_drafts(self, owner_id: str | None = None) -> list[Draft]:
@@ -666,7 +619,7 @@ class TinyDBStore:
                 entries = sorted(e.path for e in os.scandir(self._drafts_dir(owner)) if e.name.endswith(".json"))
             except FileNotFoundError:
                 continue
-            drafts += [d for p in entries for d in _records(Path(p), "drafts", Draft)]
+            drafts += [d for p in entries for d in read_records(Path(p), "drafts", Draft)]
         return sorted(drafts, key=lambda d: d.updated_at, reverse=True)
 
     def delete_draft(self, owner_id: str, draft_id: str) -> None:
@@ -704,7 +657,7 @@ class TinyDBStore:
 
     def list_versions(self, scenario_id: str) -> list[ScenarioVersion]:
         """Every kept version of one scenario, oldest first."""
-        found = _records(self._versions_path(scenario_id), "versions", ScenarioVersion)
+        found = read_records(self._versions_path(scenario_id), "versions", ScenarioVersion)
         return sorted(found, key=lambda v: v.number)
 
     def versioned_scenarios(self) -> list[str]:
@@ -719,11 +672,11 @@ class TinyDBStore:
         return reflection
 
     def list_reflections(self, user_id: str) -> list[Reflection]:
-        found = _records(self._user_path(user_id), "reflections", Reflection)
+        found = read_records(self._user_path(user_id), "reflections", Reflection)
         return sorted(found, key=lambda r: r.created_at, reverse=True)
 
     def get_reflection(self, user_id: str, reflection_id: str) -> Reflection | None:
-        found = _records(self._user_path(user_id), "reflections", Reflection)
+        found = read_records(self._user_path(user_id), "reflections", Reflection)
         return next((r for r in found if r.id == reflection_id), None)
 
     # -- comments (stored with the reflection's owner) and read markers --
@@ -734,7 +687,7 @@ class TinyDBStore:
         return comment
 
     def list_comments(self, owner_id: str, reflection_id: str | None = None) -> list[Comment]:
-        found = _records(self._user_path(owner_id), "comments", Comment)
+        found = read_records(self._user_path(owner_id), "comments", Comment)
         if reflection_id is not None:
             found = [c for c in found if c.reflection_id == reflection_id]
         return sorted(found, key=lambda c: (c.created_at, c.id))
@@ -750,7 +703,7 @@ class TinyDBStore:
 
     def seen(self, user_id: str) -> dict[str, datetime]:
         """Per reflection: the time up to which this user has read its comments."""
-        return {m.reflection_id: m.at for m in _records(self._user_path(user_id), "seen", ReadMarker)}
+        return {m.reflection_id: m.at for m in read_records(self._user_path(user_id), "seen", ReadMarker)}
 
     # -- team sessions: sessions/<id>.json, plus sessions/index.json (join code -> session) --
     def _session_path(self, session_id: str) -> Path:
@@ -801,7 +754,7 @@ class TinyDBStore:
         if not _ID.match(vote.participant_id):
             raise InvalidInputError(f"invalid participant id {vote.participant_id!r}")
         with self._gate(session_id, exclusive=False):
-            found = _records(self._session_path(session_id), "session", TeamSession)  # without the live votes
+            found = read_records(self._session_path(session_id), "session", TeamSession)  # without the live votes
             session = found[0] if found else None
             if session is None:
                 raise NotFoundError(f"team session {session_id} not found")
@@ -829,19 +782,10 @@ class TinyDBStore:
     @staticmethod
     def _with_votes(session: TeamSession, live: list[Vote]) -> TeamSession:
         """The session with the live votes of its open decision merged in."""
-        fresh = [v for v in live if v.step == session.step]
-        if session.status != "open" or session.phase != "voting" or not fresh:
-            return session
-        latest = {v.participant_id: v for v in session.votes if v.step == session.step}
-        for vote in fresh:
-            if vote.participant_id not in latest or vote.at >= latest[vote.participant_id].at:
-                latest[vote.participant_id] = vote
-        votes = [v for v in session.votes if v.step != session.step] + sorted(latest.values(), key=lambda v: v.at)
-        activity = max([session.last_activity or session.created_at, *(v.at for v in fresh)])
-        return session.model_copy(update={"votes": votes, "last_activity": activity})
+        return with_votes(session, live)
 
     def get_team_session(self, session_id: str) -> TeamSession | None:
-        found = _records(self._session_path(session_id), "session", TeamSession)
+        found = read_records(self._session_path(session_id), "session", TeamSession)
         return self._with_votes(found[0], self._live_votes(session_id)) if found else None
 
     def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
@@ -875,7 +819,7 @@ class TinyDBStore:
         return new
 
     def _code_entries(self) -> list[CodeEntry]:
-        return _records(self._session_index_path, "codes", CodeEntry)
+        return read_records(self._session_index_path, "codes", CodeEntry)
 
     def find_team_session(self, code: str) -> TeamSession | None:
         """The session with this join code: an open one first, else the newest that had it."""
@@ -956,14 +900,3 @@ def migrate(store: TinyDBStore) -> dict[str, int]:
                     storage.write(data)  # one atomic replace per file
                 counts[kind] += len(docs)
     return counts
-
-
-def open_store(root: str | Path | None = None, *, demo: bool | None = None) -> Store:
-    """The configured store: the demo folder in demo mode, else ``SAMENSPEL_DATA_DIR`` or ``progress/``.
-
-    Raises ``DataFolderError`` when the folder is of the other kind (demo data for a real
-    deployment, or real data for the demo).
-    """
-    demo = settings.demo_enabled() if demo is None else demo
-    # Returned as a Store: pyright checks every method of TinyDBStore against the protocol here.
-    return TinyDBStore(root if root is not None else settings.active_data_dir(), demo=demo)

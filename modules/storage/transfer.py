@@ -1,0 +1,484 @@
+"""Copy every record between a TinyDB data folder and a PostgreSQL database (``python -m modules migrate
+--from ... --to ...``), either way, and check the copy.
+
+Every record of every kind in ``RECORD_KINDS`` is read from the source (upgraded to the current
+format, as any read does; a record that cannot be read stops the copy before anything is written),
+written to the target under its identity (an account by its id, a share by reflection and coach,
+...), replacing a record with the same identity, and read back and compared. Copying again changes
+nothing: the same records are found equal and nothing is written (``written`` is 0). Records the
+target holds that the source lacks are kept (it is a copy, not a mirror). The signing key goes
+along (sign-in cookies and keyed hashes stay valid), and so does the kind of data: a demo folder
+becomes a demo database and back.
+
+Into PostgreSQL everything is written in one transaction: a copy that fails or is killed leaves the
+database as it was. Into a folder each file is replaced atomically, as every TinyDB write is.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from psycopg.types.json import Jsonb
+
+from modules.records import (
+    Account,
+    Attempt,
+    CodeEntry,
+    Comment,
+    Connection,
+    Draft,
+    Login,
+    Profile,
+    ReadMarker,
+    Record,
+    Reflection,
+    ScenarioVersion,
+    Share,
+    TeamSession,
+    ThrottleEntry,
+    Ticket,
+)
+from modules.storage.common import ID, normalise_nickname
+from modules.storage.errors import StoreError
+from modules.storage.files import AtomicJSONStorage, locked
+from modules.storage.postgres_store import PostgresStore
+from modules.storage.protocol import RECORD_KINDS
+from modules.storage.tinydb_store import DEMO_MARKER, SECRET_FILE, TinyDBStore, read_records
+
+Key = tuple[Any, ...]
+Records = dict[str, dict[Key, dict[str, Any]]]  # kind -> identity -> the record as JSON
+
+# Each kind's identity: the fields of its JSON document that name one record.
+IDENTITY: dict[str, tuple[str, ...]] = {
+    "account": ("id",),
+    "throttle": ("key",),
+    "login": ("id",),
+    "cookie_ticket": ("id",),
+    "connection": ("teacher_id", "coach_id"),
+    "share": ("reflection_id", "coach_id"),
+    "attempt": ("user_id", "id"),
+    "reflection": ("user_id", "id"),
+    "comment": ("owner_id", "id"),
+    "read_marker": ("user_id", "reflection_id"),  # user_id: the reader, added to the marker's document
+    "team_session": ("id",),
+    "team_code": ("session_id",),
+    "team_vote": ("session_id", "step", "participant_id"),  # session_id added to the vote's document
+    "nickname_profile": ("id",),
+    "draft": ("owner_id", "id"),
+    "scenario_version": ("scenario_id", "number"),
+}
+
+
+class TransferError(StoreError):
+    """The copy cannot be made, or does not read back equal; the message says why (in English)."""
+
+
+@dataclass
+class Report:
+    counts: dict[str, int]  # records per kind in the source
+    written: dict[str, int]  # records per kind the target did not yet hold as they are
+    extra: dict[str, int] = field(default_factory=dict)  # records per kind only the target holds
+
+
+def _dump(record: Record, **extra: Any) -> dict[str, Any]:
+    return {**record.model_dump(mode="json"), **extra}
+
+
+def _add(found: Records, kind: str, doc: dict[str, Any]) -> None:
+    found.setdefault(kind, {})[tuple(doc[f] for f in IDENTITY[kind])] = doc
+
+
+def _empty() -> Records:
+    return {kind: {} for kind in RECORD_KINDS}
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def read_folder(store: TinyDBStore) -> Records:
+    """Every record of a TinyDB data folder (nothing in it is changed)."""
+    root, found = store.root, _empty()
+    simple: list[tuple[str, str, str, type[Record]]] = [
+        ("account", "accounts.json", "accounts", Account),
+        ("throttle", "throttle.json", "throttle", ThrottleEntry),
+        ("login", "logins.json", "logins", Login),
+        ("cookie_ticket", "logins.json", "tickets", Ticket),
+        ("connection", "links.json", "connections", Connection),
+        ("share", "links.json", "shares", Share),
+        ("team_code", "sessions/index.json", "codes", CodeEntry),
+        ("nickname_profile", "profiles.json", "profiles", Profile),
+    ]
+    for kind, name, table, model in simple:
+        for record in read_records(root / name, table, model):
+            _add(found, kind, _dump(record))
+    for path in sorted((root / "users").glob("*.json")):
+        user_id = path.stem
+        if not ID.match(user_id):
+            continue
+        for record in read_records(path, "attempts", Attempt):  # kept in the user file before 2026-12
+            _add(found, "attempt", _dump(record))
+        for record in read_records(path, "reflections", Reflection):
+            _add(found, "reflection", _dump(record))
+        for record in read_records(path, "comments", Comment):
+            _add(found, "comment", _dump(record))
+        for record in read_records(path, "seen", ReadMarker):
+            _add(found, "read_marker", _dump(record, user_id=user_id))
+    for path in sorted((root / "users").glob("*/attempts/*.json")):
+        for record in read_records(path, "attempts", Attempt):
+            _add(found, "attempt", _dump(record))
+    for path in sorted((root / "users").glob("*/drafts/*.json")):
+        for record in read_records(path, "drafts", Draft):
+            _add(found, "draft", _dump(record))
+    for path in sorted((root / "scenario_versions").glob("*.json")):
+        for record in read_records(path, "versions", ScenarioVersion):
+            _add(found, "scenario_version", _dump(record))
+    for path in sorted((root / "sessions").glob("*.json")):
+        if not ID.match(path.stem):
+            continue
+        for record in read_records(path, "session", TeamSession):
+            _add(found, "team_session", _dump(record))
+        for vote in store._live_votes(path.stem):
+            _add(found, "team_vote", _dump_vote(path.stem, vote.model_dump(mode="json")))
+    return found
+
+
+def _dump_vote(session_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+    return {**doc, "session_id": session_id}
+
+
+_PG_READS: list[tuple[str, str, type[Record]]] = [
+    ("account", "SELECT doc FROM accounts ORDER BY seq", Account),
+    ("throttle", "SELECT doc FROM throttle ORDER BY seq", ThrottleEntry),
+    ("login", "SELECT doc FROM logins ORDER BY seq", Login),
+    ("cookie_ticket", "SELECT doc FROM tickets ORDER BY seq", Ticket),
+    ("connection", "SELECT doc FROM connections ORDER BY seq", Connection),
+    ("share", "SELECT doc FROM shares ORDER BY seq", Share),
+    ("attempt", "SELECT doc FROM attempts ORDER BY seq", Attempt),
+    ("reflection", "SELECT doc FROM reflections ORDER BY seq", Reflection),
+    ("comment", "SELECT doc FROM comments ORDER BY seq", Comment),
+    ("team_session", "SELECT doc FROM team_sessions ORDER BY seq", TeamSession),
+    ("nickname_profile", "SELECT doc FROM profiles ORDER BY seq", Profile),
+    ("draft", "SELECT doc FROM drafts ORDER BY seq", Draft),
+    ("scenario_version", "SELECT doc FROM scenario_versions ORDER BY seq", ScenarioVersion),
+]
+
+
+def read_database(store: PostgresStore) -> Records:
+    """Every record of a PostgreSQL database."""
+    from modules.storage.postgres_store import _record, _record_vote  # the store's own reading and upgrading
+
+    found = _empty()
+    with store._connection() as conn:
+        for kind, query, model in _PG_READS:
+            for (doc,) in conn.execute(query.encode()).fetchall():
+                _add(found, kind, _dump(_record(model, doc, kind, "copy")))
+        for user_id, doc in conn.execute("SELECT user_id, doc FROM read_markers ORDER BY seq").fetchall():
+            _add(found, "read_marker", _dump(_record(ReadMarker, doc, "read_markers", user_id), user_id=user_id))
+        for session_id, doc in conn.execute("SELECT session_id, doc FROM team_votes ORDER BY seq").fetchall():
+            _add(found, "team_vote", _dump_vote(session_id, _record_vote(doc, session_id).model_dump(mode="json")))
+    for entry in store.code_entries():
+        _add(found, "team_code", _dump(entry.model_copy(update={"created_at": entry.created_at.astimezone(UTC)})))
+    return found
+
+
+def read(store: TinyDBStore | PostgresStore) -> Records:
+    return read_database(store) if isinstance(store, PostgresStore) else read_folder(store)
+
+
+# --- writing -------------------------------------------------------------------------------------
+
+# PostgreSQL: kind -> (insert with its key columns, the primary key, the key columns' values from a document)
+_PG_WRITES: dict[str, tuple[str, str, Callable[[dict[str, Any]], tuple[Any, ...]]]] = {
+    "account": (
+        "accounts (id, key, invite_code, oidc_subject, doc)",
+        "id",
+        lambda d: (d["id"], normalise_nickname(d["username"]), d.get("invite_code"), d.get("oidc_subject")),
+    ),
+    "throttle": ("throttle (key, expires_at, doc)", "key", lambda d: (d["key"], d.get("expires_at"))),
+    "login": (
+        "logins (id, user_id, created_at, expires_at, doc)",
+        "id",
+        lambda d: (d["id"], d["user_id"], d["created_at"], d["expires_at"]),
+    ),
+    "cookie_ticket": (
+        "tickets (id, user_id, expires_at, doc)",
+        "id",
+        lambda d: (d["id"], d.get("user_id"), d["expires_at"]),
+    ),
+    "connection": (
+        "connections (teacher_id, coach_id, doc)",
+        "teacher_id, coach_id",
+        lambda d: (d["teacher_id"], d["coach_id"]),
+    ),
+    "share": (
+        "shares (reflection_id, coach_id, teacher_id, doc)",
+        "reflection_id, coach_id",
+        lambda d: (d["reflection_id"], d["coach_id"], d["teacher_id"]),
+    ),
+    "attempt": (
+        "attempts (user_id, id, scenario_id, doc)",
+        "user_id, id",
+        lambda d: (d["user_id"], d["id"], d["scenario_id"]),
+    ),
+    "reflection": ("reflections (user_id, id, doc)", "user_id, id", lambda d: (d["user_id"], d["id"])),
+    "comment": (
+        "comments (owner_id, id, reflection_id, author_id, doc)",
+        "owner_id, id",
+        lambda d: (d["owner_id"], d["id"], d["reflection_id"], d["author_id"]),
+    ),
+    "read_marker": (
+        "read_markers (user_id, reflection_id, doc)",
+        "user_id, reflection_id",
+        lambda d: (d["user_id"], d["reflection_id"]),
+    ),
+    "team_session": (
+        "team_sessions (id, code, facilitator_id, status, created_at, doc)",
+        "id",
+        lambda d: (d["id"], d["code"], d["facilitator_id"], d["status"], d["created_at"]),
+    ),
+    "team_vote": (
+        "team_votes (session_id, step, participant_id, at, doc)",
+        "session_id, step, participant_id",
+        lambda d: (d["session_id"], d["step"], d["participant_id"], d["at"]),
+    ),
+    "nickname_profile": (
+        "profiles (id, key, doc)",
+        "id",
+        lambda d: (d["id"], normalise_nickname(d["nickname"])),
+    ),
+    "draft": ("drafts (owner_id, id, doc)", "owner_id, id", lambda d: (d["owner_id"], d["id"])),
+    "scenario_version": (
+        "scenario_versions (scenario_id, number, published_by, doc)",
+        "scenario_id, number",
+        lambda d: (d["scenario_id"], d["number"], d.get("published_by")),
+    ),
+}
+_NOT_IN_DOC = {"read_marker": ("user_id",), "team_vote": ("session_id",)}  # identity kept beside the record
+
+
+def write_database(store: PostgresStore, records: Records, present: Records) -> dict[str, int]:
+    """Write what the database does not hold as it is, all in one transaction; returns how many per kind."""
+    written = dict.fromkeys(RECORD_KINDS, 0)
+    with store._transaction() as conn:
+        for kind in RECORD_KINDS:
+            if kind == "team_code":  # columns of the session's row, written with it; checked when read back
+                codes = records.get(kind, {})
+                written[kind] = sum(present.get(kind, {}).get(i) != doc for i, doc in codes.items())
+                continue
+            table, key, columns = _PG_WRITES[kind]
+            names = table[table.index("(") + 1 : -1].split(", ")
+            updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key.split(", "))
+            placeholders = ", ".join(["%s"] * len(names))
+            query = f"INSERT INTO {table} VALUES ({placeholders}) ON CONFLICT ({key}) DO UPDATE SET {updates}"
+            for identity, doc in records.get(kind, {}).items():
+                if present.get(kind, {}).get(identity) == doc:
+                    continue
+                stored = {k: v for k, v in doc.items() if k not in _NOT_IN_DOC.get(kind, ())}
+                conn.execute(query.encode(), (*columns(doc), Jsonb(stored)))
+                written[kind] += 1
+    return written
+
+
+def _file_tables(store: TinyDBStore, kind: str, doc: dict[str, Any]) -> tuple[Path, str, dict[str, Any], bool]:
+    """Where a record lives in a folder: file, table, the document as stored there, one record per file."""
+    root = store.root
+    plain = {k: v for k, v in doc.items() if k not in _NOT_IN_DOC.get(kind, ())}
+    match kind:
+        case "account":
+            return root / "accounts.json", "accounts", {**plain, "key": normalise_nickname(doc["username"])}, False
+        case "nickname_profile":
+            return root / "profiles.json", "profiles", {**plain, "key": normalise_nickname(doc["nickname"])}, False
+        case "throttle":
+            return root / "throttle.json", "throttle", plain, False
+        case "login":
+            return root / "logins.json", "logins", plain, False
+        case "cookie_ticket":
+            return root / "logins.json", "tickets", plain, False
+        case "connection":
+            return root / "links.json", "connections", plain, False
+        case "share":
+            return root / "links.json", "shares", plain, False
+        case "attempt":
+            return store._attempt_path(doc["user_id"], doc["id"]), "attempts", plain, True
+        case "reflection":
+            return store._user_path(doc["user_id"]), "reflections", plain, False
+        case "comment":
+            return store._user_path(doc["owner_id"]), "comments", plain, False
+        case "read_marker":
+            return store._user_path(doc["user_id"]), "seen", plain, False
+        case "team_session":
+            return store._session_path(doc["id"]), "session", plain, True
+        case "team_code":
+            return root / "sessions" / "index.json", "codes", plain, False
+        case "draft":
+            return store._draft_path(doc["owner_id"], doc["id"]), "drafts", plain, True
+        case "scenario_version":
+            return store._versions_path(doc["scenario_id"]), "versions", plain, False
+    raise TransferError(f"no place in a data folder for records of kind {kind!r}")
+
+
+def write_folder(store: TinyDBStore, records: Records, present: Records) -> dict[str, int]:
+    """Write what the folder does not hold as it is, each file once, atomically; returns how many per kind."""
+    written = dict.fromkeys(RECORD_KINDS, 0)
+    files: dict[Path, dict[str, list[tuple[str, dict[str, Any], bool]]]] = {}
+    votes: dict[str, list[dict[str, Any]]] = {}
+    for kind in RECORD_KINDS:
+        for identity, doc in records.get(kind, {}).items():
+            if present.get(kind, {}).get(identity) == doc:
+                continue
+            written[kind] += 1
+            if kind == "team_vote":
+                votes.setdefault(doc["session_id"], []).append(doc)
+                continue
+            path, table, stored, alone = _file_tables(store, kind, doc)
+            files.setdefault(path, {}).setdefault(table, []).append((kind, stored, alone))
+    for path, tables in files.items():
+        with locked(path):
+            storage = AtomicJSONStorage(path)
+            data = storage.read() or {}
+            for table, docs in tables.items():
+                current = data.get(table) or {}
+                for kind, stored, alone in docs:
+                    if alone:
+                        current = {"1": stored}
+                        continue
+                    fields = [f for f in IDENTITY[kind] if f not in _NOT_IN_DOC.get(kind, ())]
+                    if kind in ("reflection", "comment", "read_marker"):
+                        fields = [f for f in fields if f not in ("user_id", "owner_id")] or fields
+                    same = next((i for i, d in current.items() if all(d.get(f) == stored.get(f) for f in fields)), None)
+                    next_id = str(max((int(i) for i in current), default=0) + 1)
+                    current[same or next_id] = stored
+                data[table] = current
+            storage.write(data)
+    for session_id, docs in votes.items():
+        _write_votes(store, session_id, docs)
+    return written
+
+
+def _write_votes(store: TinyDBStore, session_id: str, docs: list[dict[str, Any]]) -> None:
+    """The session's vote log with these votes added (a log replaced atomically, not appended to:
+    the same votes copied twice are there once)."""
+    log = store._vote_log(session_id)
+    have = [v.model_dump(mode="json") for v in store._live_votes(session_id)]
+    keep = have + [
+        {k: v for k, v in d.items() if k != "session_id"}
+        for d in docs
+        if {k: v for k, v in d.items() if k != "session_id"} not in have
+    ]
+    keep.sort(key=lambda d: d["at"])
+    log.parent.mkdir(parents=True, exist_ok=True)
+    tmp = log.with_name(f".{log.name}.{os.getpid()}.copy.tmp")
+    tmp.write_bytes(b"".join(b"\n" + json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in keep))
+    os.replace(tmp, log)
+
+
+def write(store: TinyDBStore | PostgresStore, records: Records, present: Records) -> dict[str, int]:
+    if isinstance(store, PostgresStore):
+        return write_database(store, records, present)
+    return write_folder(store, records, present)
+
+
+# --- the signing key -----------------------------------------------------------------------------
+
+
+def _secret_of(store: TinyDBStore | PostgresStore) -> str | None:
+    if isinstance(store, PostgresStore):
+        row = store._row("SELECT value FROM store_meta WHERE key = 'secret'")
+        return str(row[0]).strip() if row else None
+    path = store.root / SECRET_FILE
+    return path.read_text(encoding="ascii").strip() if path.exists() else None
+
+
+def _set_secret(store: TinyDBStore | PostgresStore, value: str) -> None:
+    if isinstance(store, PostgresStore):
+        store._run(
+            "INSERT INTO store_meta (key, value) VALUES ('secret', %s)"
+            " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (value,),
+        )
+        return
+    path = store.root / SECRET_FILE
+    with locked(path):
+        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.copy.tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(value)
+        os.replace(tmp, path)
+    store._secret = None
+
+
+# --- the copy --------------------------------------------------------------------------------------
+
+
+def is_database(address: str) -> bool:
+    return address.startswith(("postgresql://", "postgres://")) or "dbname=" in address
+
+
+def open_source(address: str) -> TinyDBStore | PostgresStore:
+    """The store to copy from: a database URL, or a data folder that must exist (of either kind)."""
+    if is_database(address):
+        return PostgresStore(address, demo=_database_is_demo(address))
+    folder = Path(address)
+    if not folder.is_dir():
+        raise TransferError(f"{folder} is not a folder: give an existing Samenspel data folder to copy from")
+    return TinyDBStore(folder, demo=(folder / DEMO_MARKER).exists())
+
+
+def open_target(address: str, demo: bool) -> TinyDBStore | PostgresStore:
+    """The store to copy to, of the same kind (real or demo) as the source; it refuses data of the other kind."""
+    if is_database(address):
+        return PostgresStore(address, demo=demo)
+    folder = Path(address)
+    if folder.exists() and not folder.is_dir():
+        raise TransferError(f"{folder} is a file: give a data folder (new or existing) to copy to")
+    return TinyDBStore(folder, demo=demo)
+
+
+def _database_is_demo(url: str) -> bool:
+    from modules.storage.postgres_store import _database
+
+    with _database(url).pool.connection() as conn:
+        row = conn.execute("SELECT value FROM store_meta WHERE key = 'kind'").fetchone()
+    return bool(row and row[0] == "demo")
+
+
+def describe(store: TinyDBStore | PostgresStore) -> str:
+    return f"{store.where} (PostgreSQL)" if isinstance(store, PostgresStore) else f"{store.root} (TinyDB)"
+
+
+def copy(source: TinyDBStore | PostgresStore, target: TinyDBStore | PostgresStore) -> Report:
+    """Copy every record of ``source`` into ``target``, then read the target back and compare."""
+    records = read(source)
+    present = read(target)
+    key, target_key = _secret_of(source), _secret_of(target)
+    if key and target_key and key != target_key:
+        if any(present.values()) and any(
+            identity not in records.get(kind, {}) for kind, docs in present.items() for identity in docs
+        ):
+            raise TransferError(
+                f"{describe(target)} holds records of its own and another signing key than {describe(source)}: "
+                "copying would end its sign-ins and make its hashes unreadable; copy into an empty target"
+            )
+    written = write(target, records, present)
+    if key and key != target_key:
+        _set_secret(target, key)
+    back = read(target)
+    for kind, docs in records.items():
+        for identity, doc in docs.items():
+            if back.get(kind, {}).get(identity) != doc:
+                raise TransferError(
+                    f"verification failed: {kind} {'/'.join(map(str, identity))} does not read back from "
+                    f"{describe(target)} as it is in {describe(source)}"
+                )
+    extra = {kind: len(set(back.get(kind, {})) - set(docs)) for kind, docs in records.items()}
+    return Report(
+        counts={kind: len(records.get(kind, {})) for kind in RECORD_KINDS},
+        written=written,
+        extra={k: v for k, v in extra.items() if v},
+    )
