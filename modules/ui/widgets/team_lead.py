@@ -29,6 +29,12 @@ from modules.ui.widgets import team as tw
 
 LEAD = "team-lead-session"  # the id of the session this browser session leads
 PROJECTOR = "team-projector"  # the id of the session this browser session shows in the projector view
+# The address names the session led and the view (``?sessie=…&weergave=projector``), so a refresh, or
+# another app server after this one went down, opens the same screen again. It is no pass: only the
+# session's own facilitator, signed in, gets it (``led_session``).
+SESSION_PARAM = "sessie"
+VIEW_PARAM = "weergave"
+PROJECTOR_VIEW = "projector"
 CONFIRM_CLOSE = "team-confirm-close"
 CLOSED_LABELS = {
     "ended": "Afgerond",
@@ -39,7 +45,17 @@ CLOSED_LABELS = {
 
 def open_session(session_id: str) -> None:
     st.session_state[LEAD] = session_id
+    st.query_params[SESSION_PARAM] = session_id
     st.rerun()
+
+
+def leave_session() -> None:
+    """Back to *Mijn sessies*: this browser session, and its address, lead no session."""
+    for key in (LEAD, PROJECTOR):
+        st.session_state.pop(key, None)
+    for param in (SESSION_PARAM, VIEW_PARAM):
+        if param in st.query_params:
+            del st.query_params[param]
 
 
 def overview(user: Account) -> None:
@@ -111,10 +127,20 @@ def overview(user: Account) -> None:
 
 
 def led_session(user: Account) -> TeamSession | None:
-    """The session this browser session leads, if it is still the user's own."""
-    session = team.led_by(context.store(), st.session_state.get(LEAD), user)
+    """The session this browser session leads (or its address names), if it is still the user's own.
+
+    A browser session that is new (a refresh, or another app server after this one went down) takes
+    the session and the view from the address."""
+    fresh = LEAD not in st.session_state
+    session = team.led_by(context.store(), st.session_state.get(LEAD) or st.query_params.get(SESSION_PARAM), user)
     if session is None:
-        st.session_state.pop(LEAD, None)
+        leave_session()
+        return None
+    st.session_state[LEAD] = session.id
+    if st.query_params.get(SESSION_PARAM) != session.id:
+        st.query_params[SESSION_PARAM] = session.id
+    if fresh and st.query_params.get(VIEW_PARAM) == PROJECTOR_VIEW:
+        st.session_state[PROJECTOR] = session.id
     return session
 
 
@@ -261,11 +287,14 @@ def session_screen(user: Account, session: TeamSession) -> None:
 def show_projector(session_id: str) -> None:
     """Switch this browser session to the projector view (a callback: the next run draws it at once)."""
     st.session_state[PROJECTOR] = session_id
+    st.query_params[VIEW_PARAM] = PROJECTOR_VIEW
 
 
 def show_controls() -> None:
     """Back to the controls (*Bediening*) in this browser session."""
     st.session_state.pop(PROJECTOR, None)
+    if VIEW_PARAM in st.query_params:
+        del st.query_params[VIEW_PARAM]
 
 
 def control_screen(user: Account, session: TeamSession) -> None:
@@ -281,7 +310,7 @@ def control_screen(user: Account, session: TeamSession) -> None:
             args=(session.id,),
         )
     if back:
-        st.session_state.pop(LEAD, None)
+        leave_session()
         st.rerun()
     found = loaded(session)
     if found is None:
