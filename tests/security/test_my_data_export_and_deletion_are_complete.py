@@ -3,7 +3,9 @@
 Today's leak: export and deletion missed team-session entries (user id, username, vote
 reasons), and interrupted writes left temporary files with user data (13 files, 17 MB after
 20 crashes). Now every record kind the store knows has an export and a deletion rule, a
-deleted user leaves no trace in any file, and orphaned temporary files go at start-up.
+deleted user leaves no trace in any file or table, and orphaned temporary files go at start-up.
+The tests with the ``store`` fixture run on TinyDB and on PostgreSQL; on PostgreSQL every table of
+the schema must be a declared kind (``RECORD_TABLES``) or hold no user's data (``INTERNAL_TABLES``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from modules.records import Attempt
 from modules.storage import TinyDBStore, remove_orphan_temp_files
 from modules.storage import files as storage_files
 from modules.team import sessions as team
+from tests.conftest import stored_text
 
 PASSWORD = "een-lang-wachtwoord"
 
@@ -35,7 +38,7 @@ def test_every_record_kind_has_an_export_and_a_deletion_rule():
     assert set(store_module.RECORD_KINDS) == set(mydata.EXPORT_RULES) == set(mydata.DELETE_RULES)
 
 
-def _use_everything(store: TinyDBStore, username: str = "juf <b>anna</b>"):
+def _use_everything(store: store_module.Store, username: str = "juf <b>anna</b>"):
     """A teacher who does everything the app allows, next to a coach and a colleague."""
     scenario = load_library().get("de-taalbarriere")
     teacher = accounts.sign_up(store, username, PASSWORD)
@@ -104,6 +107,7 @@ def _tables(root: Path) -> set[str]:
     return found
 
 
+@pytest.mark.tinydb_only
 def test_the_data_folder_holds_no_kind_of_record_the_store_does_not_declare(store):
     _use_everything(store)
     store.profile_for("oude schuilnaam")
@@ -118,6 +122,25 @@ def test_the_data_folder_holds_no_kind_of_record_the_store_does_not_declare(stor
         "profiles.json",
         store_module.SECRET_FILE,
     }
+
+
+def test_every_table_of_the_database_is_a_declared_kind_or_internal(pg_url, tmp_path):
+    """PostgreSQL: each kind names its table, every table of the schema is some kind's (or internal), and
+    after a user did everything the app allows, only the tables of declared kinds hold rows."""
+    from modules.storage.postgres_store import PostgresStore
+
+    store = PostgresStore(pg_url, root=tmp_path / "progress")
+    assert set(store_module.RECORD_TABLES) == set(store_module.RECORD_KINDS)
+    tables = set(store.tables())
+    declared = set(store_module.RECORD_TABLES.values())
+    assert declared <= tables, f"kinds name tables the schema lacks: {declared - tables}"
+    undeclared = tables - declared - set(store_module.INTERNAL_TABLES)
+    assert not undeclared, f"new tables need a record kind with an export and a deletion rule: {undeclared}"
+    _use_everything(store)
+    store.profile_for("oude schuilnaam")
+    filled = {line.split(":", 1)[0] for line in stored_text(store).splitlines()}
+    assert filled <= tables and filled - declared <= set(store_module.INTERNAL_TABLES)
+    assert {"accounts", "attempts", "reflections", "comments", "team_sessions", "team_votes", "logins"} <= filled
 
 
 def test_the_export_holds_every_kind_of_record_of_the_user(store):
@@ -138,19 +161,18 @@ def test_the_export_holds_every_kind_of_record_of_the_user(store):
 
 def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
     teacher, coach, colleague, led = _use_everything(store)
+    assert teacher.id in stored_text(store) and "Mijn eigen reden" in stored_text(store)
     mydata.delete(store, teacher)
-    for path in store.root.rglob("*"):
-        if path.is_file() and path.name != store_module.SECRET_FILE:
-            raw = path.read_bytes()
-            for trace in (
-                teacher.id,
-                teacher.username,
-                "juf \\u003cb\\u003eanna",
-                "Mijn eigen reden",
-                "Nog een reden",
-                "Dat ik doorvroeg",
-            ):
-                assert trace.encode() not in raw, f"{trace!r} is still in {path.relative_to(store.root)}"
+    for stored in stored_text(store).splitlines():  # a file, or a row of a table
+        for trace in (
+            teacher.id,
+            teacher.username,
+            "juf \\u003cb\\u003eanna",
+            "Mijn eigen reden",
+            "Nog een reden",
+            "Dat ik doorvroeg",
+        ):
+            assert trace not in stored, f"{trace!r} is still stored: {stored[:200]}"
     assert not [p for p in store.root.rglob(f"*{teacher.id}*")]
     session = team.load(store, led.id)
     assert len(session.participants) == 1 and session.decisions[0].voters == 2  # the count stays, the person goes
@@ -161,8 +183,8 @@ def test_a_facilitator_who_leaves_takes_the_sessions_they_led(store):
     teacher, coach, colleague, led = _use_everything(store)
     mydata.delete(store, coach)
     assert store.get_team_session(led.id) is None
-    assert led.code not in (store.root / "sessions" / "index.json").read_text()
-    assert coach.id not in "".join(p.read_text() for p in store.root.rglob("*.json"))
+    assert led.code not in stored_text(store)
+    assert coach.id not in stored_text(store)
 
 
 # --- temporary files of interrupted writes ------------------------------------------------------
@@ -200,6 +222,7 @@ def test_temporary_files_of_a_killed_write_are_removed_at_start_up(tmp_path, mon
     startup.forget()
 
 
+@pytest.mark.tinydb_only
 def test_a_write_that_fails_leaves_no_temporary_file(store, monkeypatch):
     teacher = accounts.sign_up(store, "leraar", PASSWORD)
     path = store.root / "accounts.json"
@@ -232,7 +255,7 @@ def test_a_former_coach_s_comments_go_when_they_leave(store):
     admin = accounts.ensure_account(store, "beheerder", PASSWORD, "admin")
     former = accounts.admin_set_role(store, admin, coach.id, "teacher")
     mydata.delete(store, former)
-    assert "Wat ging goed?" not in "".join(p.read_text() for p in store.root.rglob("*.json"))
+    assert "Wat ging goed?" not in stored_text(store)
 
 
 def test_a_restart_with_the_same_process_id_still_removes_old_temporary_files(tmp_path):

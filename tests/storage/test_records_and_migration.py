@@ -46,6 +46,7 @@ def test_a_record_from_a_newer_samenspel_is_refused_clearly():
         Note.from_stored({"format_version": 4, "text": "x", "words": 1})
 
 
+@pytest.mark.tinydb_only
 def test_a_newer_record_in_the_store_is_reported_and_kept(store):
     path = store.root / "accounts.json"
     path.write_text(

@@ -1,4 +1,7 @@
-"""Storage: nothing lost under concurrency, corrupt files reported and kept, records per user."""
+"""Storage: nothing lost under concurrency, corrupt files reported and kept, records per user.
+
+Tests with the ``store`` fixture run on both backends (``[tinydb]``, ``[postgres]``); those about
+TinyDB's files are marked ``tinydb_only`` (PostgreSQL's own are in ``test_postgres_store.py``)."""
 
 import json
 import multiprocessing
@@ -9,6 +12,7 @@ import pytest
 from modules.play import engine, reflection
 from modules.records import Attempt
 from modules.storage import CorruptDataError, InvalidInputError, TinyDBStore
+from tests.conftest import open_address, reopen, store_address
 
 
 def _attempt(user_id, scenario_id="s"):
@@ -40,7 +44,7 @@ def test_attempt_is_saved_after_every_choice_and_resumes(store, catalogue):
     state, _ = engine.choose(scenario, attempt.state, "afspraak")
     store.save_attempt(attempt.model_copy(update={"state": state}))
     # a new store object (another process, a restarted app) sees the saved step
-    reopened = TinyDBStore(store.root).get_attempt(user.id, attempt.id)
+    reopened = reopen(store).get_attempt(user.id, attempt.id)
     assert reopened.state.choice_ids() == ["afspraak"]
     assert reopened.finished and reopened.finished_at
 
@@ -81,8 +85,8 @@ def test_sixteen_threads_writing_concurrently_lose_nothing(store):
     assert total_reflections == 16 * per_thread
 
 
-def _process_writer(root, user_id, index, count):
-    store = TinyDBStore(root)
+def _process_writer(address, user_id, index, count):
+    store = open_address(address)
     for n in range(count):
         store.create_attempt(_attempt(user_id, f"p{index}-{n}"))
 
@@ -90,7 +94,7 @@ def _process_writer(root, user_id, index, count):
 def test_four_processes_writing_one_file_lose_nothing(store):
     user = store.profile_for("gedeeld")
     ctx = multiprocessing.get_context("spawn")
-    procs = [ctx.Process(target=_process_writer, args=(str(store.root), user.id, i, 20)) for i in range(4)]
+    procs = [ctx.Process(target=_process_writer, args=(store_address(store), user.id, i, 20)) for i in range(4)]
     for p in procs:
         p.start()
     for p in procs:
@@ -99,6 +103,7 @@ def test_four_processes_writing_one_file_lose_nothing(store):
     assert len(store.list_attempts(user.id)) == 80
 
 
+@pytest.mark.tinydb_only
 def test_corrupt_file_gives_clear_error_and_its_bytes_survive(store):
     user = store.profile_for("pech")
     attempt = store.create_attempt(_attempt(user.id))
@@ -128,6 +133,7 @@ def test_corrupt_file_gives_clear_error_and_its_bytes_survive(store):
     assert len(store.list_attempts(other.id)) == 1
 
 
+@pytest.mark.tinydb_only
 def test_writes_are_atomic_files_of_valid_json(store):
     user = store.profile_for("atoom")
     attempt = store.create_attempt(_attempt(user.id))
@@ -136,6 +142,7 @@ def test_writes_are_atomic_files_of_valid_json(store):
     assert not list(store.root.rglob("*.tmp"))
 
 
+@pytest.mark.tinydb_only
 def test_saving_a_step_rewrites_only_that_attempt(store):
     """One save touches one small file, however long the teacher's history is."""
     user = store.profile_for("veel")
@@ -150,6 +157,7 @@ def test_saving_a_step_rewrites_only_that_attempt(store):
     assert store.get_attempt(user.id, current.id).anticipation == "Nu verder."
 
 
+@pytest.mark.tinydb_only
 def test_attempts_of_older_versions_move_to_their_own_files_once(store):
     """Before 2026-12 a user's attempts lived in users/<id>.json: they are moved, not lost, on first use."""
     user = store.profile_for("oud")

@@ -15,8 +15,8 @@ from modules.library.scenarios import load_library
 from modules.people import accounts
 from modules.people.accounts import CODE_ALPHABET, PermissionDenied
 from modules.play import engine
-from modules.storage import TinyDBStore
 from modules.team import sessions as team
+from tests.conftest import open_address, reopen, store_address, stored_text
 
 SCENARIO_ID = "de-taalbarriere"
 PASSWORD = "een-lang-testwachtwoord"
@@ -438,8 +438,7 @@ def test_whole_session_to_an_ending_keeps_only_the_anonymous_record(store, facil
     path_texts = [text for _, text in team.debrief_path(ended, scenario)]
     assert len(path_texts) == len(expected_path) and all(path_texts)
 
-    on_disk = (store.root / "sessions" / f"{session.id}.json").read_text(encoding="utf-8")
-    assert "Gastnaam" not in on_disk
+    assert "Gastnaam" not in stored_text(store)
     listed = [s for s in store.list_team_sessions(facilitator.id) if s.id == session.id]
     assert [s.status for s in listed] == ["finished"], "the facilitator finds the finished session under Mijn sessies"
 
@@ -531,7 +530,7 @@ def test_sixty_participants_vote_at_the_same_moment(store, facilitator, scenario
     wanted = {p.id: options[i % len(options)] for i, p in enumerate(people)}
 
     def voter(person):
-        own_store = TinyDBStore(store.root)  # as if served by another session thread
+        own_store = reopen(store)  # as if served by another session thread
         return lambda: team.vote(own_store, session.id, person.id, 0, wanted[person.id], f"r{person.id}", scenario)
 
     assert _run_at_once([voter(p) for p in people]) == []
@@ -587,10 +586,10 @@ def test_votes_racing_the_reveal_are_either_counted_or_refused(store, facilitato
     assert sorted(v.participant_id for v in final.current_votes()) == sorted(accepted)
 
 
-def _process_voters(root: str, session_id: str, people: list[str], choice_ids: list[str], barrier) -> None:
+def _process_voters(address: str, session_id: str, people: list[str], choice_ids: list[str], barrier) -> None:
     """One process: its participants vote from their own threads once every process is ready."""
     scenario = load_library().get(SCENARIO_ID)
-    store = TinyDBStore(root)
+    store = open_address(address)
     local = threading.Barrier(len(people) + 1)
     errors: list[BaseException] = []
 
@@ -622,7 +621,7 @@ def test_four_processes_of_fifteen_participants_vote_at_once(store, facilitator,
     procs = [
         ctx.Process(
             target=_process_voters,
-            args=(str(store.root), session.id, ids[i::4], [wanted[p] for p in ids[i::4]], barrier),
+            args=(store_address(store), session.id, ids[i::4], [wanted[p] for p in ids[i::4]], barrier),
         )
         for i in range(4)
     ]
@@ -659,7 +658,7 @@ def test_facilitator_polling_during_a_vote_storm_always_sees_the_session(store, 
     done = threading.Event()
 
     def poll():
-        reader = TinyDBStore(store.root)
+        reader = reopen(store)
         while not done.is_set():
             try:
                 seen.append(team.tally(team.load(reader, session.id), scenario).voters)
@@ -690,7 +689,7 @@ def test_a_reader_never_sees_a_half_written_session(store, facilitator, scenario
     done = threading.Event()
 
     def read():
-        reader = TinyDBStore(store.root)
+        reader = reopen(store)
         while not done.is_set():
             if reader.get_team_session(session.id) is None or reader.find_team_session(session.code) is None:
                 missing.append(1)
@@ -743,6 +742,7 @@ def test_a_browser_finds_its_own_participant_and_never_someone_elses(store, faci
     assert team.participation(store, "bestaat-niet", None, anna, None).session is None
 
 
+@pytest.mark.tinydb_only
 def test_a_vote_is_a_line_of_its_own_until_the_session_takes_it_in(store, facilitator, scenario):
     """Voters do not queue for the session document: a vote appends one line to the session's vote
     log, which the next change of the session (here the reveal) takes in and removes."""
@@ -763,6 +763,7 @@ def test_a_vote_is_a_line_of_its_own_until_the_session_takes_it_in(store, facili
     assert sorted(v.reason for v in revealed.current_votes()) == [f"reden {i}" for i in range(5)]
 
 
+@pytest.mark.tinydb_only
 def test_a_torn_vote_line_costs_only_itself(store, facilitator, scenario):
     """A vote cut off by a crash or a full disk is skipped; the votes before and after it count."""
     session, people = _crowd(store, facilitator, scenario, n=3)
@@ -777,6 +778,7 @@ def test_a_torn_vote_line_costs_only_itself(store, facilitator, scenario):
     assert sorted(v.participant_id for v in counted) == sorted([people[0].id, people[2].id])
 
 
+@pytest.mark.tinydb_only
 def test_votes_saved_as_files_before_the_log_still_count(store, facilitator, scenario):
     """Data folders from before the vote log kept each vote in sessions/<id>/votes/<participant>.json."""
     session, people = _crowd(store, facilitator, scenario, n=2)
