@@ -16,13 +16,13 @@
 # Settings (environment; read by `start`, remembered in CLUSTER_DIR/cluster.state for stop/status):
 #   SAMENSPEL_CLUSTER_PORT   8080          nginx's port on 127.0.0.1: the address to open
 #   SAMENSPEL_APP_PORTS      "8601 8602"   the two app servers' ports on 127.0.0.1
-#   SAMENSPEL_CLUSTER_STORE  auto          postgres | tinydb; auto: postgres when the PostgreSQL store
-#                                          exists (modules/storage/postgres_store.py), else tinydb
+#   SAMENSPEL_CLUSTER_STORE  postgres      postgres, or tinydb: no PostgreSQL, both servers on one
+#                                          TinyDB data folder (file locks hold across processes)
 #   SAMENSPEL_DATABASE_URL   (unset)       an existing PostgreSQL database: no PostgreSQL is started
 #   SAMENSPEL_PGDATA         CLUSTER_DIR/postgres   the data folder of the cluster's own PostgreSQL
 #   SAMENSPEL_PG_PORT        5433          its port on 127.0.0.1 (TCP only, no Unix socket)
-#   SAMENSPEL_DATA_DIR       CLUSTER_DIR/data       with tinydb: the data folder both servers share
-#                                          (file locks hold across processes on one machine)
+#   SAMENSPEL_DATA_DIR       CLUSTER_DIR/data       the data folder: with tinydb every record, shared by
+#                                          both servers; with postgres only files that are not records
 #   STREAMLIT_SERVER_COOKIE_SECRET         Streamlit's own cookie key (st.login); default: generated
 #                                          once into CLUSTER_DIR/secrets/, the same for both servers
 #   SAMENSPEL_SECRET_KEY     (unset)       passed on when set: signs Samenspel's cookies (modules/settings.py)
@@ -307,14 +307,7 @@ start() {
   read -r PORT_A PORT_B _ <<<"${SAMENSPEL_APP_PORTS:-${PORT_A:-8601} ${PORT_B:-8602}}"
   [ -n "${PORT_B:-}" ] || die "SAMENSPEL_APP_PORTS needs two ports, e.g. \"8601 8602\""
   PROXY_PORT="${SAMENSPEL_CLUSTER_PORT:-${PROXY_PORT:-8080}}"
-  STORE="${SAMENSPEL_CLUSTER_STORE:-${last_store:-auto}}"
-  if [ "$STORE" = auto ]; then
-    if [ -n "${SAMENSPEL_DATABASE_URL:-}" ] || [ -f modules/storage/postgres_store.py ]; then
-      STORE=postgres
-    else
-      STORE=tinydb
-    fi
-  fi
+  STORE="${SAMENSPEL_CLUSTER_STORE:-${last_store:-postgres}}"
   PGDATA_DIR="" PG_PORT=""
   DATA_DIR=$(realpath -m "${SAMENSPEL_DATA_DIR:-${last_data:-$dir/data}}")
   case "$STORE" in
@@ -327,7 +320,7 @@ start() {
       fi
       ;;
     tinydb) ;;
-    *) die "SAMENSPEL_CLUSTER_STORE is postgres, tinydb or auto, not '$STORE'" ;;
+    *) die "SAMENSPEL_CLUSTER_STORE is postgres or tinydb, not '$STORE'" ;;
   esac
   COOKIE_SECRET="${STREAMLIT_SERVER_COOKIE_SECRET:-$(secret streamlit-cookie-secret)}"
   cat >"$state" <<STATE

@@ -11,15 +11,14 @@ issued (signed with the store's key, the same for every server), opens the sessi
 its address names, and the facilitator leads on with the saved session; a refresh and a fresh
 sign-in through nginx land on *b* too. ``cluster.sh stop`` then leaves no process.
 
-The store is PostgreSQL when the PostgreSQL store exists (``SAMENSPEL_DATABASE_URL``, a
-PostgreSQL of the cluster's own), else one TinyDB data folder both servers share.
-Without nginx or PostgreSQL the test is skipped, and fails when ``CI`` is set.
+The store is PostgreSQL (``SAMENSPEL_DATABASE_URL``, a PostgreSQL that cluster.sh starts for the
+cluster); with ``SAMENSPEL_CLUSTER_TEST_STORE=tinydb`` both servers share one TinyDB data folder
+instead. Without nginx or PostgreSQL the test is skipped, and fails when ``CI`` is set.
 """
 
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import os
 import re
 import shutil
@@ -39,11 +38,8 @@ NGINX = Path("/usr/sbin/nginx")
 SCENARIO_TITLE = "Het advies"
 LIVE_TIMEOUT = UI_TIMEOUT + 5_000  # ms: one store write plus the next run of a live fragment
 STICKY = "samenspel_server"  # nginx's cookie: which app server a browser is pinned to
-# SAMENSPEL_CLUSTER_TEST_STORE=tinydb|postgres chooses; by default PostgreSQL once its store exists.
-USE_POSTGRES = (
-    os.environ.get("SAMENSPEL_CLUSTER_TEST_STORE")
-    or ("postgres" if importlib.util.find_spec("modules.storage.postgres_store") else "tinydb")
-) == "postgres"
+# PostgreSQL, as in production; SAMENSPEL_CLUSTER_TEST_STORE=tinydb runs both servers on one TinyDB folder.
+USE_POSTGRES = os.environ.get("SAMENSPEL_CLUSTER_TEST_STORE", "postgres") != "tinydb"
 
 
 def _in_ci() -> bool:
@@ -97,11 +93,11 @@ class Cluster:
     def store(self):
         from modules.storage import open_store
 
-        url = None
+        url = ""  # TinyDB: the data folder both servers share
         if USE_POSTGRES:
             password = (self.folder / "secrets" / "database-password").read_text().strip()
             url = f"postgresql://samenspel:{password}@127.0.0.1:{self.env['SAMENSPEL_PG_PORT']}/samenspel"
-        return open_store(self.data_dir, demo=False, **({"url": url} if url else {}))
+        return open_store(self.data_dir, demo=False, url=url)
 
     def logs(self) -> str:
         parts = []
@@ -155,6 +151,10 @@ def cluster(tmp_path_factory, chromium_path):
     try:
         yield made
     finally:
+        if USE_POSTGRES:  # this process's own connections (the test made an account) go before the database
+            from modules.storage import postgres_store
+
+            postgres_store.close_pools()
         stopped = made.script("stop")
         if pg_parent is not None:
             shutil.rmtree(pg_parent, ignore_errors=True)
