@@ -133,6 +133,7 @@ def _database(url: str) -> _Database:
             min_size=1,
             max_size=POOL_MAX,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
+            check=ConnectionPool.check_connection,  # a connection the server dropped (a restart) is replaced
             open=True,
             name=f"samenspel {where}",
         )
