@@ -197,6 +197,12 @@ def queue_saved(store: Store, record: Attempt | Reflection, scenario: Scenario |
     _wake(store.root)
 
 
+def forget_user(store: Store, user_id: str) -> int:
+    """An account is deleted: its statements still waiting in the outbox are removed (never sent)."""
+    agent = xapi.actor(store, user_id, xapi.ids())
+    return open_outbox(store.root).forget(agent["account"]["name"])
+
+
 def queue_history(store: Store, library: Library, accounts: Iterable[Account]) -> int:
     """Queue every statement of these accounts' attempts and reflections (statements already in the LRS are
     stored once: the ids are the same). Returns how many were queued."""

@@ -7,6 +7,7 @@ when the store gains a kind without a rule.
 
 from __future__ import annotations
 
+from modules.exchange import lrs
 from modules.people.accounts import ROLE_LABELS, require_role
 from modules.records import Account, Comment, now
 from modules.storage import Store, normalise_nickname
@@ -164,4 +165,5 @@ def delete(store: Store, user: Account, *, allow_last_admin: bool = False) -> No
     for owner_id in _written_elsewhere(store, user):
         store.remove_comments_by(owner_id, user.id)
     team.forget_user(store, user)
+    lrs.forget_user(store, user.id)  # statements not yet sent to a Learning Record Store go too
     store.delete_account(user.id)

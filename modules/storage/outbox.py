@@ -6,7 +6,7 @@ count what is pending (``pending``), list what was set aside (``set_aside_entrie
 sender's turn (``sending``: one sender at a time per outbox, so two processes never post the same new
 statement at once). It knows nothing of xAPI beyond a statement being a JSON object, and nothing of
 the ``Store``: a PostgreSQL outbox (a table, ``FOR UPDATE SKIP LOCKED``, an advisory lock as the
-sender's turn) can stand beside ``FileOutbox`` and implement the same seven methods.
+sender's turn) can stand beside ``FileOutbox`` and implement the same eight methods.
 
 Nothing is lost: an entry stays pending until it is marked sent or set aside, so a sender that dies
 between posting and marking posts it again, and the LRS keeps one statement per id (the ids are
@@ -92,6 +92,10 @@ class Outbox(Protocol):
 
     def set_aside_entries(self) -> list[SetAside]: ...
 
+    def forget(self, actor_name: str) -> int:
+        """Remove every pending or set-aside entry of this actor (an account deleted); returns how many."""
+        ...
+
     def sending(self) -> AbstractContextManager[bool]:
         """The sender's turn: yields True for the one sender that has it now, False for any other."""
         ...
@@ -118,6 +122,17 @@ def _entry(line: bytes) -> Entry | None:
     if doc is None or not isinstance(doc.get("statement"), dict):
         return None
     return Entry(key=doc["key"], statement=doc["statement"], at=str(doc.get("at", "")))
+
+
+def _lines_of(entries: Sequence[Entry]) -> bytes:
+    """A queue file's content: each entry on a line of its own."""
+    return b"".join(b"\n" + _line({"key": e.key, "at": e.at, "statement": e.statement}) + b"\n" for e in entries)
+
+
+def _actor_name(statement: Mapping[str, Any]) -> object:
+    actor = statement.get("actor")
+    account = actor.get("account") if isinstance(actor, dict) else None
+    return account.get("name") if isinstance(account, dict) else None
 
 
 def _marker(line: bytes) -> dict[str, Any] | None:
@@ -236,9 +251,18 @@ class FileOutbox:
             sent, _aside = self._done()
             entries = read_log(self.queue, _entry)
             kept = [e for e in entries if e.key not in sent]
-            data = b"".join(b"\n" + _line({"key": e.key, "at": e.at, "statement": e.statement}) + b"\n" for e in kept)
-            _replace(self.queue, data)
+            _replace(self.queue, _lines_of(kept))
             _replace(self.sent, b"")  # after the queue: a crash in between leaves markers of entries that are gone
+        return len(entries) - len(kept)
+
+    def forget(self, actor_name: str) -> int:
+        if not self.queue.exists():
+            return 0
+        with gate(self._gate, exclusive=True):
+            entries = read_log(self.queue, _entry)
+            kept = [e for e in entries if _actor_name(e.statement) != actor_name]
+            if len(kept) < len(entries):
+                _replace(self.queue, _lines_of(kept))
         return len(entries) - len(kept)
 
     @contextmanager

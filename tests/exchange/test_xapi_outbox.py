@@ -303,3 +303,26 @@ def test_a_failing_listener_never_loses_the_save(tmp_path, monkeypatch, library,
     attempt = practice.start(store, teacher, library.get("de-taalbarriere"), None)
     assert store.get_attempt(teacher.id, attempt.id) == attempt
     assert "a listener of saved attempts and reflections failed" in caplog.text
+
+
+def test_deleting_an_account_removes_its_statements_not_yet_sent(tmp_path, monkeypatch, library):
+    from modules.exchange import mydata
+
+    monkeypatch.setattr(practice, "SAVED_LISTENERS", [lrs.queue_saved])
+    monkeypatch.setenv("SAMENSPEL_LRS_URL", "http://127.0.0.1:9/xAPI/")
+    scenario = library.get("de-taalbarriere")
+    store = TinyDBStore(tmp_path / "real")
+    leaving = accounts.sign_up(store, "juf-anna", "een-lang-wachtwoord")
+    staying = accounts.sign_up(store, "meester-bas", "een-lang-wachtwoord")
+    for user in (leaving, staying, leaving):
+        practice.start(store, user, scenario, None)
+    box = open_outbox(store.root)
+    box.set_aside(box.take(1)[0].key, "refused")  # one of the leaving teacher's, set aside: it goes too
+    assert box.pending() == 2
+
+    mydata.delete(store, leaving)
+    remaining = box.take(10)
+    assert len(remaining) == 1 and box.set_aside_entries()[0].statement_id == ""
+    kept = remaining[0].statement["actor"]["account"]["name"]
+    assert kept == lrs.statements_of(store, store.list_attempts(staying.id)[0], scenario)[0]["actor"]["account"]["name"]
+    assert box.forget("nobody") == 0
