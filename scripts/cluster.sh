@@ -94,6 +94,13 @@ alive() {
 }
 pid_of() { [ -f "$run/$1.pid" ] && cat "$run/$1.pid" || true; }
 
+# Whether the pid still is the process this cluster started (its command line names it), and not
+# another process that got the number after ours ended.
+ours() {
+  local pid="$1" expected="$2"
+  alive "$pid" && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF -- "$expected"
+}
+
 port_free() {
   "$PYTHON" - "$1" <<'PY'
 import socket, sys
@@ -104,6 +111,14 @@ with socket.socket() as sock:
     except OSError:
         sys.exit(1)
 PY
+}
+
+expected() { # what the command line of a cluster process contains
+  case "$1" in
+    nginx) echo "nginx: master" ;;
+    postgres) echo "postgres" ;;
+    *) echo "streamlit run app.py" ;;
+  esac
 }
 
 # Wait until an HTTP address answers 200 (the app's /_stcore/health), or the process died.
@@ -196,7 +211,7 @@ stop_postgres() {
   pid=$(pid_of postgres)
   if [ -f "$pgdata/postmaster.pid" ] && alive "$(head -n 1 "$pgdata/postmaster.pid")"; then
     as_postgres "$(pg_bin)/pg_ctl" -D "$pgdata" -m fast -w -t 60 stop >/dev/null && say "PostgreSQL stopped"
-  elif alive "$pid"; then
+  elif ours "$pid" postgres; then
     kill -TERM "$pid" && say "PostgreSQL stopped"
   fi
   rm -f "$run/postgres.pid"
@@ -233,7 +248,7 @@ start_app() {
 stop_group() { # stop a process group led by the pid in run/<name>.pid: TERM, then KILL after 15 s
   local name="$1" pid
   pid=$(pid_of "$name")
-  if alive "$pid"; then
+  if ours "$pid" "streamlit run app.py"; then
     kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
     for _ in $(seq 1 75); do
       alive "$pid" || break
@@ -277,7 +292,7 @@ start_nginx() {
 stop_nginx() {
   local pid
   pid=$(pid_of nginx)
-  if alive "$pid"; then
+  if ours "$pid" "nginx: master"; then
     kill -TERM "$pid" # fast shutdown: open WebSockets are closed, the browsers reconnect later
     for _ in $(seq 1 50); do
       alive "$pid" || break
@@ -295,7 +310,7 @@ start() {
   mkdir -p "$dir" "$run" "$logs" "$dir/secrets"
   chmod 700 "$dir/secrets"
   for name in nginx app-a app-b postgres; do
-    if alive "$(pid_of "$name")"; then
+    if ours "$(pid_of "$name")" "$(expected "$name")"; then
       die "already running ($name, pid $(pid_of "$name")): bash scripts/cluster.sh stop ${2:-}"
     fi
   done
@@ -369,7 +384,7 @@ status() {
     [ "$name" = postgres ] && [ -z "$PGDATA_DIR" ] && continue
     total=$((total + 1))
     pid=$(pid_of "$name")
-    if alive "$pid"; then
+    if ours "$pid" "$(expected "$name")"; then
       running=$((running + 1))
       say "$name runs (pid $pid)"
     else
