@@ -142,13 +142,13 @@ def test_broken_scenario_is_listed_for_authors_while_others_play(app_env, tmp_pa
 
     coach = goto(as_user("coach-auteur"), "ui/pages/scenarios.py")
     page = texts(coach)
-    assert "1 scenariobestand(en) met fouten" in page
+    assert "1 scenariobestand met fouten" in page
     assert "missing-target.yaml:27" in page and "target 'nergens' is neither a node nor an ending" in page
     coach.toggle(key="scenarios-authors-strict").set_value(True).run()
     assert "het-schoolplein.yaml" in texts(coach) and "decisions 1, choices 2" in texts(coach)
 
     admin = as_user("beheer-auteur")
-    assert "1 scenariobestand(en) met fouten" in texts(admin)  # on Accounts beheren: admins have no Scenario's page
+    assert "1 scenariobestand met fouten" in texts(admin)  # on Accounts beheren: admins have no Scenario's page
 
 
 def test_principles_page_shows_source_and_training_scenarios(app_env):
