@@ -13,6 +13,7 @@ _), written inside the library folder only. Messages for users are Dutch.
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import re
 import threading
@@ -22,10 +23,11 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from modules import dutch
+from modules.content.memo import ObjectMemo
 from modules.content.principles import load_catalogue
 from modules.content.scenario import ID_PATTERN, Outcome, Scenario
 from modules.content.yamlio import YamlSyntaxError, parse_plain, parse_yaml
-from modules.library import quality
+from modules.library import language, quality
 from modules.library.lint import MAX_FILE_BYTES, Problem, check_text
 from modules.library.scenarios import Library
 from modules.people.accounts import can_author, can_publish
@@ -58,8 +60,23 @@ class Checked:
         return [p for p in self.problems if p.severity != "error"] + self.advice
 
 
+_CHECKED = ObjectMemo[Checked](32)  # a check takes seconds (the quality bar walks every path, spells every word)
+
+
 def check(yaml_text: str, name: str = DRAFT_NAME) -> Checked:
-    """The linter on a draft's text; for a scenario that passes, the quality bar and its figures too."""
+    """The linter on a draft's text; for a scenario that passes, the quality bar and its figures too.
+
+    Remembered by the text's digest (and the word list's state), so publishing the text just saved, or
+    saving it unchanged, does not check it again."""
+    try:
+        words = language.WORD_LIST.stat().st_mtime_ns
+    except OSError:
+        words = 0
+    digest = hashlib.sha256(yaml_text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _CHECKED.get((load_catalogue(),), (digest, name, words), lambda: _check(yaml_text, name))
+
+
+def _check(yaml_text: str, name: str) -> Checked:
     scenario, problems = check_text(yaml_text, name)
     if scenario is None:  # check_text gives no scenario when it finds an error
         return Checked(None, problems)

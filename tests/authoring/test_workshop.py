@@ -126,3 +126,15 @@ def test_an_oversized_or_empty_draft_is_refused_with_a_dutch_message(store, peop
         workshop.save_draft(store, people["auteur-a"], "x" * 1_000_001)
     with pytest.raises(workshop.WorkshopError, match="leeg"):
         workshop.save_draft(store, people["auteur-a"], "   ")
+
+
+def test_a_text_checked_once_is_not_checked_again_until_it_changes(monkeypatch):
+    calls = []
+    real = workshop._check
+    monkeypatch.setattr(workshop, "_check", lambda text, name: calls.append(text) or real(text, name))
+    text = MINI.replace("title:", "# nooit eerder gecontroleerd\ntitle:", 1)  # not remembered by another test
+    first = workshop.check(text)
+    assert workshop.check(text) is first and calls == [text]
+    changed = text.replace("title:", "# een opmerking\ntitle:", 1)
+    workshop.check(changed)
+    assert calls == [text, changed]
