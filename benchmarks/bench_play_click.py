@@ -4,6 +4,8 @@ Run from the repository root::
 
     .venv/bin/python benchmarks/bench_play_click.py            # full size (1,000,000 steps; minutes)
     .venv/bin/python benchmarks/bench_play_click.py --quick    # seconds: CI runs this, for crashes only
+    .venv/bin/python benchmarks/bench_play_click.py --store postgres            # 1,005,000 steps, 10,001 users
+    .venv/bin/python benchmarks/bench_play_click.py --store postgres --quick
 
 **P1, a click.** With ``streamlit.testing.v1.AppTest`` (``from_file("modules/webapp.py")``,
 in this process, no browser), a signed-in teacher plays *De taalbarrière* on the Play
@@ -13,10 +15,14 @@ next decision; until 2026-12-01 the page saved inside the run and asked for a se
 ``st.rerun()``, and the baseline did the same). At an ending a fresh attempt starts
 (untimed). The choices are random with a fixed seed, the same in every case. The baseline is
 a bare Streamlit script, timed the same way in the same run, that draws exactly the elements
-the Play page drew after its median click (``common.mirror_script``: the same kinds and texts,
-the same chat messages, expander, popovers, columns and sidebar; until 2026-12-01 it was as
+the Play page drew after its median click in a first round of clicks (``common.mirror_script``:
+the same kinds and texts, the same chat messages, expander, popovers, columns and sidebar;
+until 2026-12-01 it was as
 many buttons and Markdown elements, without the containers) with a click handled by a
-callback, as the Play page does. The ratio ``median(app) / median(baseline)`` is what the app adds on top of Streamlit.
+callback, as the Play page does. The timed clicks of the app and of the baseline then take turns (one
+each, in the same process), so a change in the machine's load shows in both (until 2026-12-01 all of
+the baseline's clicks came after all of the app's). The ratio ``median(app) / median(baseline)`` is
+what the app adds on top of Streamlit.
 Both share one script cache across runs, as a server does (``common.share_script_cache``): a
 server compiles a page file once, AppTest on every run.
 
@@ -30,6 +36,21 @@ saved steps in all (about 70 play-throughs of 5-9 steps per teacher, the last on
 open, one reflection each), the benchmarked teacher one of them; and in that store one
 teacher with 5,000 steps of their own. The large store is written directly in the layout
 ``TinyDBStore`` uses and checked by reading it back through ``TinyDBStore``.
+
+**On PostgreSQL** (``--store postgres``): the same cases and measurements on ``PostgresStore``
+(``open_store`` with a database URL, as ``SAMENSPEL_DATABASE_URL`` chooses it; the app under AppTest
+finds it the same way), in a throwaway cluster that this script starts (``tests/pg_cluster.py``:
+Debian's PostgreSQL, a free port on 127.0.0.1, TCP as ``deploy/`` configures it) and removes. The large
+store holds 10,000 teachers with 100 steps each (1,000,000 steps, the issue's size) and the heavy
+teacher, written through the store's own API (``create_accounts`` in batches, then ``create_attempt`` and
+``add_reflection`` for every record, from ``--seed-threads`` threads; the store has no bulk path) and
+checked by reading it back. The cluster seeds without durability (fsync off, as the tests' clusters
+run) and is then restarted with a production server's settings (fsync, full-page writes and
+synchronous commit on, PostgreSQL's default 128 MB of shared buffers) after ``VACUUM ANALYZE`` and a
+checkpoint, so every measured save waits for its commit to reach the disk, as the TinyDB save waits
+for its fsync. P2's baseline there is the floor of a save on that server: one ``INSERT ... ON CONFLICT
+DO UPDATE`` of the same JSON document into a table of the same shape, on one open psycopg connection,
+with no pool, no pydantic and no checks (p95 in the same run); the ratio is what the store adds.
 
 Prints figures only; asserts nothing about speed.
 """
@@ -46,6 +67,8 @@ import tempfile
 import time
 import uuid
 from collections import Counter
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,13 +81,23 @@ os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from benchmarks.common import leaves, mirror_script, quiet_streamlit, share_script_cache  # noqa: E402
+from benchmarks.common import (  # noqa: E402
+    leaves,
+    load_note,
+    make_durable,
+    mirror_script,
+    p95,
+    postgres_cluster,
+    quiet_streamlit,
+    server_version,
+    share_script_cache,
+)
 from modules.content.scenario import Scenario  # noqa: E402
 from modules.library.scenarios import SCENARIO_DIR, load_library  # noqa: E402
 from modules.people import accounts, logins  # noqa: E402
 from modules.play import engine, reflection  # noqa: E402
-from modules.records import Attempt  # noqa: E402
-from modules.storage import TinyDBStore  # noqa: E402
+from modules.records import Account, Attempt, Reflection  # noqa: E402
+from modules.storage import Store, TinyDBStore, open_store  # noqa: E402
 from modules.storage.files import AtomicJSONStorage  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
@@ -85,6 +118,30 @@ class Size:
 
 FULL = Size(users=2_000, steps_per_user=500, heavy_steps=5_000, clicks=30, warmup=5, saves=200)
 QUICK = Size(users=40, steps_per_user=50, heavy_steps=300, clicks=6, warmup=2, saves=30)
+# The issue's PostgreSQL size: 1M saved steps over 10,000 users.
+FULL_PG = Size(users=10_000, steps_per_user=100, heavy_steps=5_000, clicks=30, warmup=5, saves=200)
+QUICK_PG = Size(users=40, steps_per_user=50, heavy_steps=300, clicks=6, warmup=2, saves=30)
+
+
+@dataclass(frozen=True)
+class Case:
+    """One measured case: the store (a data folder, and for PostgreSQL its database) and the teacher."""
+
+    name: str
+    root: Path
+    url: str | None  # None: TinyDB in ``root``
+    user_id: str
+
+    def store(self) -> Store:
+        return open_store(self.root, demo=False, url=self.url) if self.url else TinyDBStore(self.root)
+
+    def environ(self) -> None:
+        """The app under AppTest finds this store as a server would: by its environment."""
+        os.environ["SAMENSPEL_DATA_DIR"] = str(self.root)
+        if self.url:
+            os.environ["SAMENSPEL_DATABASE_URL"] = self.url
+        else:
+            os.environ.pop("SAMENSPEL_DATABASE_URL", None)
 
 
 # --- the app ---------------------------------------------------------------------------------------
@@ -94,40 +151,42 @@ def choice_keys(at: AppTest) -> list[str]:
     return [b.key for b in at.button if b.key and b.key.startswith("choice-")]
 
 
-def new_attempt(store: TinyDBStore, user_id: str, scenario: Scenario) -> Attempt:
+def new_attempt(store: Store, user_id: str, scenario: Scenario) -> Attempt:
     attempt = Attempt(
         user_id=user_id, scenario_id=scenario.id, scenario_title=scenario.title, state=engine.start(scenario)
     )
     return store.create_attempt(attempt)
 
 
-def bench_app(data_dir: Path, user_id: str, scenario: Scenario, size: Size) -> tuple[list[float], Any, int, int]:
-    """Times of the choice clicks; the page after the click with the median number of elements, and
-    that page's numbers of buttons and other elements."""
-    os.environ["SAMENSPEL_DATA_DIR"] = str(data_dir)
-    store = TinyDBStore(data_dir)
-    account = store.get_account(user_id)
-    assert account is not None
-    rng = random.Random(SEED)
-    at = AppTest.from_file(str(REPO / "modules" / "webapp.py"), default_timeout=60)
-    at.session_state["user_id"] = user_id
-    at.session_state["login_id"] = logins.start(store, account).id
-    at.run()
-    at.switch_page(PLAY_PAGE)
-    at.session_state["scenario_id"] = scenario.id
-    at.session_state["attempt_id"] = new_attempt(store, user_id, scenario).id
-    at.run()
-    times: list[float] = []
-    pages: list[tuple[int, int, int, Any]] = []  # elements, buttons, others, tree
-    for index in range(size.warmup + size.clicks):
+class PlayPage:
+    """The Play page under AppTest, signed in as the case's teacher, on a fresh attempt of ``scenario``."""
+
+    def __init__(self, case: Case, scenario: Scenario):
+        case.environ()
+        self.store, self.user_id, self.scenario = case.store(), case.user_id, scenario
+        account = self.store.get_account(self.user_id)
+        assert account is not None
+        self.rng = random.Random(SEED)
+        self.at = at = AppTest.from_file(str(REPO / "modules" / "webapp.py"), default_timeout=60)
+        at.session_state["user_id"] = self.user_id
+        at.session_state["login_id"] = logins.start(self.store, account).id
+        at.run()
+        at.switch_page(PLAY_PAGE)
+        at.session_state["scenario_id"] = scenario.id
+        at.session_state["attempt_id"] = new_attempt(self.store, self.user_id, scenario).id
+        at.run()
+
+    def click(self) -> float:
+        """One random choice clicked: the time of the run it causes (at an ending a fresh attempt starts, untimed)."""
+        at = self.at
         keys = choice_keys(at)
-        if not keys:  # an ending: start again (untimed)
-            at.session_state["attempt_id"] = new_attempt(store, user_id, scenario).id
+        if not keys:
+            at.session_state["attempt_id"] = new_attempt(self.store, self.user_id, self.scenario).id
             at.run()
             keys = choice_keys(at)
         if at.exception or not keys:
             raise SystemExit(f"the Play page did not show choices: {at.exception}")
-        at.button(key=rng.choice(keys)).click()
+        at.button(key=self.rng.choice(keys)).click()
         start = time.perf_counter()
         at.run()
         elapsed = time.perf_counter() - start
@@ -137,51 +196,61 @@ def bench_app(data_dir: Path, user_id: str, scenario: Scenario, size: Size) -> t
         advanced = [k for k in choice_keys(at) if k.startswith(f"choice-{step + 1}-")]
         if not advanced and not any(b.key == "to-debrief" for b in at.button):
             raise SystemExit(f"the click on decision {step} did not lead to the next decision or an ending")
-        if index >= size.warmup:
-            times.append(elapsed)
-            kinds = Counter(type(leaf).__name__ for leaf in leaves(at._tree))
-            buttons = kinds.pop("Button", 0)
-            pages.append((buttons + sum(kinds.values()), buttons, sum(kinds.values()), at._tree))
-    _, buttons, others, tree = sorted(pages, key=lambda page: page[0])[len(pages) // 2]
-    return times, tree, buttons, others
+        return elapsed
 
 
-# --- the baseline ---------------------------------------------------------------------------------
+class BarePage:
+    """A bare Streamlit script that draws the same elements as the app's page ``tree``, under AppTest."""
 
-
-def bench_baseline(tree: Any, folder: Path, size: Size) -> list[float]:
-    """Clicks on a bare Streamlit script that draws the same elements as the app's page ``tree``."""
-    script = folder / "baseline_page.py"
-    script.write_text(mirror_script(tree), encoding="utf-8")
-    rng = random.Random(SEED)
-    at = AppTest.from_file(str(script), default_timeout=60)
-    at.run()
-    keys = [b.key for b in at.button if b.key and b.key.startswith("choice-")]
-    if at.exception or not keys:
-        raise SystemExit(f"the baseline did not draw the page's choices: {at.exception}")
-    times = []
-    for index in range(size.warmup + size.clicks):
-        at.button(key=rng.choice(keys)).click()
-        start = time.perf_counter()
+    def __init__(self, tree: Any, folder: Path):
+        script = folder / "baseline_page.py"
+        script.write_text(mirror_script(tree), encoding="utf-8")
+        self.rng = random.Random(SEED)
+        self.at = at = AppTest.from_file(str(script), default_timeout=60)
         at.run()
+        self.keys = [b.key for b in at.button if b.key and b.key.startswith("choice-")]
+        if at.exception or not self.keys:
+            raise SystemExit(f"the baseline did not draw the page's choices: {at.exception}")
+
+    def click(self) -> float:
+        self.at.button(key=self.rng.choice(self.keys)).click()
+        start = time.perf_counter()
+        self.at.run()
         elapsed = time.perf_counter() - start
-        if at.exception:
-            raise SystemExit(f"the baseline raised: {at.exception}")
+        if self.at.exception:
+            raise SystemExit(f"the baseline raised: {self.at.exception}")
+        return elapsed
+
+
+def bench_clicks(case: Case, scenario: Scenario, size: Size, folder: Path) -> tuple[list[float], list[float], int, int]:
+    """Times of the app's choice clicks and of the baseline's, taken in turns; and the numbers of buttons
+    and other elements of the page the baseline mirrors (the app's page with the median number of elements
+    over a first round of clicks)."""
+    page = PlayPage(case, scenario)
+    pages: list[tuple[int, int, int, Any]] = []  # elements, buttons, others, tree
+    for index in range(size.warmup + size.clicks):
+        page.click()
         if index >= size.warmup:
-            times.append(elapsed)
-    return times
+            kinds = Counter(type(leaf).__name__ for leaf in leaves(page.at._tree))
+            buttons = kinds.pop("Button", 0)
+            pages.append((buttons + sum(kinds.values()), buttons, sum(kinds.values()), page.at._tree))
+    _, buttons, others, tree = sorted(pages, key=lambda found: found[0])[len(pages) // 2]
+    bare = BarePage(tree, folder)
+    for _ in range(size.warmup):
+        bare.click()
+    app_times, base_times = [], []
+    for _ in range(size.clicks):  # in turns: a change of the machine's load shows in both
+        app_times.append(page.click())
+        base_times.append(bare.click())
+    return app_times, base_times, buttons, others
 
 
 # --- P2: one save ---------------------------------------------------------------------------------
 
 
-def p95(values: list[float]) -> float:
-    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
-
-
-def bench_save(root: Path, user_id: str, scenario: Scenario, size: Size) -> tuple[list[float], list[float]]:
-    """Times of ``save_attempt`` with one more step each; and of the baseline atomic write of that size."""
-    store = TinyDBStore(root)
+def bench_save(case: Case, scenario: Scenario, size: Size) -> tuple[list[float], list[float]]:
+    """Times of ``save_attempt`` with one more step each; and of the baseline write of that size."""
+    store, user_id = case.store(), case.user_id
     rng = random.Random(SEED)
     attempt = new_attempt(store, user_id, scenario)
     saves: list[float] = []
@@ -194,14 +263,41 @@ def bench_save(root: Path, user_id: str, scenario: Scenario, size: Size) -> tupl
         start = time.perf_counter()
         attempt = store.save_attempt(attempt.model_copy(update={"state": state}))
         saves.append(time.perf_counter() - start)
+    if case.url:
+        return saves, floor_upserts(case.url, attempt.model_dump(mode="json"), size.saves)
     document = {"attempts": {"1": attempt.model_dump(mode="json")}}
-    floor = AtomicJSONStorage(root / "baseline-write.json")
+    floor = AtomicJSONStorage(case.root / "baseline-write.json")
     writes = []
     for _ in range(size.saves):
         start = time.perf_counter()
         floor.write(document)
         writes.append(time.perf_counter() - start)
     return saves, writes
+
+
+def floor_upserts(url: str, document: dict, times: int) -> list[float]:
+    """The floor of a save on this PostgreSQL server: one upsert of ``document`` as JSONB into a table of
+    the attempts' shape (in a database of its own), on one open connection: no pool, no model, no checks."""
+    import psycopg
+    from psycopg.types.json import Jsonb
+
+    floor_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(floor_url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE IF NOT EXISTS bench_floor (user_id text NOT NULL, id text NOT NULL,"
+            " scenario_id text NOT NULL, seq bigint GENERATED BY DEFAULT AS IDENTITY, doc jsonb NOT NULL,"
+            " PRIMARY KEY (user_id, id))"
+        )
+        writes = []
+        for _ in range(times):
+            start = time.perf_counter()
+            conn.execute(
+                "INSERT INTO bench_floor (user_id, id, scenario_id, doc) VALUES (%s, %s, %s, %s)"
+                " ON CONFLICT (user_id, id) DO UPDATE SET scenario_id = excluded.scenario_id, doc = excluded.doc",
+                (document["user_id"], document["id"], document["scenario_id"], Jsonb(document)),
+            )
+            writes.append(time.perf_counter() - start)
+    return writes
 
 
 # --- the stores -----------------------------------------------------------------------------------
@@ -213,7 +309,7 @@ def write_json(path: Path, data: dict) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
-def teacher(store: TinyDBStore, username: str) -> str:
+def teacher(store: Store, username: str) -> str:
     return accounts.sign_up(store, username, PASSWORD).id
 
 
@@ -230,9 +326,20 @@ def play_pool(
     return pool
 
 
-def big_store(root: Path, scenarios: list[Scenario], size: Size) -> tuple[str, str, int]:
-    """``size.users`` teachers with ``size.steps_per_user`` steps each, and one with ``size.heavy_steps``;
-    returns the ids of a typical and of the heavy teacher, and the number of steps in all."""
+@dataclass
+class Teacher:
+    """One teacher of the large store: the account, their play-throughs (the last one open) and a reflection."""
+
+    number: int
+    account: Account
+    attempts: list[Attempt]
+    note: Reflection
+    steps: int
+
+
+def history(scenarios: list[Scenario], size: Size, template: Account) -> Iterator[Teacher]:
+    """``size.users`` teachers with ``size.steps_per_user`` steps each, then one with ``size.heavy_steps``;
+    random with a fixed seed, the same for both stores."""
     rng = random.Random(SEED)
     pool = play_pool(scenarios, rng)
     states: dict[tuple[str, tuple[str, ...]], dict] = {}
@@ -244,27 +351,16 @@ def big_store(root: Path, scenarios: list[Scenario], size: Size) -> tuple[str, s
             states[key] = engine.replay(by_id[scenario_id], list(choices)).model_dump(mode="json")
         return states[key]
 
-    store = TinyDBStore(root)
-    template = store.get_account(teacher(store, "leerkracht-0000"))
-    assert template is not None
     origin = datetime(2026, 9, 1, 8, 0, tzinfo=UTC)
-    total_steps = 0
-    ids: list[str] = []
-    expected: dict[str, dict] = {}
-    account_docs: dict[str, dict] = {}
     for number in range(1, size.users + 2):
         heavy = number == size.users + 1
         user_id = uuid.uuid4().hex
         username = f"leerkracht-{number:04d}"
-        account_docs[str(number + 1)] = {
-            **template.model_dump(mode="json"),
-            "id": user_id,
-            "username": username,
-            "key": username,
-            "invite_code": None,
-        }
+        account = template.model_copy(
+            update={"id": user_id, "username": username, "key": username, "invite_code": None}
+        )
         created = origin + timedelta(minutes=rng.randrange(60 * 24 * 30))
-        attempts: list[dict] = []
+        attempts: list[Attempt] = []
         steps = 0
         moment = created
         wanted = size.heavy_steps if heavy else size.steps_per_user
@@ -288,37 +384,110 @@ def big_store(root: Path, scenarios: list[Scenario], size: Size) -> tuple[str, s
                         "updated_at": updated.isoformat(),
                         "finished_at": updated.isoformat() if state["ending"] else None,
                     }
-                ).model_dump(mode="json")  # the store's own form (times, defaults)
+                )
             )
             steps += len(choices)
-        total_steps += steps
-        for attempt in attempts:
-            write_json(root / "users" / user_id / "attempts" / f"{attempt['id']}.json", {"attempts": {"1": attempt}})
         last = attempts[-1]
         note = reflection.build(
             user_id,
             {"ik_wilde": "Ik wilde dat de ouder zich gehoord voelde.", "essentie": "Ik praatte te veel."},
             "Ik laat de ouder navertellen wat we hebben afgesproken.",
-            attempt_id=last["id"],
-            scenario_id=last["scenario_id"],
-            scenario_title=last["scenario_title"],
-        )
-        note_doc = note.model_copy(update={"created_at": moment}).model_dump(mode="json")
+            attempt_id=last.id,
+            scenario_id=last.scenario_id,
+            scenario_title=last.scenario_title,
+        ).model_copy(update={"created_at": moment})
+        yield Teacher(number, account, attempts, note, steps)
+
+
+def checked_numbers(size: Size) -> tuple[int, ...]:
+    """The teachers read back after the store is built: the first, the typical one, the heavy one."""
+    return (1, size.users // 2, size.users + 1)
+
+
+def big_store(root: Path, scenarios: list[Scenario], size: Size) -> tuple[str, str, int]:
+    """The large store as TinyDB files, written directly in ``TinyDBStore``'s layout; returns the ids of a
+    typical and of the heavy teacher, and the number of steps in all."""
+    store = TinyDBStore(root)
+    template = store.get_account(teacher(store, "leerkracht-0000"))
+    assert template is not None
+    total_steps = 0
+    ids: list[str] = []
+    expected: dict[str, dict] = {}
+    account_docs: dict[str, dict] = {}
+    for one in history(scenarios, size, template):
+        user_id = one.account.id
+        account_docs[str(one.number + 1)] = one.account.model_dump(mode="json")
+        attempts = [a.model_dump(mode="json") for a in one.attempts]  # the store's own form (times, defaults)
+        for attempt in attempts:
+            write_json(root / "users" / user_id / "attempts" / f"{attempt['id']}.json", {"attempts": {"1": attempt}})
+        note_doc = one.note.model_dump(mode="json")
         write_json(root / "users" / f"{user_id}.json", {"reflections": {"1": note_doc}})
+        total_steps += one.steps
         ids.append(user_id)
-        if number in (1, size.users // 2, size.users + 1):
+        if one.number in checked_numbers(size):
             expected[user_id] = {"attempts": attempts, "reflections": [note_doc]}
     accounts_file = root / "accounts.json"
     data = json.loads(accounts_file.read_text(encoding="utf-8"))
     data["accounts"].update(account_docs)
     write_json(accounts_file, data)
-    check_read_back(root, expected)
+    store = TinyDBStore(root)
+    check_read_back(store, expected)
+    user_id, doc = next(iter(expected.items()))
+    written = store.save_attempt(Attempt.model_validate(doc["attempts"][0]))  # as the store writes it itself
+    path = root / "users" / user_id / "attempts" / f"{written.id}.json"
+    assert set(json.loads(path.read_text(encoding="utf-8"))["attempts"]["1"]) == set(doc["attempts"][0])
     return ids[size.users // 2 - 1], ids[-1], total_steps
 
 
-def check_read_back(root: Path, expected: dict[str, dict]) -> None:
-    """The files must read back through TinyDBStore exactly, and look like what TinyDBStore writes."""
-    store = TinyDBStore(root)
+def big_database(
+    open_large: Callable[[], Store], scenarios: list[Scenario], size: Size, threads: int
+) -> tuple[str, str, int]:
+    """The large store in PostgreSQL, written through the store's API: the accounts in batches of 1,000
+    (``create_accounts``, one transaction each), then every attempt (``create_attempt``) and reflection
+    (``add_reflection``), a teacher at a time per thread. Returns as ``big_store``."""
+    store = open_large()
+    template = store.get_account(teacher(store, "leerkracht-0000"))
+    assert template is not None
+    total_steps = 0
+    ids: list[str] = []
+    expected: dict[str, dict] = {}
+    batch: list[Teacher] = []
+    pending: list[Future[None]] = []
+
+    def write(one: Teacher) -> None:
+        for attempt in one.attempts:
+            store.create_attempt(attempt)
+        store.add_reflection(one.note)
+
+    def flush(executor: ThreadPoolExecutor) -> None:
+        created = store.create_accounts([one.account for one in batch])
+        assert len(created) == len(batch), "an account was not created"
+        pending.extend(executor.submit(write, one) for one in batch)
+        batch.clear()
+        while len(pending) > 4 * threads:  # the generator stays ahead of the writers, not far ahead
+            pending.pop(0).result()
+
+    with ThreadPoolExecutor(max_workers=threads) as executor:
+        for one in history(scenarios, size, template):
+            batch.append(one)
+            total_steps += one.steps
+            ids.append(one.account.id)
+            if one.number in checked_numbers(size):
+                expected[one.account.id] = {
+                    "attempts": [a.model_dump(mode="json") for a in one.attempts],
+                    "reflections": [one.note.model_dump(mode="json")],
+                }
+            if len(batch) >= 1_000:
+                flush(executor)
+        flush(executor)
+        for future in pending:
+            future.result()
+    check_read_back(store, expected)
+    return ids[size.users // 2 - 1], ids[-1], total_steps
+
+
+def check_read_back(store: Store, expected: dict[str, dict]) -> None:
+    """The teachers in ``expected`` must read back through the store exactly."""
     for user_id, doc in expected.items():
         assert store.get_account(user_id) is not None, "an account does not read back"
         attempts = {a["id"]: a for a in doc["attempts"]}
@@ -327,10 +496,15 @@ def check_read_back(root: Path, expected: dict[str, dict]) -> None:
         for attempt in read:
             assert attempt.model_dump(mode="json") == attempts[attempt.id], "an attempt does not round-trip"
         assert [r.model_dump(mode="json") for r in store.list_reflections(user_id)] == doc["reflections"]
-    user_id, doc = next(iter(expected.items()))
-    written = store.save_attempt(Attempt.model_validate(doc["attempts"][0]))  # as the store writes it itself
-    path = root / "users" / user_id / "attempts" / f"{written.id}.json"
-    assert set(json.loads(path.read_text(encoding="utf-8"))["attempts"]["1"]) == set(doc["attempts"][0])
+
+
+def restart_durable(cluster: Any, url: str) -> str:
+    """``VACUUM ANALYZE`` the seeded database, then restart the cluster as a production server
+    (``common.make_durable``); returns what the server says it runs with."""
+    from modules.storage.postgres_store import close_pools
+
+    close_pools()  # this process's connections end with the restart
+    return make_durable(cluster, vacuum=[url])
 
 
 # --- main -----------------------------------------------------------------------------------------
@@ -340,43 +514,87 @@ def nl(number: int) -> str:
     return f"{number:,}"
 
 
+def tinydb_cases(tmp_path: Path, scenarios: list[Scenario], size: Size) -> list[Case]:
+    empty_root, big_root = tmp_path / "empty", tmp_path / "large"
+    cases = [Case("empty store", empty_root, None, teacher(TinyDBStore(empty_root), "bench-speler"))]
+    start = time.perf_counter()
+    typical, heavy, steps = big_store(big_root, scenarios, size)
+    files = list(big_root.rglob("*.json"))
+    megabytes = sum(f.stat().st_size for f in files) / 1e6
+    print(
+        f"large store: {nl(size.users + 1)} teachers, {nl(steps)} steps, {nl(len(files))} files, "
+        f"{megabytes:.0f} MB, built in {time.perf_counter() - start:.0f} s"
+    )
+    cases.append(Case(f"{nl(steps)} steps", big_root, None, typical))
+    cases.append(Case(f"teacher, {nl(size.heavy_steps)} steps", big_root, None, heavy))
+    return cases
+
+
+def postgres_cases(cluster: Any, tmp_path: Path, scenarios: list[Scenario], size: Size, threads: int) -> list[Case]:
+    import psycopg
+
+    empty_url, big_url = cluster.create_database("empty"), cluster.create_database("large")
+    empty_root, big_root = tmp_path / "empty", tmp_path / "large"
+    cases = [Case("empty store", empty_root, empty_url, teacher(open_store(empty_root, url=empty_url), "bench-speler"))]
+    start = time.perf_counter()
+    typical, heavy, steps = big_database(lambda: open_store(big_root, url=big_url), scenarios, size, threads)
+    seeded = time.perf_counter() - start
+    settings = restart_durable(cluster, big_url)
+    with psycopg.connect(big_url, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database()), (SELECT count(*) FROM attempts)").fetchone()
+    megabytes, attempts = (row[0] / 1e6, row[1]) if row else (0.0, 0)
+    print(
+        f"large database: {nl(size.users + 1)} teachers, {nl(steps)} steps in {nl(attempts)} attempts, "
+        f"{megabytes:.0f} MB; seeded through the store's API from {threads} threads in {seeded:.0f} s "
+        f"({nl(round(attempts / seeded))} attempts/s); then VACUUM ANALYZE, checkpoint and a restart in "
+        f"{time.perf_counter() - start - seeded:.0f} s"
+    )
+    print(f"{server_version(big_url)} on 127.0.0.1 (TCP), measured with {settings}")
+    cases.append(Case(f"{nl(steps)} steps", big_root, big_url, typical))
+    cases.append(Case(f"teacher, {nl(size.heavy_steps)} steps", big_root, big_url, heavy))
+    return cases
+
+
+def measure(cases: list[Case], scenario: Scenario, size: Size, tmp_path: Path) -> tuple[list, list]:
+    clicks, saves = [], []
+    for case in cases:
+        app_times, base_times, buttons, others = bench_clicks(case, scenario, size, tmp_path)
+        app_ms, base_ms = statistics.median(app_times) * 1000, statistics.median(base_times) * 1000
+        clicks.append((case.name, app_ms, base_ms, buttons, others))
+        save_times, write_times = bench_save(case, scenario, size)
+        saves.append((case.name, save_times, write_times))
+    return clicks, saves
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="a small size that runs in seconds (CI: crashes only)")
-    size = QUICK if parser.parse_args().quick else FULL
+    parser.add_argument("--store", choices=("tinydb", "postgres"), default="tinydb", help="the store (default tinydb)")
+    parser.add_argument("--seed-threads", type=int, default=4, help="threads that seed PostgreSQL (default 4)")
+    args = parser.parse_args()
+    postgres = args.store == "postgres"
+    size = (QUICK_PG if args.quick else FULL_PG) if postgres else (QUICK if args.quick else FULL)
     os.environ["SAMENSPEL_DEMO"] = "0"
     os.environ.pop("SAMENSPEL_SCENARIO_DIR", None)
+    os.environ.pop("SAMENSPEL_DATABASE_URL", None)
     quiet_streamlit()
     share_script_cache()
     library = load_library(SCENARIO_DIR)
     scenario = library.get(SCENARIO_ID)
     if scenario is None:
         raise SystemExit(f"scenario {SCENARIO_ID!r} is not in {SCENARIO_DIR}")
-    clicks, saves = [], []
     with tempfile.TemporaryDirectory(prefix="samenspel-bench-") as tmp:
         tmp_path = Path(tmp)
-        empty_root = tmp_path / "empty"
-        big_root = tmp_path / "large"
-        cases = [("empty store", empty_root, teacher(TinyDBStore(empty_root), "bench-speler"))]
-        start = time.perf_counter()
-        typical, heavy, steps = big_store(big_root, library.sorted(), size)
-        files = list(big_root.rglob("*.json"))
-        megabytes = sum(f.stat().st_size for f in files) / 1e6
-        print(
-            f"large store: {nl(size.users + 1)} teachers, {nl(steps)} steps, {nl(len(files))} files, "
-            f"{megabytes:.0f} MB, built in {time.perf_counter() - start:.0f} s"
-        )
-        cases.append((f"{nl(steps)} steps", big_root, typical))
-        cases.append((f"teacher, {nl(size.heavy_steps)} steps", big_root, heavy))
-        for name, root, user_id in cases:
-            app_times, tree, buttons, others = bench_app(root, user_id, scenario, size)
-            base_times = bench_baseline(tree, tmp_path, size)
-            app_ms, base_ms = statistics.median(app_times) * 1000, statistics.median(base_times) * 1000
-            clicks.append((name, app_ms, base_ms, buttons, others))
-            save_times, write_times = bench_save(root, user_id, scenario, size)
-            saves.append((name, save_times, write_times))
-    python = f"Python {sys.version.split()[0]}, {os.cpu_count()} cores"
-    print(f"\nP1 one choice click on the Play page ({SCENARIO_ID}), median of {size.clicks} clicks, AppTest, {python}")
+        if postgres:
+            with postgres_cluster() as cluster:
+                cases = postgres_cases(cluster, tmp_path, library.sorted(), size, max(1, args.seed_threads))
+                clicks, saves = measure(cases, scenario, size, tmp_path)
+        else:
+            clicks, saves = measure(tinydb_cases(tmp_path, library.sorted(), size), scenario, size, tmp_path)
+    store_name = "PostgresStore" if postgres else "TinyDBStore"
+    python = f"AppTest, Python {sys.version.split()[0]}, {os.cpu_count()} cores; {load_note()} at the end"
+    print(f"\nP1 one choice click on the Play page ({SCENARIO_ID}), {store_name}, median of {size.clicks} clicks")
+    print(python)
     header = (
         f"{'case':<24} {'median ms':>10} {'baseline ms':>12} {'ratio':>7}   target <= 2x; baseline: same elements, bare"
     )
@@ -384,7 +602,8 @@ def main() -> None:
     print("-" * len(header))
     for name, app_ms, base_ms, buttons, others in clicks:
         print(f"{name:<24} {app_ms:>10.1f} {base_ms:>12.1f} {app_ms / base_ms:>6.2f}x   {buttons} + {others}")
-    print(f"\nP2 save one step (TinyDBStore.save_attempt), {size.saves} saves; baseline = one atomic write that size")
+    floor = "one upsert of that document on one connection" if postgres else "one atomic write that size"
+    print(f"\nP2 save one step ({store_name}.save_attempt), {size.saves} saves; baseline = {floor}")
     header = f"{'case':<24} {'p50 ms':>8} {'p95 ms':>8} {'baseline p95':>13} {'ratio':>7}   target p95 <= 5 ms"
     print(header)
     print("-" * len(header))

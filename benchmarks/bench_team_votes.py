@@ -5,6 +5,8 @@ Run from the repository root::
     .venv/bin/python benchmarks/bench_team_votes.py            # threads and processes
     .venv/bin/python benchmarks/bench_team_votes.py --rounds 10 --no-processes
     .venv/bin/python benchmarks/bench_team_votes.py --quick     # one round: CI runs this, for crashes only
+    .venv/bin/python benchmarks/bench_team_votes.py --store postgres           # 200 in 5 sessions, 2 servers
+    .venv/bin/python benchmarks/bench_team_votes.py --store postgres --quick
 
 What it measures, with the real ``TinyDBStore`` in a temporary folder and
 ``modules.team.sessions`` exactly as the pages call it (no Streamlit, no browser):
@@ -39,7 +41,22 @@ say what contention costs rather than how fast this machine is:
 and *one read* (one ``team.load`` + ``team.tally`` like a fragment run; median
 of 40).
 
-Prints figures only; asserts nothing about speed.
+**On PostgreSQL** (``--store postgres``), the issue's size: 200 participants in 5 sessions of 40, spread
+over two app servers. A throwaway cluster is started (``tests/pg_cluster.py``) and restarted with a
+production server's durability (``common.make_durable``: every commit waits for the disk). Each "server"
+is a process with its own ``PostgresStore`` (``open_store`` with the database URL) and so its own
+connection pool, as an app server has; the processes live through every round, like servers. Every
+session's participants alternate between the two servers (20 of each session's 40 on each), each
+participant a thread; the facilitator of sessions 1, 3 and 5 is on server a, of 2 and 4 on server b, each
+a thread polling ``load`` + ``tally`` every 10 ms. A round releases all 200 voters at once (a barrier
+across both processes, then one in each); an untimed warm-up round first fills the pools. Per round:
+every vote's save time, and per session when its facilitator first counts all 40. After every round
+the script checks that nothing was lost: each session holds exactly one vote per participant, with the
+choice that participant cast, and after the reveal and the group's decision (untimed, by the
+facilitator) the decision records all 40 voters and the same counts. Baselines as above, on the same
+server: one vote alone, one read, on a session of 40. ``--quick``: 8 per session, one round, no warm-up.
+
+Prints figures only; asserts nothing about speed (except that no vote is lost).
 """
 
 from __future__ import annotations
@@ -52,17 +69,21 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 os.chdir(REPO)
 os.environ.setdefault("SAMENSPEL_ARGON2_PROFILE", "test")
 
+from benchmarks.common import load_note, make_durable, postgres_cluster, server_version  # noqa: E402
 from modules.library.scenarios import load_library  # noqa: E402
 from modules.people import accounts  # noqa: E402
 from modules.play import engine  # noqa: E402
-from modules.storage import TinyDBStore  # noqa: E402
+from modules.storage import Store, TinyDBStore, open_store  # noqa: E402
 from modules.team import sessions as team  # noqa: E402
 
 SCENARIO_ID = "de-taalbarriere"
@@ -73,6 +94,14 @@ BASELINE_SAMPLES = 40
 # A participant's page learns of a new decision on its own refresh (every 2 s) and shows it before
 # anyone can vote: no vote comes sooner than this after the facilitator opens a decision.
 SEE_PAUSE = 0.5  # seconds
+# PostgreSQL: the issue's 200 participants in 5 sessions, spread over two app servers.
+PG_SESSIONS = 5
+PG_PER_SESSION = 40
+PG_PER_SESSION_QUICK = 8  # --quick: 40 participants, so the run takes seconds
+SERVERS = 2
+
+# One vote to cast: (session id, participant id, step, choice id).
+Ballot = tuple[str, str, int, str]
 
 
 def _scenario():
@@ -92,8 +121,8 @@ def _options(session: team.TeamSession, scenario) -> list[str]:
 class Facilitator:
     """Polls the tally like the facilitator's fragment; notes when it first counts ``expected`` votes."""
 
-    def __init__(self, root: Path, session_id: str, scenario, expected: int):
-        self.store = TinyDBStore(root)
+    def __init__(self, store: Store, session_id: str, scenario, expected: int):
+        self.store = store
         self.session_id, self.scenario, self.expected = session_id, scenario, expected
         self.complete_at: float | None = None
         self.reads = 0
@@ -124,16 +153,16 @@ class Facilitator:
 
 
 def _vote_threads(
-    root: str, session_id: str, people: list[str], choices: list[str], step: int, scenario, before_release=None
+    make_store: Callable[[], Store], ballots: list[Ballot], scenario, before_release=None
 ) -> tuple[list[float], list[float]]:
-    """Run one voting thread per participant; returns (start times, save times) in seconds."""
-    barrier = threading.Barrier(len(people) + 1)
+    """Run one voting thread per ballot; returns (start times, save times) in seconds."""
+    barrier = threading.Barrier(len(ballots) + 1)
     starts: list[float] = []
     durations: list[float] = []
     errors: list[BaseException] = []
 
-    def run(pid: str, choice: str) -> None:
-        store = TinyDBStore(root)
+    def run(session_id: str, pid: str, step: int, choice: str) -> None:
+        store = make_store()
         try:
             team.load(store, session_id)  # the participant's page shows the decision before the vote
             barrier.wait(timeout=60)
@@ -144,7 +173,7 @@ def _vote_threads(
         except BaseException as exc:  # noqa: BLE001 - reported below
             errors.append(exc)
 
-    threads = [threading.Thread(target=run, args=(pid, c)) for pid, c in zip(people, choices, strict=True)]
+    threads = [threading.Thread(target=run, args=ballot) for ballot in ballots]
     for t in threads:
         t.start()
     if before_release is not None:
@@ -157,12 +186,10 @@ def _vote_threads(
     return starts, durations
 
 
-def _process_main(
-    root: str, session_id: str, people: list[str], choices: list[str], step: int, barrier, results
-) -> None:
+def _process_main(root: str, ballots: list[Ballot], barrier, results) -> None:
     scenario = _scenario()
     starts, durations = _vote_threads(
-        root, session_id, people, choices, step, scenario, before_release=lambda: barrier.wait(timeout=60)
+        lambda: TinyDBStore(root), ballots, scenario, before_release=lambda: barrier.wait(timeout=60)
     )
     results.put((starts, durations))
 
@@ -213,13 +240,12 @@ def measure(rounds: int, processes: bool) -> None:
                 time.sleep(SEE_PAUSE)
                 options = _options(session, scenario)
                 choices = [options[i % len(options)] for i in range(PARTICIPANTS)]
-                with Facilitator(root, session.id, scenario, PARTICIPANTS) as watcher:
+                ballots = [(session.id, pid, session.step, choice) for pid, choice in zip(people, choices, strict=True)]
+                with Facilitator(TinyDBStore(root), session.id, scenario, PARTICIPANTS) as watcher:
                     if use_processes:
-                        starts, durations = _run_processes(root, session, people, choices)
+                        starts, durations = _run_processes(root, ballots)
                     else:
-                        starts, durations = _vote_threads(
-                            str(root), session.id, people, choices, session.step, scenario
-                        )
+                        starts, durations = _vote_threads(lambda: TinyDBStore(root), ballots, scenario)
                     complete = watcher.wait()
                 released = min(starts)
                 full.append(complete - released)
@@ -260,15 +286,12 @@ def measure(rounds: int, processes: bool) -> None:
     )
 
 
-def _run_processes(root: Path, session: team.TeamSession, people: list[str], choices: list[str]):
+def _run_processes(root: Path, ballots: list[Ballot]):
     ctx = multiprocessing.get_context("spawn")
     barrier = ctx.Barrier(PROCESSES + 1)
     queue = ctx.Queue()
     procs = [
-        ctx.Process(
-            target=_process_main,
-            args=(str(root), session.id, people[i::PROCESSES], choices[i::PROCESSES], session.step, barrier, queue),
-        )
+        ctx.Process(target=_process_main, args=(str(root), ballots[i::PROCESSES], barrier, queue))
         for i in range(PROCESSES)
     ]
     for p in procs:
@@ -286,13 +309,204 @@ def _run_processes(root: Path, session: team.TeamSession, people: list[str], cho
     return starts, durations
 
 
+# --- PostgreSQL: 200 participants in 5 sessions on two app servers --------------------------------
+
+
+def _server_main(url: str, root: str, name: str, barrier, jobs, results) -> None:
+    """One app server: its own store and pool; per round, a thread per ballot and the watched facilitators."""
+    store = open_store(root, demo=False, url=url)
+    scenario = _scenario()
+    while True:
+        job = jobs.get(timeout=600)
+        if job is None:
+            return
+        ballots, watched = job
+        watchers = [Facilitator(store, session_id, scenario, expected) for session_id, expected in watched]
+        for watcher in watchers:
+            watcher.__enter__()
+        try:
+            starts, durations = _vote_threads(
+                lambda: store, ballots, scenario, before_release=lambda: barrier.wait(timeout=120)
+            )
+            complete = {w.session_id: w.wait() for w in watchers}
+        finally:
+            for watcher in watchers:
+                watcher.__exit__()
+        results.put((name, starts, durations, complete))
+
+
+class Servers:
+    """The two app-server processes, alive for every round."""
+
+    def __init__(self, url: str, root: Path):
+        ctx = multiprocessing.get_context("spawn")
+        self.barrier = ctx.Barrier(SERVERS + 1)
+        self.results: Any = ctx.Queue()
+        self.jobs: list[Any] = [ctx.Queue() for _ in range(SERVERS)]
+        self.names = [chr(ord("a") + i) for i in range(SERVERS)]
+        self.procs = [
+            ctx.Process(target=_server_main, args=(url, str(root), name, self.barrier, jobs, self.results))
+            for name, jobs in zip(self.names, self.jobs, strict=True)
+        ]
+        for proc in self.procs:
+            proc.start()
+
+    def round(
+        self, ballots: list[list[Ballot]], watched: list[list[tuple[str, int]]]
+    ) -> tuple[list[float], list[float], dict[str, float]]:
+        """Each server casts its ballots and watches its sessions; returns start and save times, and per
+        session when its facilitator first saw every vote."""
+        for jobs, mine, watch in zip(self.jobs, ballots, watched, strict=True):
+            jobs.put((mine, watch))
+        self.barrier.wait(timeout=300)  # every server has its threads waiting: release them together
+        starts, durations, complete = [], [], {}
+        for _ in self.procs:
+            _name, s, d, c = self.results.get(timeout=300)
+            starts.extend(s)
+            durations.extend(d)
+            complete.update(c)
+        return starts, durations, complete
+
+    def stop(self) -> None:
+        for jobs in self.jobs:
+            jobs.put(None)
+        for proc in self.procs:
+            proc.join(60)
+            if proc.is_alive():
+                proc.kill()
+        if any(proc.exitcode != 0 for proc in self.procs):
+            raise RuntimeError(f"an app-server process failed: {[proc.exitcode for proc in self.procs]}")
+
+
+def _pg_session(
+    store: Store, facilitator, scenario, number: int, size: int = PG_PER_SESSION
+) -> tuple[team.TeamSession, list[str]]:
+    session = team.create(store, facilitator, scenario, allow_guests=True)
+    people = [team.join(store, session.code, guest_name=f"deelnemer {number}-{i}")[1].id for i in range(size)]
+    return team.load(store, session.id), people
+
+
+def _check_round(store: Store, facilitator, scenario, session: team.TeamSession, cast: dict[str, str]):
+    """Nothing lost: exactly one vote per participant with the choice cast, before and after the reveal and
+    the group's decision. Returns the session at its next decision."""
+    held = team.load(store, session.id).current_votes()
+    found = sorted((v.participant_id, v.choice_id) for v in held)
+    if found != sorted(cast.items()):
+        missing = set(cast.items()) - set(found)
+        raise RuntimeError(f"votes lost or wrong in session {session.id}: {len(held)} held, {len(missing)} missing")
+    team.reveal(store, session.id, facilitator)
+    revealed = team.load(store, session.id)
+    decided = team.decide(store, session.id, facilitator, scenario, _options(revealed, scenario)[0])
+    decision = decided.decisions[-1]
+    if decision.voters != len(cast) or {k: v for k, v in decision.tally.items() if v} != Counter(cast.values()):
+        raise RuntimeError(f"the decision in session {session.id} did not count every vote exactly once")
+    return decided
+
+
+def measure_postgres(rounds: int, warmup: int, per_session: int = PG_PER_SESSION) -> None:
+    scenario = _scenario()
+    participants = PG_SESSIONS * per_session
+    with tempfile.TemporaryDirectory(prefix="bench-team-") as tmp, postgres_cluster() as cluster:
+        url = cluster.create_database("votes")
+        settings = make_durable(cluster)
+        root = Path(tmp) / "progress"
+        store = open_store(root, demo=False, url=url)
+        facilitator = accounts.ensure_account(store, "bench-leider", "een-lang-wachtwoord", "facilitator")
+
+        # --- baselines on a session of 40, nobody else active
+        session, people = _pg_session(store, facilitator, scenario, 0, per_session)
+        options = _options(session, scenario)
+        alone, reads = [], []
+        for i in range(BASELINE_SAMPLES):
+            t0 = time.monotonic()
+            team.vote(store, session.id, people[i % per_session], 0, options[i % len(options)], "", scenario)
+            alone.append(time.monotonic() - t0)
+        for _ in range(BASELINE_SAMPLES):
+            t0 = time.monotonic()
+            team.tally(team.load(store, session.id), scenario)
+            reads.append(time.monotonic() - t0)
+        vote_alone, one_read = statistics.median(alone), statistics.median(reads)
+
+        sessions = [_pg_session(store, facilitator, scenario, n + 1, per_session) for n in range(PG_SESSIONS)]
+        servers = Servers(url, root)
+        full, slowest, saves, counted = [], [], [], 0
+        try:
+            for number in range(warmup + rounds):
+                for n, (session, _people) in enumerate(sessions):
+                    if session.status != "open":
+                        sessions[n] = _pg_session(store, facilitator, scenario, n + 1, per_session)
+                time.sleep(SEE_PAUSE)
+                ballots: list[list[Ballot]] = [[] for _ in range(SERVERS)]
+                watched: list[list[tuple[str, int]]] = [[] for _ in range(SERVERS)]
+                cast: list[dict[str, str]] = []
+                for n, (session, people) in enumerate(sessions):
+                    options = _options(session, scenario)
+                    mine = {pid: options[(i + number) % len(options)] for i, pid in enumerate(people)}
+                    cast.append(mine)
+                    for i, (pid, choice) in enumerate(mine.items()):
+                        ballots[i % SERVERS].append((session.id, pid, session.step, choice))
+                    watched[n % SERVERS].append((session.id, len(people)))
+                starts, durations, complete = servers.round(ballots, watched)
+                released = min(starts)
+                for n, (session, people) in enumerate(sessions):
+                    decided = _check_round(store, facilitator, scenario, session, cast[n])
+                    sessions[n] = (decided, people)
+                counted += participants
+                if number >= warmup:
+                    seen = [complete[session_id] - released for session_id in complete]
+                    full.extend(seen)
+                    slowest.append(max(seen))
+                    saves.extend(durations)
+        finally:
+            servers.stop()
+        version = server_version(url)
+
+    print(
+        f"Team sessions on PostgreSQL: {participants} participants in {PG_SESSIONS} sessions of {per_session}, "
+        f"spread over {SERVERS} app-server processes (a pool each), all voting at once; {rounds} timed "
+        f"round(s) after {warmup} warm-up."
+    )
+    print(f"{version} on 127.0.0.1 (TCP), {settings}; {os.cpu_count()} CPUs, {load_note()} at the end.")
+    print(
+        f"Baselines in this run: one vote saved alone {vote_alone * 1000:.1f} ms, "
+        f"one facilitator read (load + tally) {one_read * 1000:.1f} ms."
+    )
+    print()
+    header = f"{'measure':<50}{'ms':>9}{'x vote alone':>14}{'x one read':>12}"
+    print(header)
+    print("-" * len(header))
+    rows = [
+        ("full tally seen, a session (median)", statistics.median(full)),
+        ("full tally seen, all 5 sessions (median round)", statistics.median(slowest)),
+        ("full tally seen, all 5 sessions (slowest round)", max(slowest)),
+        ("save one vote, p50", _percentile(saves, 50)),
+        ("save one vote, p95", _percentile(saves, 95)),
+        ("save one vote, max", max(saves)),
+    ]
+    for label, value in rows:
+        print(f"{label:<50}{value * 1000:>9.1f}{value / vote_alone:>13.1f}x{value / one_read:>11.1f}x")
+    print()
+    print(
+        f"Nothing lost: {counted} votes cast in {warmup + rounds} round(s), each held exactly once with the "
+        "choice cast, and counted exactly once in its session's decision. Target: vote save p95 <= 50 ms."
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5, help="voting rounds per case (default 5)")
-    parser.add_argument("--no-processes", action="store_true", help="skip the 4-process case")
+    parser.add_argument("--no-processes", action="store_true", help="skip the 4-process case (TinyDB)")
     parser.add_argument("--quick", action="store_true", help="one round per case: seconds (CI: crashes only)")
+    parser.add_argument("--store", choices=("tinydb", "postgres"), default="tinydb", help="the store (default tinydb)")
     args = parser.parse_args(argv)
-    measure(1 if args.quick else max(1, args.rounds), processes=not args.no_processes)
+    rounds = 1 if args.quick else max(1, args.rounds)
+    if args.store == "postgres":
+        if args.quick:
+            measure_postgres(rounds, warmup=0, per_session=PG_PER_SESSION_QUICK)
+        else:
+            measure_postgres(rounds, warmup=1)
+    else:
+        measure(rounds, processes=not args.no_processes)
     return 0
 
 

@@ -1,11 +1,21 @@
-"""What the AppTest benchmarks share: walking AppTest's element tree, and a quiet Streamlit logger."""
+"""What the benchmarks share: walking AppTest's element tree, a quiet Streamlit logger, a throwaway
+PostgreSQL cluster for ``--store postgres``, and percentiles."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import os
+import statistics
+import subprocess
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import streamlit.logger
+
+# A benchmark's exit status when ``--store postgres`` finds no PostgreSQL to start (automake's "skipped"):
+# tests/test_benchmarks_run.py skips on it, except in CI.
+NO_POSTGRES = 77
 
 
 def quiet_streamlit() -> None:
@@ -125,3 +135,92 @@ def mirror_script(tree: Any, on_click: str = "chosen") -> str:
 
     emit(tree, 0)
     return "\n".join(lines) + "\n"
+
+
+# --- PostgreSQL ------------------------------------------------------------------------------------
+
+
+@contextmanager
+def postgres_cluster() -> Iterator[Any]:
+    """A throwaway PostgreSQL cluster (``tests/pg_cluster.py``: Debian's binaries, a temporary folder, a
+    free port of 127.0.0.1), stopped and removed afterwards. Exits with ``NO_POSTGRES`` when there is none."""
+    from tests.pg_cluster import Cluster, Unavailable
+
+    try:
+        cluster = Cluster.start()
+    except Unavailable as exc:
+        print(f"PostgreSQL is not available here: {exc}", file=sys.stderr)
+        raise SystemExit(NO_POSTGRES) from None
+    try:
+        yield cluster
+    finally:
+        cluster.stop()
+
+
+def make_durable(cluster: Any, vacuum: Sequence[str] = ()) -> str:
+    """Restart a throwaway cluster as a production server for what is measured next.
+
+    ``tests/pg_cluster.py`` starts it with fsync, full-page writes and synchronous commit off and 32 MB of
+    shared buffers: right for tests and for seeding, wrong for timing a save. Those settings are options of
+    the server's command line, which outrank ``ALTER SYSTEM``, so the server is restarted (``pg_ctl
+    restart``, the cluster's own binaries, user, folder and port) without them: PostgreSQL's defaults, so
+    every commit waits for its WAL to reach the disk. First the databases in ``vacuum`` get ``VACUUM
+    ANALYZE`` (what autovacuum does on a server that has held its data a while) and a checkpoint writes the
+    seeding's pages, so neither happens during the measurement. Returns the settings the server reports.
+    """
+    import psycopg
+
+    for url in vacuum:
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        conn.execute("CHECKPOINT")
+    options = f"-p {cluster.port} -k {cluster.folder} -c listen_addresses=127.0.0.1 -c max_connections=300"
+    subprocess.run(
+        [
+            *cluster.as_user,
+            str(cluster.bin / "pg_ctl"),
+            "restart",
+            "-D",
+            str(cluster.data),
+            "-m",
+            "fast",
+            "-w",
+            "-t",
+            "120",
+            "-l",
+            str(cluster.folder / "server.log"),
+            "-o",
+            options,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+        cwd=cluster.folder,
+        env={**{k: v for k, v in os.environ.items() if not k.startswith("PG")}, "LC_ALL": "C"},
+    )
+    settings = ("fsync", "synchronous_commit", "full_page_writes", "shared_buffers")
+    with psycopg.connect(cluster.url(), autocommit=True) as conn:
+        shown = [conn.execute(f"SHOW {name}".encode()).fetchone() for name in settings]
+    return ", ".join(f"{name}={row[0] if row else '?'}" for name, row in zip(settings, shown, strict=True))
+
+
+def server_version(url: str) -> str:
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        row = conn.execute("SHOW server_version").fetchone()
+    return f"PostgreSQL {row[0].split()[0] if row else '?'}"
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1] if len(values) >= 2 else values[0]
+
+
+def load_note() -> str:
+    """What else ran on the machine: the 1-minute load average against the cores."""
+    try:
+        one, _, _ = os.getloadavg()
+    except OSError:
+        return ""
+    return f"load average {one:.1f} on {os.cpu_count()} cores"
