@@ -21,4 +21,11 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
 fi
 bash scripts/check.sh
+# One pytest worker per core (at most 4; SAMENSPEL_TEST_WORKERS overrides, 1 runs in this process), each
+# taking whole test files (--dist loadfile: a file's browser tests share one server and build on each other).
+workers="${SAMENSPEL_TEST_WORKERS:-$(nproc)}"
+[ "$workers" -gt 4 ] && workers=4
+if [ "$workers" -gt 1 ]; then
+  exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+fi
 exec .venv/bin/python -m pytest "$@"
