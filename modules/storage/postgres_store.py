@@ -172,14 +172,14 @@ def _json(record: Record) -> Jsonb:
 class PostgresStore:
     """Records in a PostgreSQL database; ``url`` as libpq takes it (``postgresql://user@host:port/name``)."""
 
-    def __init__(self, url: str, *, root: str | Path | None = None, demo: bool = False):
+    def __init__(self, url: str, *, root: str | Path | None = None, demo: bool = False, claim: bool = True):
         self.url = url
         self.where = describe(url)
         self.root = Path(root) if root is not None else settings.data_root()
         self.demo = demo
         self._db = _database(url)
         self._secret: bytes | None = None
-        self._check_kind()
+        self._check_kind(claim)
 
     def __repr__(self) -> str:
         return f"PostgresStore({self.where!r}, demo={self.demo})"
@@ -193,12 +193,18 @@ class PostgresStore:
         if current is not None:
             yield current
             return
-        with self._db.pool.connection() as conn:
-            local.conn = conn
-            try:
-                yield conn
-            finally:
-                local.conn = None
+        try:
+            with self._db.pool.connection() as conn:
+                local.conn = conn
+                try:
+                    yield conn
+                finally:
+                    local.conn = None
+        except (psycopg.OperationalError, psycopg.InterfaceError) as exc:
+            # The server went away or restarted, the pool found no connection in time (PoolTimeout), a
+            # deadlock or serialization failure was rolled back: the protocol's StoreError, naming the
+            # database (never the password); the pool replaces a broken connection for the next call.
+            raise StoreError(f"the database {self.where} failed: {_first_line(exc)}") from exc
 
     @contextmanager
     def _transaction(self) -> Iterator[psycopg.Connection]:
@@ -223,7 +229,9 @@ class PostgresStore:
         """An advisory lock on ``key`` until the transaction ends."""
         conn.execute("SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))", (key,))
 
-    def _check_kind(self) -> None:
+    def _check_kind(self, claim: bool = True) -> None:
+        """Refuse a database of the other kind; an unmarked one is marked with this kind, unless ``claim``
+        is false (the migrate command: a source is only read, a target is marked when the copy commits)."""
         kind = "demo" if self.demo else "real"
         with self._transaction() as conn:
             self._lock(conn, "store_meta:kind")
@@ -238,7 +246,8 @@ class PostgresStore:
                     " OR EXISTS (SELECT 1 FROM connections) OR EXISTS (SELECT 1 FROM team_sessions)"
                 ).fetchone() == (True,):
                     raise DataFolderError(f"{self.where} holds real data; refusing to use it for the demo")
-                conn.execute("INSERT INTO store_meta (key, value) VALUES ('kind', %s)", (kind,))
+                if claim:
+                    conn.execute("INSERT INTO store_meta (key, value) VALUES ('kind', %s)", (kind,))
 
     # -- the key of this database --
     def secret(self) -> bytes:
@@ -332,9 +341,7 @@ class PostgresStore:
                     self._account_row(account),
                 )
         except pg_errors.UniqueViolation as exc:
-            if exc.diag.constraint_name == "accounts_key_key":
-                raise DuplicateError(f"username {account.username!r} is taken") from None
-            raise DuplicateError(f"account id {account.id} exists") from None
+            raise _account_clash(exc, account) from None
         return account
 
     def create_accounts(self, accounts: list[Account]) -> list[Account]:
@@ -363,11 +370,29 @@ class PostgresStore:
                     "UPDATE accounts SET key = %s, invite_code = %s, oidc_subject = %s, doc = %s WHERE id = %s",
                     (*self._account_row(account)[1:], account.id),
                 ).rowcount
-        except pg_errors.UniqueViolation:
-            raise DuplicateError(f"username {account.username!r} is taken") from None
+        except pg_errors.UniqueViolation as exc:
+            raise _account_clash(exc, account) from None
         if not changed:
             raise NotFoundError(f"account {account.id} not found")
         return account
+
+    def update_account(self, user_id: str, change: Callable[[Account], Account]) -> Account:
+        """Apply ``change`` to the account in a transaction that holds its row (``FOR UPDATE``): a change
+        made meanwhile by someone else is seen, never undone. When ``change`` raises, nothing changes."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT doc FROM accounts WHERE id = %s FOR UPDATE", (user_id,)).fetchone()
+            if row is None:
+                raise NotFoundError(f"account {user_id} not found")
+            new = change(self._account(user_id, row[0])).model_copy(update={"id": user_id})
+            check_limits(new)
+            try:
+                conn.execute(
+                    "UPDATE accounts SET key = %s, invite_code = %s, oidc_subject = %s, doc = %s WHERE id = %s",
+                    (*self._account_row(new)[1:], user_id),
+                )
+            except pg_errors.UniqueViolation as exc:
+                raise _account_clash(exc, new) from None
+        return new
 
     def delete_account(self, user_id: str) -> None:
         """Remove the account and everything stored under its id, in one transaction: its attempts,
@@ -409,18 +434,27 @@ class PostgresStore:
         self, key: str, change: Callable[[ThrottleEntry], ThrottleEntry], at: datetime | None = None
     ) -> ThrottleEntry:
         """Atomic read-modify-write of one counter; expired counters go on every write, and the table
-        never holds more than ``THROTTLE_MAX`` (unlocked counters with the fewest failures go first)."""
+        never holds more than ``THROTTLE_MAX`` (unlocked counters with the fewest failures go first).
+
+        The counter's own row is written first; the clean-up after it deletes only rows no other
+        transaction holds (``SKIP LOCKED``) and so never waits: two processes whose clean-ups overlap
+        in a different order cannot deadlock. A row skipped now goes on a later write."""
         hashed, at = self.pseudonym(key), at or now()
         with self._transaction() as conn:
             self._lock(conn, f"throttle:{hashed}")
-            conn.execute("DELETE FROM throttle WHERE expires_at <= %s", (at,))
             row = conn.execute("SELECT doc FROM throttle WHERE key = %s", (hashed,)).fetchone()
-            current = _record(ThrottleEntry, row[0], "throttle", hashed) if row else ThrottleEntry(key=hashed)
+            live = row is not None and not expired(row[0], at)
+            current = _record(ThrottleEntry, row[0], "throttle", hashed) if row and live else ThrottleEntry(key=hashed)
             new = change(current).model_copy(update={"key": hashed})
             conn.execute(
                 "INSERT INTO throttle (key, expires_at, doc) VALUES (%s, %s, %s)"
                 " ON CONFLICT (key) DO UPDATE SET expires_at = excluded.expires_at, doc = excluded.doc",
                 (hashed, new.expires_at, _json(new)),
+            )
+            conn.execute(
+                "DELETE FROM throttle WHERE key IN"
+                " (SELECT key FROM throttle WHERE expires_at <= %s AND key <> %s FOR UPDATE SKIP LOCKED)",
+                (at, hashed),
             )
             count = conn.execute("SELECT count(*) FROM throttle").fetchone()
             total = int(count[0]) if count else 0
@@ -433,7 +467,11 @@ class PostgresStore:
 
                 docs.sort(key=keep_first)
                 drop = [d["key"] for d in docs[: total - common.THROTTLE_MAX] if d["key"] != hashed]
-                conn.execute("DELETE FROM throttle WHERE key = ANY(%s)", (drop,))
+                conn.execute(
+                    "DELETE FROM throttle WHERE key IN"
+                    " (SELECT key FROM throttle WHERE key = ANY(%s) FOR UPDATE SKIP LOCKED)",
+                    (drop,),
+                )
         return new
 
     def clear_throttle(self, key: str) -> None:
@@ -786,6 +824,18 @@ class PostgresStore:
         The live votes are taken into the session by this write and their rows removed (no vote can
         be added meanwhile: a vote holds the row ``FOR SHARE``). When ``change`` raises, nothing changes."""
         check_id(session_id, "session id")
+        try:
+            return self._update_team_session(session_id, change)
+        except pg_errors.UniqueViolation as exc:
+            if exc.diag.constraint_name == "team_sessions_open_code":
+                raise DuplicateError(
+                    f"the join code of team session {session_id} is in use by another open session"
+                ) from None
+            raise DuplicateError(
+                f"team session {session_id} clashes with a stored record ({exc.diag.constraint_name})"
+            ) from None
+
+    def _update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
         with self._transaction() as conn:
             row = conn.execute("SELECT doc FROM team_sessions WHERE id = %s FOR UPDATE", (session_id,)).fetchone()
             if row is None:
@@ -836,6 +886,23 @@ class PostgresStore:
             " AND table_type = 'BASE TABLE' ORDER BY table_name"
         )
         return [t for (t,) in rows]
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def _account_clash(exc: pg_errors.UniqueViolation, account: Account) -> DuplicateError:
+    """What an account's unique violation clashed with, by the index that refused it."""
+    match exc.diag.constraint_name:
+        case "accounts_key_key":
+            return DuplicateError(f"username {account.username!r} is taken")
+        case "accounts_oidc_subject_unique":
+            return DuplicateError(f"another account has the sign-in subject {account.oidc_subject!r}")
+        case "accounts_invite_code_unique":
+            return DuplicateError(f"another account has the invite code {account.invite_code!r}")
+    return DuplicateError(f"account id {account.id} exists")
 
 
 def _record_vote(doc: Any, session_id: str) -> Vote:

@@ -280,6 +280,7 @@ class TinyDBStore:
                 raise DuplicateError(f"username {account.username!r} is taken")
             if table.get(Query().id == account.id) is not None:
                 raise DuplicateError(f"account id {account.id} exists")
+            _refuse_clash(table.all(), account, key)
             table.insert(_stored(account, key=key))
         return account
 
@@ -301,6 +302,10 @@ class TinyDBStore:
                 key = normalise_nickname(account.username)
                 if account.id in ids or key in keys:
                     continue
+                try:
+                    _refuse_clash(existing, account, key)
+                except DuplicateError:
+                    continue
                 ids.add(account.id)
                 keys.add(key)
                 docs.append(_stored(account, key=key))
@@ -313,9 +318,32 @@ class TinyDBStore:
         _check_limits(account)
         key = normalise_nickname(account.username)
         with self._write(self._accounts_path) as db:
-            if not db.table("accounts").update(_stored(account, key=key), Query().id == account.id):
+            table = db.table("accounts")
+            _refuse_clash(table.all(), account, key)
+            if not table.update(_stored(account, key=key), Query().id == account.id):
                 raise NotFoundError(f"account {account.id} not found")
         return account
+
+    def update_account(self, user_id: str, change: Callable[[Account], Account]) -> Account:
+        """Apply ``change`` to the account under the accounts file's lock: a change made meanwhile by
+        someone else is seen, never undone. When ``change`` raises, nothing changes."""
+        with self._write(self._accounts_path) as db:
+            table = db.table("accounts")
+            found = table.get(Query().id == user_id)
+            if found is None or isinstance(found, list):
+                raise NotFoundError(f"account {user_id} not found")
+            new = change(self._account(dict(found))).model_copy(update={"id": user_id})
+            _check_limits(new)
+            key = normalise_nickname(new.username)
+            _refuse_clash(table.all(), new, key)
+            doc = _stored(new, key=key)
+
+            def replace(stored: MutableMapping[Any, Any]) -> None:
+                stored.clear()
+                stored.update(doc)
+
+            table.update(replace, doc_ids=[found.doc_id])
+        return new
 
     def delete_account(self, user_id: str) -> None:
         """Remove the account, its data file, its links, shares, sign-ins and failure counter."""
@@ -844,6 +872,20 @@ class TinyDBStore:
             index.table("codes").remove(Query().session_id == session_id)
             shutil.rmtree(self._session_path(session_id).with_suffix(""), ignore_errors=True)
             remove_with_lock(self._session_path(session_id))
+
+
+def _refuse_clash(docs: list[Any], account: Account, key: str) -> None:
+    """``DuplicateError`` when another account has this username, sign-in subject or invite code (as the
+    PostgreSQL store's unique indexes refuse them)."""
+    for doc in docs:
+        if doc.get("id") == account.id:
+            continue
+        if doc.get("key") == key:
+            raise DuplicateError(f"username {account.username!r} is taken")
+        if account.oidc_subject is not None and doc.get("oidc_subject") == account.oidc_subject:
+            raise DuplicateError(f"another account has the sign-in subject {account.oidc_subject!r}")
+        if account.invite_code is not None and doc.get("invite_code") == account.invite_code:
+            raise DuplicateError(f"another account has the invite code {account.invite_code!r}")
 
 
 def _parse_vote(line: bytes) -> Vote | None:
