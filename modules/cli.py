@@ -281,7 +281,7 @@ def migrate_command(args: argparse.Namespace) -> int:
     """Rewrite every stored record in the current format, and check that none got lost; with ``--from``
     and ``--to``, copy every record between a data folder and a PostgreSQL database (either way)."""
     if args.source or args.target:
-        return _copy_command(args.source, args.target)
+        return _copy_command(args.source, args.target, overwrite=args.overwrite)
     store = storage.TinyDBStore(settings.data_root(), demo=False)
     before = storage.migrate(store)
     after = storage.migrate(store)  # a second pass reads what the first wrote: the same records, already current
@@ -351,8 +351,11 @@ def xapi_command(args: argparse.Namespace) -> int:
     return 0 if report.pending == 0 else 1
 
 
-def _copy_command(source: str | None, target: str | None) -> int:
-    """``migrate --from DIR --to URL`` (or back): every record copied, counted per kind and read back."""
+def _copy_command(source: str | None, target: str | None, *, overwrite: bool = False) -> int:
+    """``migrate --from DIR --to URL`` (or back): every record copied, counted per kind and read back.
+
+    A record the target holds differently (changed in the app since an earlier copy) is kept, and
+    reported per kind, unless ``--overwrite``."""
     from modules.storage import transfer
 
     if not source or not target:
@@ -368,17 +371,21 @@ def _copy_command(source: str | None, target: str | None) -> int:
     origin = transfer.open_source(source)
     destination = transfer.open_target(target, demo=origin.demo)
     print(f"copying every record from {transfer.describe(origin)} to {transfer.describe(destination)}")
-    report = transfer.copy(origin, destination)
+    report = transfer.copy(origin, destination, overwrite=overwrite)
     width = max(len(kind) for kind in report.counts)
     print(f"{'kind':<{width}}  {'records':>7}  {'written':>7}")
     for kind, count in report.counts.items():
         print(f"{kind:<{width}}  {count:>7}  {report.written[kind]:>7}")
     total, written = sum(report.counts.values()), sum(report.written.values())
+    kept = sum(report.kept.values())
+    for kind, count in report.kept.items():
+        print(f"{kind}: kept: {count} differ in the target (not overwritten; --overwrite replaces them)")
     for kind, count in report.extra.items():
         print(f"note: the target also holds {count} {kind} record(s) that the source does not (kept)")
+    checked = "all " if not kept else f"{total - kept} of "
     print(
-        f"verified: all {total} record(s) read back equal from {transfer.describe(destination)}; "
-        f"{written} written, {total - written} already there"
+        f"verified: {checked}{total} record(s) read back equal from {transfer.describe(destination)}; "
+        f"{written} written, {total - written - kept} already there" + (f", {kept} kept" if kept else "")
     )
     return 0
 
@@ -429,6 +436,12 @@ def parser() -> argparse.ArgumentParser:
             )
             sub.add_argument(
                 "--to", dest="target", metavar="URL|DIR", help="copy to this PostgreSQL URL or data folder"
+            )
+            sub.add_argument(
+                "--overwrite",
+                action="store_true",
+                help="with --from and --to: replace records the target holds differently (by default they are "
+                "kept: they may have changed in the app since an earlier copy)",
             )
         elif name == "demo":
             sub.add_argument("action", choices=["seed", "remove"])

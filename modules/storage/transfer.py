@@ -2,16 +2,24 @@
 --from ... --to ...``), either way, and check the copy.
 
 Every record of every kind in ``RECORD_KINDS`` is read from the source (upgraded to the current
-format, as any read does; a record that cannot be read stops the copy before anything is written),
-written to the target under its identity (an account by its id, a share by reflection and coach,
-...), replacing a record with the same identity, and read back and compared. Copying again changes
-nothing: the same records are found equal and nothing is written (``written`` is 0). Records the
-target holds that the source lacks are kept (it is a copy, not a mirror). The signing key goes
-along (sign-in cookies and keyed hashes stay valid), and so does the kind of data: a demo folder
-becomes a demo database and back.
+format, as any read does; a record that cannot be read stops the copy before anything is written;
+out of a live database everything is read in one ``REPEATABLE READ READ ONLY`` transaction, one
+consistent moment), and written to the target under its identity (an account by its id, a share
+by reflection and coach, ...) when the target does not hold it yet. A record the target holds
+differently is left alone and counted as *kept*: it may have changed in the app since an earlier
+copy (an account switched off, an attempt played on), and copying again must not undo that. With
+``overwrite`` the source's version replaces it. Every record written, and every one found equal,
+is read back and compared. Copying again changes nothing: the same counts, ``written`` 0.
+Records the target holds that the source lacks are kept too (it is a copy, not a mirror). A
+record that clashes with another of the target (the same username under another id) stops the
+copy with a ``TransferError`` naming both. The signing key goes along (sign-in cookies and keyed
+hashes stay valid), and so does the kind of data: a demo folder becomes a demo database and back.
 
-Into PostgreSQL everything is written in one transaction: a copy that fails or is killed leaves the
-database as it was. Into a folder each file is replaced atomically, as every TinyDB write is.
+Into PostgreSQL the reading of the target, the writes, the signing key, the kind of data and the
+read-back run in one ``REPEATABLE READ`` transaction: a copy that fails, does not read back equal or
+is killed leaves the database exactly as it was (an empty one not even marked real or demo). Into
+a folder each file is replaced atomically, as every TinyDB write is, but a failed check cannot
+take back the files already written (copy again, or into an empty folder).
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from datetime import UTC
 from pathlib import Path
 from typing import Any
 
+import psycopg
+from psycopg.pq import TransactionStatus
 from psycopg.types.json import Jsonb
 
 from modules.records import (
@@ -82,8 +92,27 @@ class TransferError(StoreError):
 @dataclass
 class Report:
     counts: dict[str, int]  # records per kind in the source
-    written: dict[str, int]  # records per kind the target did not yet hold as they are
+    written: dict[str, int]  # records per kind written now (new to the target, or replaced with overwrite)
     extra: dict[str, int] = field(default_factory=dict)  # records per kind only the target holds
+    kept: dict[str, int] = field(default_factory=dict)  # records per kind the target holds differently, left alone
+
+
+@dataclass
+class _Plan:
+    """What a write does per kind: the identities written, and those the target holds differently (kept)."""
+
+    written: dict[str, set[Key]] = field(default_factory=lambda: {kind: set() for kind in RECORD_KINDS})
+    kept: dict[str, set[Key]] = field(default_factory=lambda: {kind: set() for kind in RECORD_KINDS})
+
+
+def _name(kind: str, identity: Key, doc: dict[str, Any]) -> str:
+    """A record in a message: its kind and identity, and the username or nickname where it has one."""
+    label = f"{kind} {'/'.join(map(str, identity))}"
+    if kind == "account":
+        return f"{label} (username {doc.get('username')!r})"
+    if kind == "nickname_profile":
+        return f"{label} (nickname {doc.get('nickname')!r})"
+    return label
 
 
 def _dump(record: Record, **extra: Any) -> dict[str, Any]:
@@ -111,7 +140,6 @@ def read_folder(store: TinyDBStore) -> Records:
         ("cookie_ticket", "logins.json", "tickets", Ticket),
         ("connection", "links.json", "connections", Connection),
         ("share", "links.json", "shares", Share),
-        ("team_code", "sessions/index.json", "codes", CodeEntry),
         ("nickname_profile", "profiles.json", "profiles", Profile),
     ]
     for kind, name, table, model in simple:
@@ -143,9 +171,22 @@ def read_folder(store: TinyDBStore) -> Records:
             continue
         for record in read_records(path, "session", TeamSession):
             _add(found, "team_session", _dump(record))
+            # The join code as the session itself says: sessions/index.json is written after the session
+            # and can lag behind it (a crash in between), so it is rebuilt here, as PostgreSQL holds it.
+            _add(found, "team_code", _dump(_code_entry(record)))
         for vote in store._live_votes(path.stem):
             _add(found, "team_vote", _dump_vote(path.stem, vote.model_dump(mode="json")))
     return found
+
+
+def _code_entry(session: TeamSession) -> CodeEntry:
+    return CodeEntry(
+        code=session.code,
+        session_id=session.id,
+        facilitator_id=session.facilitator_id,
+        status=session.status,
+        created_at=session.created_at.astimezone(UTC),
+    )
 
 
 def _dump_vote(session_id: str, doc: dict[str, Any]) -> dict[str, Any]:
@@ -170,19 +211,28 @@ _PG_READS: list[tuple[str, str, type[Record]]] = [
 
 
 def read_database(store: PostgresStore) -> Records:
-    """Every record of a PostgreSQL database."""
+    """Every record of a PostgreSQL database, as of one moment: read in one ``REPEATABLE READ READ ONLY``
+    transaction (the app may go on writing meanwhile), or in this thread's open transaction (the copy's)."""
+    with store._connection() as conn:
+        if conn.info.transaction_status != TransactionStatus.IDLE:
+            return _read_rows(store, conn)
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+            return _read_rows(store, conn)
+
+
+def _read_rows(store: PostgresStore, conn: psycopg.Connection) -> Records:
     from modules.storage.postgres_store import _record, _record_vote  # the store's own reading and upgrading
 
     found = _empty()
-    with store._connection() as conn:
-        for kind, query, model in _PG_READS:
-            for (doc,) in conn.execute(query.encode()).fetchall():
-                _add(found, kind, _dump(_record(model, doc, kind, "copy")))
-        for user_id, doc in conn.execute("SELECT user_id, doc FROM read_markers ORDER BY seq").fetchall():
-            _add(found, "read_marker", _dump(_record(ReadMarker, doc, "read_markers", user_id), user_id=user_id))
-        for session_id, doc in conn.execute("SELECT session_id, doc FROM team_votes ORDER BY seq").fetchall():
-            _add(found, "team_vote", _dump_vote(session_id, _record_vote(doc, session_id).model_dump(mode="json")))
-    for entry in store.code_entries():
+    for kind, query, model in _PG_READS:
+        for (doc,) in conn.execute(query.encode()).fetchall():
+            _add(found, kind, _dump(_record(model, doc, kind, "copy")))
+    for user_id, doc in conn.execute("SELECT user_id, doc FROM read_markers ORDER BY seq").fetchall():
+        _add(found, "read_marker", _dump(_record(ReadMarker, doc, "read_markers", user_id), user_id=user_id))
+    for session_id, doc in conn.execute("SELECT session_id, doc FROM team_votes ORDER BY seq").fetchall():
+        _add(found, "team_vote", _dump_vote(session_id, _record_vote(doc, session_id).model_dump(mode="json")))
+    for entry in store.code_entries():  # on this connection: the same transaction
         _add(found, "team_code", _dump(entry.model_copy(update={"created_at": entry.created_at.astimezone(UTC)})))
     return found
 
@@ -262,27 +312,57 @@ _PG_WRITES: dict[str, tuple[str, str, Callable[[dict[str, Any]], tuple[Any, ...]
 _NOT_IN_DOC = {"read_marker": ("user_id",), "team_vote": ("session_id",)}  # identity kept beside the record
 
 
-def write_database(store: PostgresStore, records: Records, present: Records) -> dict[str, int]:
-    """Write what the database does not hold as it is, all in one transaction; returns how many per kind."""
-    written = dict.fromkeys(RECORD_KINDS, 0)
+def _plan(records: Records, present: Records, overwrite: bool) -> tuple[_Plan, dict[str, list[Key]]]:
+    """Which records to write: those the target lacks, and with ``overwrite`` those it holds differently;
+    the rest of those it holds differently are kept. Returns the plan (kept filled in) and what to write."""
+    plan, todo = _Plan(), {}
+    for kind in RECORD_KINDS:
+        todo[kind] = []
+        have = present.get(kind, {})
+        for identity, doc in records.get(kind, {}).items():
+            if identity not in have:
+                todo[kind].append(identity)
+            elif have[identity] != doc:
+                if overwrite:
+                    todo[kind].append(identity)
+                else:
+                    plan.kept[kind].add(identity)
+    return plan, todo
+
+
+def write_database(store: PostgresStore, records: Records, present: Records, overwrite: bool = False) -> _Plan:
+    """Write what the database lacks (and with ``overwrite`` what it holds differently), in the caller's
+    transaction (or one of its own); a record that clashes with another of the target is a ``TransferError``."""
+    plan, todo = _plan(records, present, overwrite)
     with store._transaction() as conn:
         for kind in RECORD_KINDS:
             if kind == "team_code":  # columns of the session's row, written with it; checked when read back
-                codes = records.get(kind, {})
-                written[kind] = sum(present.get(kind, {}).get(i) != doc for i, doc in codes.items())
                 continue
             table, key, columns = _PG_WRITES[kind]
             names = table[table.index("(") + 1 : -1].split(", ")
             updates = ", ".join(f"{n} = excluded.{n}" for n in names if n not in key.split(", "))
             placeholders = ", ".join(["%s"] * len(names))
-            query = f"INSERT INTO {table} VALUES ({placeholders}) ON CONFLICT ({key}) DO UPDATE SET {updates}"
-            for identity, doc in records.get(kind, {}).items():
-                if present.get(kind, {}).get(identity) == doc:
-                    continue
+            action = f"DO UPDATE SET {updates}" if overwrite else "DO NOTHING"
+            query = f"INSERT INTO {table} VALUES ({placeholders}) ON CONFLICT ({key}) {action}"
+            for identity in todo[kind]:
+                doc = records[kind][identity]
                 stored = {k: v for k, v in doc.items() if k not in _NOT_IN_DOC.get(kind, ())}
-                conn.execute(query.encode(), (*columns(doc), Jsonb(stored)))
-                written[kind] += 1
-    return written
+                try:  # a clash ends the copy: the whole transaction is rolled back
+                    changed = conn.execute(query.encode(), (*columns(doc), Jsonb(stored))).rowcount
+                except psycopg.IntegrityError as exc:
+                    detail = exc.diag.message_detail or exc.diag.message_primary or str(exc)
+                    raise TransferError(
+                        f"{_name(kind, identity, doc)} cannot be copied into {store.where}: it clashes with a record "
+                        f"the target holds of its own ({detail.strip()}); nothing was copied"
+                    ) from None
+                (plan.written if changed else plan.kept)[kind].add(identity)
+    for (session_id,) in plan.written["team_session"]:  # a session's join code is written with its row
+        if (session_id,) in records.get("team_code", {}):
+            plan.written["team_code"].add((session_id,))
+    plan.kept["team_code"] = {i for i in todo["team_code"] if i not in plan.written["team_code"]} | {
+        i for i in plan.kept["team_code"] if i not in plan.written["team_code"]
+    }
+    return plan
 
 
 def _file_tables(store: TinyDBStore, kind: str, doc: dict[str, Any]) -> tuple[Path, str, dict[str, Any], bool]:
@@ -323,16 +403,43 @@ def _file_tables(store: TinyDBStore, kind: str, doc: dict[str, Any]) -> tuple[Pa
     raise TransferError(f"no place in a data folder for records of kind {kind!r}")
 
 
-def write_folder(store: TinyDBStore, records: Records, present: Records) -> dict[str, int]:
-    """Write what the folder does not hold as it is, each file once, atomically; returns how many per kind."""
-    written = dict.fromkeys(RECORD_KINDS, 0)
+def _refuse_folder_clash(store: TinyDBStore, kind: str, identity: Key, doc: dict[str, Any], present: Records) -> None:
+    """What PostgreSQL's unique indexes refuse, checked before a folder is written: another account with the
+    username, sign-in subject or invite code, another nickname profile with the nickname."""
+    checks: list[tuple[str, Callable[[dict[str, Any]], Any]]] = []
+    if kind == "account":
+        checks = [
+            ("username", lambda d: normalise_nickname(d["username"])),
+            ("oidc_subject", lambda d: d.get("oidc_subject")),
+            ("invite_code", lambda d: d.get("invite_code")),
+        ]
+    elif kind == "nickname_profile":
+        checks = [("nickname", lambda d: normalise_nickname(d["nickname"]))]
+    for field_name, value in checks:
+        mine = value(doc)
+        if mine is None:
+            continue
+        for other_identity, other in present.get(kind, {}).items():
+            if other_identity != identity and value(other) == mine:
+                raise TransferError(
+                    f"{_name(kind, identity, doc)} cannot be copied into {store.root}: the target holds "
+                    f"{_name(kind, other_identity, other)} of its own with the same {field_name}; nothing was copied"
+                )
+
+
+def write_folder(store: TinyDBStore, records: Records, present: Records, overwrite: bool = False) -> _Plan:
+    """Write what the folder lacks (and with ``overwrite`` what it holds differently), each file once,
+    atomically; a record that clashes with another of the target is a ``TransferError`` before any write."""
+    plan, todo = _plan(records, present, overwrite)
     files: dict[Path, dict[str, list[tuple[str, dict[str, Any], bool]]]] = {}
     votes: dict[str, list[dict[str, Any]]] = {}
     for kind in RECORD_KINDS:
-        for identity, doc in records.get(kind, {}).items():
-            if present.get(kind, {}).get(identity) == doc:
-                continue
-            written[kind] += 1
+        for identity in todo[kind]:
+            _refuse_folder_clash(store, kind, identity, records[kind][identity], present)
+    for kind in RECORD_KINDS:
+        for identity in todo[kind]:
+            doc = records[kind][identity]
+            plan.written[kind].add(identity)
             if kind == "team_vote":
                 votes.setdefault(doc["session_id"], []).append(doc)
                 continue
@@ -358,7 +465,7 @@ def write_folder(store: TinyDBStore, records: Records, present: Records) -> dict
             storage.write(data)
     for session_id, docs in votes.items():
         _write_votes(store, session_id, docs)
-    return written
+    return plan
 
 
 def _write_votes(store: TinyDBStore, session_id: str, docs: list[dict[str, Any]]) -> None:
@@ -378,10 +485,10 @@ def _write_votes(store: TinyDBStore, session_id: str, docs: list[dict[str, Any]]
     os.replace(tmp, log)
 
 
-def write(store: TinyDBStore | PostgresStore, records: Records, present: Records) -> dict[str, int]:
+def write(store: TinyDBStore | PostgresStore, records: Records, present: Records, overwrite: bool = False) -> _Plan:
     if isinstance(store, PostgresStore):
-        return write_database(store, records, present)
-    return write_folder(store, records, present)
+        return write_database(store, records, present, overwrite)
+    return write_folder(store, records, present, overwrite)
 
 
 # --- the signing key -----------------------------------------------------------------------------
@@ -402,6 +509,7 @@ def _set_secret(store: TinyDBStore | PostgresStore, value: str) -> None:
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (value,),
         )
+        store._secret = None
         return
     path = store.root / SECRET_FILE
     with locked(path):
@@ -421,9 +529,10 @@ def is_database(address: str) -> bool:
 
 
 def open_source(address: str) -> TinyDBStore | PostgresStore:
-    """The store to copy from: a database URL, or a data folder that must exist (of either kind)."""
+    """The store to copy from: a database URL, or a data folder that must exist (of either kind). Nothing
+    is written to it (a database without a kind of data is not marked)."""
     if is_database(address):
-        return PostgresStore(address, demo=_database_is_demo(address))
+        return PostgresStore(address, demo=_database_is_demo(address), claim=False)
     folder = Path(address)
     if not folder.is_dir():
         raise TransferError(f"{folder} is not a folder: give an existing Samenspel data folder to copy from")
@@ -431,9 +540,10 @@ def open_source(address: str) -> TinyDBStore | PostgresStore:
 
 
 def open_target(address: str, demo: bool) -> TinyDBStore | PostgresStore:
-    """The store to copy to, of the same kind (real or demo) as the source; it refuses data of the other kind."""
+    """The store to copy to, of the same kind (real or demo) as the source; it refuses data of the other
+    kind. An empty database is marked real or demo by the copy's transaction, so only when it commits."""
     if is_database(address):
-        return PostgresStore(address, demo=demo)
+        return PostgresStore(address, demo=demo, claim=False)
     folder = Path(address)
     if folder.exists() and not folder.is_dir():
         raise TransferError(f"{folder} is a file: give a data folder (new or existing) to copy to")
@@ -443,20 +553,53 @@ def open_target(address: str, demo: bool) -> TinyDBStore | PostgresStore:
 def _database_is_demo(url: str) -> bool:
     from modules.storage.postgres_store import _database
 
-    with _database(url).pool.connection() as conn:
-        row = conn.execute("SELECT value FROM store_meta WHERE key = 'kind'").fetchone()
+    try:
+        with _database(url).pool.connection() as conn:
+            row = conn.execute("SELECT value FROM store_meta WHERE key = 'kind'").fetchone()
+    except psycopg.Error as exc:
+        raise StoreError(f"cannot read the database {describe_url(url)}: {str(exc).strip()}") from None
     return bool(row and row[0] == "demo")
+
+
+def describe_url(url: str) -> str:
+    from modules.storage.postgres_store import describe as where
+
+    return where(url)
 
 
 def describe(store: TinyDBStore | PostgresStore) -> str:
     return f"{store.where} (PostgreSQL)" if isinstance(store, PostgresStore) else f"{store.root} (TinyDB)"
 
 
-def copy(source: TinyDBStore | PostgresStore, target: TinyDBStore | PostgresStore) -> Report:
-    """Copy every record of ``source`` into ``target``, then read the target back and compare."""
+def copy(source: TinyDBStore | PostgresStore, target: TinyDBStore | PostgresStore, overwrite: bool = False) -> Report:
+    """Copy every record of ``source`` that ``target`` lacks (with ``overwrite`` also those it holds
+    differently) into ``target``, then read the target back and compare what was written or found equal.
+
+    Into PostgreSQL all of it, the read-back included, is one transaction: a failed check rolls it back."""
     records = read(source)
+    key = _secret_of(source)
+    if not isinstance(target, PostgresStore):
+        return _copy_into(source, target, records, key, overwrite)
+    with target._transaction() as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")  # one moment, own writes included
+        report = _copy_into(source, target, records, key, overwrite)
+        conn.execute(
+            "INSERT INTO store_meta (key, value) VALUES ('kind', %s) ON CONFLICT (key) DO NOTHING",
+            ("demo" if target.demo else "real",),
+        )
+    target._secret = None
+    return report
+
+
+def _copy_into(
+    source: TinyDBStore | PostgresStore,
+    target: TinyDBStore | PostgresStore,
+    records: Records,
+    key: str | None,
+    overwrite: bool,
+) -> Report:
     present = read(target)
-    key, target_key = _secret_of(source), _secret_of(target)
+    target_key = _secret_of(target)
     if key and target_key and key != target_key:
         if any(present.values()) and any(
             identity not in records.get(kind, {}) for kind, docs in present.items() for identity in docs
@@ -465,20 +608,27 @@ def copy(source: TinyDBStore | PostgresStore, target: TinyDBStore | PostgresStor
                 f"{describe(target)} holds records of its own and another signing key than {describe(source)}: "
                 "copying would end its sign-ins and make its hashes unreadable; copy into an empty target"
             )
-    written = write(target, records, present)
+    plan = write(target, records, present, overwrite)
     if key and key != target_key:
         _set_secret(target, key)
     back = read(target)
     for kind, docs in records.items():
         for identity, doc in docs.items():
+            if identity in plan.kept[kind]:
+                if identity not in back.get(kind, {}):
+                    raise TransferError(
+                        f"verification failed: {_name(kind, identity, doc)} is no longer in {describe(target)}"
+                    )
+                continue
             if back.get(kind, {}).get(identity) != doc:
                 raise TransferError(
-                    f"verification failed: {kind} {'/'.join(map(str, identity))} does not read back from "
+                    f"verification failed: {_name(kind, identity, doc)} does not read back from "
                     f"{describe(target)} as it is in {describe(source)}"
                 )
     extra = {kind: len(set(back.get(kind, {})) - set(docs)) for kind, docs in records.items()}
     return Report(
         counts={kind: len(records.get(kind, {})) for kind in RECORD_KINDS},
-        written=written,
+        written={kind: len(plan.written[kind]) for kind in RECORD_KINDS},
         extra={k: v for k, v in extra.items() if v},
+        kept={kind: len(ids) for kind, ids in plan.kept.items() if ids},
     )
