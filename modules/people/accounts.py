@@ -225,8 +225,15 @@ def sign_in(
         raise AuthError(WRONG)
     throttle.clear(store, _signin_key(username))
     if _hasher().check_needs_rehash(usable_hash):
-        account = store.save_account(account.model_copy(update={"password_hash": _hasher().hash(password)}))
+        rehashed = _hasher().hash(password)
+        account = store.update_account(account.id, lambda a: _set(a, password_hash=rehashed))
     return account
+
+
+def _set(account: Account, **fields: object) -> Account:
+    """The account with these fields changed: the ``change`` of ``Store.update_account``, which reads the
+    account as stored now (a change made meanwhile by someone else, a switch-off say, is kept)."""
+    return account.model_copy(update=fields)
 
 
 def claim_migrated(store: Store, username: str, password: str) -> Account:
@@ -236,7 +243,14 @@ def claim_migrated(store: Store, username: str, password: str) -> Account:
     if account is None or not account.migrated_from_nickname or account.password_hash is not None or not account.active:
         raise AuthError("Voor deze schuilnaam is al een wachtwoord ingesteld, of hij bestaat niet.")
     validate_password(password, account.username)
-    return store.save_account(account.model_copy(update={"password_hash": _hasher().hash(password)}))
+    hashed = _hasher().hash(password)
+
+    def claim(current: Account) -> Account:
+        if current.password_hash is not None or not current.active:  # claimed (or switched off) meanwhile
+            raise AuthError("Voor deze schuilnaam is al een wachtwoord ingesteld, of hij bestaat niet.")
+        return _set(current, password_hash=hashed)
+
+    return store.update_account(account.id, claim)
 
 
 def change_password(
@@ -255,7 +269,8 @@ def change_password(
         raise AuthError("Je huidige wachtwoord klopt niet.")
     validate_password(new, account.username)
     throttle.clear(store, _signin_key(account.username))
-    updated = store.save_account(account.model_copy(update={"password_hash": _hasher().hash(new)}))
+    hashed = _hasher().hash(new)  # slow (Argon2): the account is read again after it, in update_account
+    updated = store.update_account(account.id, lambda a: _set(a, password_hash=hashed))
     store.delete_logins(user_id=account.id, keep=keep_login)
     return updated
 
@@ -279,11 +294,14 @@ def reset_password(
     validate_password(new, account.username)
     throttle.clear(store, _signin_key(username))
     store.delete_logins(user_id=account.id)
-    return store.save_account(
-        account.model_copy(
-            update={"password_hash": _hasher().hash(new), "reset_code_hash": None, "reset_expires": None}
-        )
-    )
+    hashed, used = _hasher().hash(new), account.reset_code_hash
+
+    def reset(current: Account) -> Account:
+        if current.reset_code_hash != used or not current.active:  # used, replaced or switched off meanwhile
+            raise AuthError("Gebruikersnaam of code klopt niet, of de code is verlopen.")
+        return _set(current, password_hash=hashed, reset_code_hash=None, reset_expires=None)
+
+    return store.update_account(account.id, reset)
 
 
 # --- administration -------------------------------------------------------------------------
@@ -373,7 +391,9 @@ def _target(store: Store, admin: Account, user_id: str) -> Account:
 def admin_reset_code(store: Store, admin: Account, user_id: str, at: datetime | None = None) -> str:
     account = _target(store, admin, user_id)
     updated, code = _with_reset_code(account, _now(at))
-    store.save_account(updated)
+    store.update_account(
+        account.id, lambda a: _set(a, reset_code_hash=updated.reset_code_hash, reset_expires=updated.reset_expires)
+    )
     return code
 
 
@@ -383,7 +403,7 @@ def admin_set_active(store: Store, admin: Account, user_id: str, active: bool) -
     if user_id == admin.id and not active:
         raise AuthError("Je kunt je eigen account niet uitschakelen.")
     account = _target(store, admin, user_id)
-    updated = store.save_account(account.model_copy(update={"active": active}))
+    updated = store.update_account(account.id, lambda a: _set(a, active=active))
     if not active:
         store.delete_logins(user_id=user_id)
     return updated
@@ -399,10 +419,14 @@ def admin_set_role(store: Store, admin: Account, user_id: str, role: str) -> Acc
     if role == "admin":
         raise AuthError(ADMIN_BY_COMMAND)
     account = _target(store, admin, user_id)
-    update: dict = {"role": Role(role)}
-    if role == "coach" and not account.invite_code:
-        update["invite_code"] = new_code(2)
-    return store.save_account(account.model_copy(update=update))
+    code = new_code(2)
+
+    def with_role(current: Account) -> Account:  # a new coach gets an invite code
+        if role == "coach" and not current.invite_code:
+            return _set(current, role=Role(role), invite_code=code)
+        return _set(current, role=Role(role))
+
+    return store.update_account(account.id, with_role)
 
 
 def admin_set_authoring(store: Store, admin: Account, user_id: str, author: bool, publisher: bool) -> Account:
@@ -411,7 +435,7 @@ def admin_set_authoring(store: Store, admin: Account, user_id: str, author: bool
     Publish rights go with being an auteur: taking the auteur right away takes them too."""
     require_role(admin, "admin")
     account = _target(store, admin, user_id)
-    return store.save_account(account.model_copy(update={"author": author, "publisher": author and publisher}))
+    return store.update_account(account.id, lambda a: _set(a, author=author, publisher=author and publisher))
 
 
 def code_valid_until(account: Account, at: datetime | None = None) -> datetime | None:
@@ -431,7 +455,8 @@ def sign_in_method(account: Account) -> str:
 
 def new_invite_code(store: Store, coach: Account) -> Account:
     require_role(coach, "coach")
-    return store.save_account(coach.model_copy(update={"invite_code": new_code(2)}))
+    code = new_code(2)
+    return store.update_account(coach.id, lambda a: _set(a, invite_code=code))
 
 
 def ensure_account(store: Store, username: str, password: str, role: str) -> Account:
@@ -536,7 +561,9 @@ def command_reset_code(store: Store, username: str, at: datetime | None = None) 
     if account is None:
         raise AuthError("Dit account bestaat niet.")
     updated, code = _with_reset_code(account, _now(at))
-    store.save_account(updated)
+    store.update_account(
+        account.id, lambda a: _set(a, reset_code_hash=updated.reset_code_hash, reset_expires=updated.reset_expires)
+    )
     store.delete_logins(user_id=account.id)
     return code
 
@@ -546,7 +573,7 @@ def command_set_active(store: Store, username: str, active: bool) -> Account:
     account = store.find_account(username=username)
     if account is None:
         raise AuthError("Dit account bestaat niet.")
-    updated = store.save_account(account.model_copy(update={"active": active}))
+    updated = store.update_account(account.id, lambda a: _set(a, active=active))
     if not active:
         store.delete_logins(user_id=account.id)
     return updated

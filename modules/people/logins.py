@@ -136,8 +136,8 @@ def end_everywhere(store: Store, account: Account, keep: str | None = None, at: 
     store.delete_logins(user_id=account.id, keep=keep)
     if keep is not None:
         return account
-    fresh = store.get_account(account.id) or account
-    return store.save_account(fresh.model_copy(update={"signed_out_at": _now(at)}))
+    at = _now(at)
+    return store.update_account(account.id, lambda fresh: fresh.model_copy(update={"signed_out_at": at}))
 
 
 def oidc_still_valid(account: Account, issued_at: object) -> bool:
