@@ -303,7 +303,7 @@ def xapi_command(args: argparse.Namespace) -> int:
     ``status``: what waits and what was set aside; ``enqueue``: queue the whole history (safe to repeat)."""
     store = _real_store()
     library = load_library(Path(os.environ.get("SAMENSPEL_SCENARIO_DIR") or SCENARIO_DIR))
-    outbox = open_outbox(store.root)
+    outbox = open_outbox(store)
     if args.action == "export":
         if not args.user:
             print("error: xapi export needs --user USERNAME", file=sys.stderr)
@@ -318,7 +318,7 @@ def xapi_command(args: argparse.Namespace) -> int:
         return 0
     if args.action == "status":
         aside = outbox.set_aside_entries()
-        print(f"{outbox.pending()} statement(s) wait in {store.root / 'xapi-outbox'}; {len(aside)} set aside")
+        print(f"{outbox.pending()} statement(s) wait in {outbox.where}; {len(aside)} set aside")
         for entry in aside:
             print(f"set aside {entry.at}: statement {entry.statement_id}: {entry.reason}")
         print(f"LRS: {settings.lrs_url() or 'none (SAMENSPEL_LRS_URL is not set)'}")

@@ -5,8 +5,9 @@ to ``<endpoint>/statements``) and ``SAMENSPEL_LRS_KEY`` / ``SAMENSPEL_LRS_SECRET
 
 - **Queued when saved.** ``start`` registers ``queue_saved`` with ``modules.play.practice``, which tells it
   of every attempt and reflection saved; it puts that save's statements (``xapi.new_statements``,
-  ``xapi.reflection_statement``) into the data folder's outbox (``modules.storage.outbox``). The demo's
-  data is never queued.
+  ``xapi.reflection_statement``) into the store's outbox (``modules.storage.outbox.open_outbox``: a
+  table of the database on PostgreSQL, shared by every app server; a folder in the data folder on
+  TinyDB). The demo's data is never queued.
 - **Sent from the queue** by ``drain``: batches of ``BATCH`` statements, POSTed with
   ``X-Experience-API-Version: 1.0.3``. 200/204 mark a batch sent; 409 (a statement with that id is
   stored already) counts as sent for a single statement. A batch the LRS refuses with another 4xx is
@@ -15,10 +16,11 @@ to ``<endpoint>/statements``) and ``SAMENSPEL_LRS_KEY`` / ``SAMENSPEL_LRS_SECRET
   statements are not lost. The LRS being down (no connection, a timeout, 5xx, 429) stops the round and
   leaves everything pending; so do 401, 403, 404, 405 and 407, which say the LRS refuses *us* (a wrong
   key, secret or address): setting every statement aside for a typo would lose them all.
-- **Retried** by a background thread per process and data folder (``start``; a daemon), which drains the
+- **Retried** by a background thread per process and outbox (``start``; a daemon), which drains the
   queue when told of a save and at least every ``POLL`` seconds, and after a failure waits 1, 2, 4 ...
   seconds up to ``MAX_BACKOFF`` (or the LRS's ``Retry-After``), with jitter. One sender at a time per
-  outbox (``Outbox.sending``), so two processes never post the same new statement at once. The command
+  outbox (``Outbox.sending``), so two processes (or app servers on one database) never post the same new
+  statement at once. The command
   ``python -m modules xapi send`` drains the queue by hand.
 """
 
@@ -33,7 +35,6 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from modules import settings
 from modules.content.scenario import Scenario
@@ -193,21 +194,22 @@ def queue_saved(store: Store, record: Attempt | Reflection, scenario: Scenario |
     """Listener of ``practice``: queue the statements of a save when an LRS is configured (never the demo's)."""
     if store.demo or configured() is None:
         return
-    open_outbox(store.root).enqueue(statements_of(store, record, scenario))
-    _wake(store.root)
+    outbox = open_outbox(store)
+    outbox.enqueue(statements_of(store, record, scenario))
+    _wake(outbox)
 
 
 def forget_user(store: Store, user_id: str) -> int:
     """An account is deleted: its statements still waiting in the outbox are removed (never sent)."""
     agent = xapi.actor(store, user_id, xapi.ids())
-    return open_outbox(store.root).forget(agent["account"]["name"])
+    return open_outbox(store).forget(agent["account"]["name"])
 
 
 def queue_history(store: Store, library: Library, accounts: Iterable[Account]) -> int:
     """Queue every statement of these accounts' attempts and reflections (statements already in the LRS are
     stored once: the ids are the same). Returns how many were queued."""
     names = xapi.ids()
-    outbox = open_outbox(store.root)
+    outbox = open_outbox(store)
     queued = 0
     for account in accounts:
         agent = xapi.actor(store, account.id, names)
@@ -265,30 +267,30 @@ class Sender(threading.Thread):
         self.join(timeout)
 
 
-_SENDERS: dict[Path, Sender] = {}
+_SENDERS: dict[str, Sender] = {}  # by the outbox's ``where``: one sender per process and queue
 _LOCK = threading.Lock()
 
 
-def _wake(root: Path) -> None:
-    sender = _SENDERS.get(Path(root).resolve())
+def _wake(outbox: Outbox) -> None:
+    sender = _SENDERS.get(outbox.where)
     if sender is not None:
         sender.wake.set()
 
 
 def start(store: Store) -> bool:
-    """Once per process and data folder: listen to saves and start the background sender. Nothing (False)
-    without an LRS or for the demo."""
+    """Once per process and outbox (data folder or database): listen to saves and start the background
+    sender. Nothing (False) without an LRS or for the demo."""
     with _LOCK:
         if queue_saved not in practice.SAVED_LISTENERS:
             practice.SAVED_LISTENERS.append(queue_saved)
         lrs = configured()
         if lrs is None or store.demo:
             return False
-        root = Path(store.root).resolve()
-        sender = _SENDERS.get(root)
+        outbox = open_outbox(store)
+        sender = _SENDERS.get(outbox.where)
         if sender is None or not sender.is_alive():
-            sender = Sender(open_outbox(root), lrs, root.name)
-            _SENDERS[root] = sender
+            sender = Sender(outbox, lrs, outbox.where)
+            _SENDERS[outbox.where] = sender
             sender.start()
         return True
 

@@ -2,11 +2,14 @@
 
 ``Outbox`` is the protocol: put statements in (``enqueue``), take the oldest pending entries (``take``),
 mark entries sent (``mark_sent``), set an entry the LRS refuses aside with the reason (``set_aside``),
-count what is pending (``pending``), list what was set aside (``set_aside_entries``), and take the
-sender's turn (``sending``: one sender at a time per outbox, so two processes never post the same new
-statement at once). It knows nothing of xAPI beyond a statement being a JSON object, and nothing of
-the ``Store``: a PostgreSQL outbox (a table, ``FOR UPDATE SKIP LOCKED``, an advisory lock as the
-sender's turn) can stand beside ``FileOutbox`` and implement the same eight methods.
+count what is pending (``pending``), list what was set aside (``set_aside_entries``), remove an actor's
+entries (``forget``: an account deleted), and take the sender's turn (``sending``: one sender at a time
+per outbox, so two processes never post the same new statement at once). It knows nothing of xAPI
+beyond a statement being a JSON object whose ``actor.account.name`` names the account.
+
+``open_outbox(store)`` is the outbox of a store: for the PostgreSQL store, ``PostgresOutbox``
+(``modules.storage.postgres_outbox``: the table ``xapi_outbox`` of its database, one queue for every
+app server on it); for the TinyDB store, ``FileOutbox`` in its data folder (one machine).
 
 Nothing is lost: an entry stays pending until it is marked sent or set aside, so a sender that dies
 between posting and marking posts it again, and the LRS keeps one statement per id (the ids are
@@ -33,6 +36,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sys
 import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -43,6 +47,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from modules.storage.files import gate, read_log
+from modules.storage.protocol import Store
 
 FOLDER = "xapi-outbox"
 COMPACT_AFTER = 1000  # entries marked sent before the queue is rewritten without them
@@ -73,6 +78,8 @@ class SetAside:
 
 class Outbox(Protocol):
     """A durable queue of statements for one LRS."""
+
+    where: str  # where the queue is, for messages (a folder, or a table of a database)
 
     def enqueue(self, statements: Sequence[Mapping[str, Any]]) -> list[str]:
         """Add statements (all or, after a crash, none of one call); returns the new entries' keys."""
@@ -129,7 +136,8 @@ def _lines_of(entries: Sequence[Entry]) -> bytes:
     return b"".join(b"\n" + _line({"key": e.key, "at": e.at, "statement": e.statement}) + b"\n" for e in entries)
 
 
-def _actor_name(statement: Mapping[str, Any]) -> object:
+def actor_name_of(statement: Mapping[str, Any]) -> object:
+    """The statement's ``actor.account.name`` (the account's pseudonym), or None."""
     actor = statement.get("actor")
     account = actor.get("account") if isinstance(actor, dict) else None
     return account.get("name") if isinstance(account, dict) else None
@@ -179,6 +187,7 @@ class FileOutbox:
 
     def __init__(self, folder: str | Path):
         self.folder = Path(folder)
+        self.where = str(self.folder.resolve())
         self.queue = self.folder / "queue.jsonl"
         self.sent = self.folder / "sent.jsonl"
         self.aside = self.folder / "set-aside.jsonl"
@@ -260,7 +269,7 @@ class FileOutbox:
             return 0
         with gate(self._gate, exclusive=True):
             entries = read_log(self.queue, _entry)
-            kept = [e for e in entries if _actor_name(e.statement) != actor_name]
+            kept = [e for e in entries if actor_name_of(e.statement) != actor_name]
             if len(kept) < len(entries):
                 _replace(self.queue, _lines_of(kept))
         return len(entries) - len(kept)
@@ -280,6 +289,12 @@ class FileOutbox:
             os.close(fd)  # closing the descriptor releases the lock
 
 
-def open_outbox(data_root: str | Path) -> Outbox:
-    """The outbox of a data folder."""
-    return FileOutbox(Path(data_root) / FOLDER)
+def open_outbox(store: Store) -> Outbox:
+    """The outbox of a store: a table of its database for the PostgreSQL store, else ``<data folder>/xapi-outbox/``."""
+    if "modules.storage.postgres_store" in sys.modules:  # a PostgresStore exists only once its module is loaded
+        from modules.storage.postgres_outbox import PostgresOutbox
+        from modules.storage.postgres_store import PostgresStore
+
+        if isinstance(store, PostgresStore):
+            return PostgresOutbox(store.url)
+    return FileOutbox(Path(store.root) / FOLDER)

@@ -87,11 +87,14 @@ RECORD_TABLES: dict[str, str] = {
     "draft": "drafts",
     "scenario_version": "scenario_versions",
 }
-# Tables that hold no user's records: the schema's version, and the store's own settings (the signing
-# key and whether the database holds demo or real data).
+# Tables that are no kind of record of the store: the schema's version, the store's own settings (the
+# signing key and whether the database holds demo or real data), and the queue of learning records on
+# their way to an LRS (copies of what attempts and reflections say, under the account's pseudonym; they
+# leave when sent, and with the account: ``modules.exchange.lrs.forget_user``).
 INTERNAL_TABLES: dict[str, str] = {
     "schema_version": "the migrations applied (number, name, when)",
     "store_meta": "the signing key of cookies and hashes ('secret') and the kind of data ('kind': real or demo)",
+    "xapi_outbox": "xAPI statements not yet sent to the LRS (modules.storage.postgres_outbox), gone with the account",
 }
 
 

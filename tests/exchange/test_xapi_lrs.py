@@ -1,7 +1,8 @@
 """Against a real Learning Record Store: Ralph with its file-system backend, started once for this module on
 localhost (see tests/exchange/ralph.py). Statements of a play-through arrive; with the LRS down they wait in the
 queue, and when it is back all arrive, none twice; a statement the LRS refuses is set aside and the rest
-arrives; a wrong secret loses nothing."""
+arrives; a wrong secret loses nothing. Each runs on both stores (``store``): the queue in the data folder
+(TinyDB) and in the database (PostgreSQL)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from modules import cli
 from modules.exchange import lrs, xapi
 from modules.people import accounts
 from modules.play import engine, practice
-from modules.storage import TinyDBStore
 from modules.storage.outbox import open_outbox
 from tests.exchange.ralph import KEY, SECRET, Ralph, lrs_or_skip
 
@@ -30,14 +30,16 @@ def ralph(tmp_path_factory):
 
 
 @pytest.fixture
-def world(ralph: Ralph, tmp_path, monkeypatch):
-    """A data folder with a teacher, an LRS configured, and saves queued as the app queues them."""
-    monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(tmp_path / "data"))
+def world(ralph: Ralph, store, monkeypatch):
+    """A store with a teacher, an LRS configured, and saves queued as the app queues them; the commands
+    (``python -m modules xapi``) open the same store."""
+    monkeypatch.setenv("SAMENSPEL_DATA_DIR", str(store.root))
+    if getattr(store, "url", None):
+        monkeypatch.setenv("SAMENSPEL_DATABASE_URL", store.url)
     monkeypatch.setenv("SAMENSPEL_LRS_URL", ralph.url)
     monkeypatch.setenv("SAMENSPEL_LRS_KEY", KEY)
     monkeypatch.setenv("SAMENSPEL_LRS_SECRET", SECRET)
     monkeypatch.setattr(practice, "SAVED_LISTENERS", [lrs.queue_saved])
-    store = TinyDBStore(tmp_path / "data")
     teacher = accounts.sign_up(store, "juf-anna", PASSWORD)
     yield store, teacher
     lrs.stop_all()
@@ -65,7 +67,7 @@ def test_the_statements_of_a_play_through_arrive(world, ralph, library):
     store, teacher = world
     play(store, library, teacher)
     ours = xapi.user_statements(store, library, teacher)
-    outbox = open_outbox(store.root)
+    outbox = open_outbox(store)
     assert outbox.pending() == len(ours), "every save queued its statements"
 
     report = lrs.drain(outbox, lrs.configured())
@@ -83,7 +85,7 @@ def test_lrs_down_then_up_everything_arrives_once(world, ralph, library, monkeyp
     monkeypatch.setattr(lrs, "FIRST_BACKOFF", 0.2)
     monkeypatch.setattr(lrs, "MAX_BACKOFF", 1.0)
     monkeypatch.setattr(lrs, "POLL", 0.5)
-    outbox = open_outbox(store.root)
+    outbox = open_outbox(store)
     ralph.stop()
     assert lrs.start(store), "the background sender runs for a configured LRS"
     play(store, library, teacher)
@@ -109,7 +111,7 @@ def test_lrs_down_then_up_everything_arrives_once(world, ralph, library, monkeyp
 
 def test_a_statement_the_lrs_refuses_is_set_aside_and_the_rest_arrives(world, ralph, library):
     store, teacher = world
-    outbox = open_outbox(store.root)
+    outbox = open_outbox(store)
     play(store, library, teacher)
     names = xapi.ids()
     broken = xapi.reflection_statement(
@@ -128,7 +130,7 @@ def test_a_statement_the_lrs_refuses_is_set_aside_and_the_rest_arrives(world, ra
 
 def test_a_wrong_secret_loses_nothing_and_the_command_sends_later(world, ralph, library, monkeypatch, capsys):
     store, teacher = world
-    outbox = open_outbox(store.root)
+    outbox = open_outbox(store)
     play(store, library, teacher)
     waiting = outbox.pending()
     monkeypatch.setenv("SAMENSPEL_LRS_SECRET", "verkeerd")

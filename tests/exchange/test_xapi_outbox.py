@@ -1,16 +1,23 @@
 """The outbox of learning records and the sender's rules, without a real LRS (that is test_xapi_lrs.py).
 
 The outbox loses nothing: entries stay pending until marked, a crash between take and mark sends again,
-concurrent enqueues from threads and processes all arrive, a torn line costs only itself, compaction
-keeps what is pending. The sender marks 2xx and a single 409 sent, sets a poison statement aside without
-blocking the queue, and stops (keeping everything) when the LRS is down or refuses the sender."""
+concurrent enqueues from threads and processes all arrive, one sender at a time across threads and
+processes (and a killed one gives up its turn), an actor's entries can be forgotten. These run on both
+outboxes (``box``: ``[file]`` in a data folder, ``[postgres]`` in the database; on PostgreSQL they need
+the test cluster, as the store's contract tests do), and so do the sender's rules: it marks 2xx and a
+single 409 sent, sets a poison statement aside without blocking the queue, and stops (keeping
+everything) when the LRS is down or refuses the sender. A torn line costs only itself and compaction
+keeps what is pending: those are about the files (``file_box``)."""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -20,7 +27,9 @@ from modules.people import accounts
 from modules.play import practice
 from modules.storage import TinyDBStore
 from modules.storage import outbox as outbox_module
-from modules.storage.outbox import FileOutbox, open_outbox
+from modules.storage.outbox import FileOutbox, Outbox, open_outbox
+from modules.storage.postgres_outbox import PostgresOutbox
+from modules.storage.postgres_store import PostgresStore
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -30,10 +39,42 @@ def statement(n: int | str) -> dict:
 
 
 @pytest.fixture
-def box(tmp_path) -> FileOutbox:
-    found = open_outbox(tmp_path)
-    assert isinstance(found, FileOutbox)
+def file_box(tmp_path) -> FileOutbox:
+    found = open_outbox(TinyDBStore(tmp_path / "data"))
+    assert isinstance(found, FileOutbox) and found.folder == tmp_path / "data" / "xapi-outbox"
     return found
+
+
+@pytest.fixture(params=["file", "postgres"])
+def box(request, tmp_path) -> Outbox:
+    """The outbox of a TinyDB store (a folder) or of a PostgreSQL store (a table of the emptied test database)."""
+    if request.param == "file":
+        return request.getfixturevalue("file_box")
+    found = open_outbox(PostgresStore(request.getfixturevalue("pg_url"), root=tmp_path / "data"))
+    assert isinstance(found, PostgresOutbox)
+    return found
+
+
+def address(box: Outbox) -> list[str]:
+    """The outbox as another process names it: its kind and its folder or database."""
+    if isinstance(box, FileOutbox):
+        return ["file", str(box.folder)]
+    assert isinstance(box, PostgresOutbox)
+    return ["postgres", box.url]
+
+
+def reopen(box: Outbox) -> Outbox:
+    """A new outbox object on the same queue (as after a restart, or in another process)."""
+    kind, where = address(box)
+    return FileOutbox(where) if kind == "file" else PostgresOutbox(where)
+
+
+OPEN = """
+import sys
+from modules.storage.outbox import FileOutbox
+from modules.storage.postgres_outbox import PostgresOutbox
+box = FileOutbox(sys.argv[2]) if sys.argv[1] == "file" else PostgresOutbox(sys.argv[2])
+"""
 
 
 def test_entries_stay_pending_until_marked_and_come_oldest_first(box):
@@ -51,8 +92,8 @@ def test_a_crash_between_take_and_mark_sends_again(box):
     box.enqueue([statement(1), statement(2)])
     taken = box.take(10)
     # ... the process dies here, after posting and before marking ...
-    reopened = FileOutbox(box.folder)
-    assert reopened.take(10) == taken
+    reopened = reopen(box)
+    assert reopened.take(10) == taken and reopened.pending() == 2
 
 
 def test_set_aside_leaves_the_queue_and_keeps_the_reason(box):
@@ -63,7 +104,20 @@ def test_set_aside_leaves_the_queue_and_keeps_the_reason(box):
     assert (aside.key, aside.statement_id, aside.reason) == (keys[0], statement(1)["id"], "HTTP 400: bad verb")
 
 
-def test_a_torn_line_costs_only_itself(box):
+def test_an_actor_s_entries_are_forgotten_pending_or_set_aside(box):
+    def by(name: str, n: int) -> dict:
+        return statement(n) | {"actor": {"account": {"homePage": "https://samenspel.example", "name": name}}}
+
+    keys = box.enqueue([by("anna", 1), by("bas", 2), by("anna", 3), statement(4)])
+    box.set_aside(keys[2], "HTTP 400: refused")
+    assert box.forget("anna") == 2
+    assert [e.statement["n"] for e in box.take(10)] == [2, 4]
+    assert not any(a.statement_id for a in box.set_aside_entries()), "the set-aside statement is gone too"
+    assert box.forget("anna") == 0 and box.forget("nobody") == 0 and box.pending() == 2
+
+
+def test_a_torn_line_costs_only_itself(file_box):
+    box = file_box
     box.enqueue([statement(1)])
     with open(box.queue, "ab") as handle:
         handle.write(b'\n{"key": "torn", "statement": {"id": "x"')  # a write cut short by a crash
@@ -91,19 +145,20 @@ def test_concurrent_enqueues_from_threads_lose_nothing(box):
     assert sorted(found) == sorted(expected)
 
 
-ENQUEUER = """
-import sys
-from modules.storage.outbox import FileOutbox
-box, tag, count = FileOutbox(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+ENQUEUER = (
+    OPEN
+    + """
+tag, count = int(sys.argv[3]), int(sys.argv[4])
 for i in range(count):
     box.enqueue([{"id": f"{tag}-{i}", "n": tag * 1000 + i}])
 """
+)
 
 
 def test_concurrent_enqueues_from_processes_lose_nothing(box):
     processes, per_process = 4, 100
     running = [
-        subprocess.Popen([sys.executable, "-c", ENQUEUER, str(box.folder), str(tag), str(per_process)], cwd=ROOT)
+        subprocess.Popen([sys.executable, "-c", ENQUEUER, *address(box), str(tag), str(per_process)], cwd=ROOT)
         for tag in range(processes)
     ]
     box.enqueue([{"id": "parent", "n": -1}])
@@ -112,7 +167,8 @@ def test_concurrent_enqueues_from_processes_lose_nothing(box):
     assert found == sorted([-1, *(t * 1000 + i for t in range(processes) for i in range(per_process))])
 
 
-def test_compaction_keeps_what_is_pending_while_others_enqueue(box, monkeypatch):
+def test_compaction_keeps_what_is_pending_while_others_enqueue(file_box, monkeypatch):
+    box = file_box
     monkeypatch.setattr(outbox_module, "COMPACT_AFTER", 20)
     stop = threading.Event()
     added: list[int] = []
@@ -147,7 +203,7 @@ def test_compaction_keeps_what_is_pending_while_others_enqueue(box, monkeypatch)
 def test_one_sender_at_a_time(box):
     with box.sending() as first:
         assert first
-        with FileOutbox(box.folder).sending() as second:
+        with reopen(box).sending() as second:
             assert not second
         result: list[bool] = []
 
@@ -161,6 +217,62 @@ def test_one_sender_at_a_time(box):
         assert result == [False]
     with box.sending() as again:
         assert again
+
+
+HOLDER = (
+    OPEN
+    + """
+with box.sending() as mine:
+    print(mine, flush=True)
+    sys.stdin.readline()
+"""
+)
+
+
+def _holder(box: Outbox) -> subprocess.Popen:
+    """Another process that takes the sender's turn and keeps it until told (a line on its stdin)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, *address(box)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "True"
+    return holder
+
+
+def _turn_comes_back(box: Outbox, seconds: float = 15.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        with box.sending() as mine:
+            if mine:
+                return True
+        time.sleep(0.05)
+    return False
+
+
+def test_one_sender_at_a_time_across_processes(box):
+    holder = _holder(box)
+    try:
+        with box.sending() as mine:
+            assert not mine, "another process has the turn"
+        box.enqueue([statement(1)])
+        assert lrs.drain(box, LRS, send=FakeLrs()).busy and box.pending() == 1
+        assert holder.stdin is not None
+        holder.stdin.write("done\n")
+        holder.stdin.flush()
+        assert holder.wait(timeout=30) == 0
+    finally:
+        holder.kill()
+    assert _turn_comes_back(box)
+
+
+def test_a_sender_killed_in_its_turn_gives_the_turn_up(box):
+    holder = _holder(box)
+    os.kill(holder.pid, signal.SIGKILL)
+    holder.wait(timeout=30)
+    assert _turn_comes_back(box), "a dead process keeps no turn (the file lock, or the database session, ends)"
 
 
 # --- the sender's rules, with a stand-in for the LRS ----------------------------------------------
@@ -251,8 +363,8 @@ def test_another_sender_has_the_turn(box):
     assert report.busy and report.pending == 1
 
 
-def test_the_backoff_doubles_up_to_its_maximum_and_resets(box):
-    sender = lrs.Sender(box, LRS, "test")
+def test_the_backoff_doubles_up_to_its_maximum_and_resets(file_box):
+    sender = lrs.Sender(file_box, LRS, "test")
     down = lrs.Report(stopped="down")
     waits = [sender.delay(down) for _ in range(12)]
     assert all(0.75 * lrs.FIRST_BACKOFF * 2**i <= w <= lrs.FIRST_BACKOFF * 2**i for i, w in enumerate(waits[:8]))
@@ -271,24 +383,25 @@ def test_post_reports_an_unreachable_lrs():
 # --- queueing saves ---------------------------------------------------------------------------------
 
 
-def test_saves_are_queued_only_with_an_lrs_and_never_for_the_demo(tmp_path, monkeypatch, library):
+def test_saves_are_queued_only_with_an_lrs_and_never_for_the_demo(store, tmp_path, monkeypatch, library):
     monkeypatch.setattr(practice, "SAVED_LISTENERS", [lrs.queue_saved])
     scenario = library.get("de-taalbarriere")
-    real = TinyDBStore(tmp_path / "real")
+    real = store
+    assert isinstance(open_outbox(real), PostgresOutbox if getattr(real, "url", None) else FileOutbox)
     teacher = accounts.sign_up(real, "juf-anna", "een-lang-wachtwoord")
     practice.start(real, teacher, scenario, None)
-    assert open_outbox(real.root).pending() == 0, "no LRS, no queue"
+    assert open_outbox(real).pending() == 0, "no LRS, no queue"
 
     monkeypatch.setenv("SAMENSPEL_LRS_URL", "http://127.0.0.1:9/xAPI/")
     attempt = practice.start(real, teacher, scenario, None)
     attempt = practice.choose(real, scenario, attempt, scenario.nodes[attempt.state.node].choices[0].id)
-    verbs = [e.statement["verb"]["id"].rsplit("/", 1)[1] for e in open_outbox(real.root).take(10)]
+    verbs = [e.statement["verb"]["id"].rsplit("/", 1)[1] for e in open_outbox(real).take(10)]
     assert verbs == ["attempted", "answered"]
 
     demo = TinyDBStore(tmp_path / "demo", demo=True)
     player = accounts.sign_up(demo, "demo-leraar", "een-lang-wachtwoord")
     practice.start(demo, player, scenario, None)
-    assert open_outbox(demo.root).pending() == 0, "the demo's data is never sent"
+    assert open_outbox(demo).pending() == 0, "the demo's data is never sent"
     assert not lrs.start(demo)
 
 
@@ -305,24 +418,23 @@ def test_a_failing_listener_never_loses_the_save(tmp_path, monkeypatch, library,
     assert "a listener of saved attempts and reflections failed" in caplog.text
 
 
-def test_deleting_an_account_removes_its_statements_not_yet_sent(tmp_path, monkeypatch, library):
+def test_deleting_an_account_removes_its_statements_not_yet_sent(store, monkeypatch, library):
     from modules.exchange import mydata
 
     monkeypatch.setattr(practice, "SAVED_LISTENERS", [lrs.queue_saved])
     monkeypatch.setenv("SAMENSPEL_LRS_URL", "http://127.0.0.1:9/xAPI/")
     scenario = library.get("de-taalbarriere")
-    store = TinyDBStore(tmp_path / "real")
     leaving = accounts.sign_up(store, "juf-anna", "een-lang-wachtwoord")
     staying = accounts.sign_up(store, "meester-bas", "een-lang-wachtwoord")
     for user in (leaving, staying, leaving):
         practice.start(store, user, scenario, None)
-    box = open_outbox(store.root)
+    box = open_outbox(store)
     box.set_aside(box.take(1)[0].key, "refused")  # one of the leaving teacher's, set aside: it goes too
     assert box.pending() == 2
 
     mydata.delete(store, leaving)
     remaining = box.take(10)
-    assert len(remaining) == 1 and box.set_aside_entries()[0].statement_id == ""
+    assert len(remaining) == 1 and not any(a.statement_id for a in box.set_aside_entries())
     kept = remaining[0].statement["actor"]["account"]["name"]
     assert kept == lrs.statements_of(store, store.list_attempts(staying.id)[0], scenario)[0]["actor"]["account"]["name"]
     assert box.forget("nobody") == 0

@@ -21,7 +21,7 @@ import pytest
 
 from modules import storage as store_module
 from modules.deployment import startup
-from modules.exchange import mydata
+from modules.exchange import lrs, mydata, xapi
 from modules.library.scenarios import load_library
 from modules.people import accounts, logins, sharing
 from modules.play import engine, reflection
@@ -161,8 +161,12 @@ def test_the_export_holds_every_kind_of_record_of_the_user(store):
 
 def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
     teacher, coach, colleague, led = _use_everything(store)
+    lrs.queue_history(store, load_library(), [teacher, colleague])  # learning records waiting for an LRS
+    pseudonym, other = (xapi.actor(store, user.id, xapi.ids())["account"]["name"] for user in (teacher, colleague))
     assert teacher.id in stored_text(store) and "Mijn eigen reden" in stored_text(store)
+    assert pseudonym in stored_text(store), "the outbox (a folder, or a table) is part of what is stored"
     mydata.delete(store, teacher)
+    assert other in stored_text(store), "a colleague's statements still wait"
     for stored in stored_text(store).splitlines():  # a file, or a row of a table
         for trace in (
             teacher.id,
@@ -171,6 +175,7 @@ def test_deleting_an_account_leaves_nothing_that_names_the_user(store):
             "Mijn eigen reden",
             "Nog een reden",
             "Dat ik doorvroeg",
+            pseudonym,
         ):
             assert trace not in stored, f"{trace!r} is still stored: {stored[:200]}"
     assert not [p for p in store.root.rglob(f"*{teacher.id}*")]
