@@ -76,6 +76,15 @@ def test_a_clash_in_save_account_names_what_clashed(pg):
         pg.save_account(anna.model_copy(update={"username": "Bert"}))
 
 
+def test_reopening_a_session_whose_join_code_is_in_use_is_a_duplicate_error(pg):
+    old = pg.create_team_session(TeamSession(code="ZELFDE12", facilitator_id="a" * 32, scenario_id="s"))
+    pg.update_team_session(old.id, lambda s: s.model_copy(update={"status": "finished"}))
+    pg.create_team_session(TeamSession(code="ZELFDE12", facilitator_id="a" * 32, scenario_id="s"))
+    with pytest.raises(DuplicateError, match=f"join code of team session {old.id} is in use"):
+        pg.update_team_session(old.id, lambda s: s.model_copy(update={"status": "open"}))
+    assert pg.get_team_session(old.id).status == "finished"
+
+
 # --- 4. an OIDC subject and an invite code name one account (both stores) ---------------------------
 
 
