@@ -10,9 +10,10 @@ results. What files and locks give TinyDB, transactions give here:
 - every change that reads before it writes runs in one transaction; a killed process leaves no
   half-written record (PostgreSQL rolls its transaction back);
 - a team session is changed only under ``SELECT ... FOR UPDATE`` (``update_team_session``), and a
-  vote holds its session ``FOR SHARE`` while it checks the voting rules and writes its row: votes
-  never wait for each other, a change of the session waits for the votes under way, and a vote
-  after it sees the changed session (so a vote racing the reveal is counted or refused, never lost);
+  vote's row goes in, in one statement holding its session ``FOR SHARE``, only while the session is
+  still the version the voting rules were checked on (``save_vote``): votes never wait for each
+  other, a change of the session waits for the votes under way, and a vote after it is checked again
+  on the changed session (so a vote racing the reveal is counted or refused, never lost);
 - failure counters, a user's sign-ins and a scenario's versions are changed under an advisory lock
   of their key, for the read-modify-writes that have no row to lock yet.
 
@@ -32,7 +33,9 @@ import atexit
 import hashlib
 import hmac
 import secrets
+import select
 import threading
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -90,6 +93,7 @@ from modules.storage.protocol import Store
 Model = TypeVar("Model", bound=Record)
 POOL_MAX = 20  # connections per app process; a Streamlit process serves every browser tab from threads
 CONNECT_TIMEOUT = 10  # seconds
+IDLE_CHECK = 5.0  # seconds: a pooled connection idle longer than this is checked with a round trip before use
 
 
 def describe(url: str) -> str:
@@ -104,11 +108,48 @@ def describe(url: str) -> str:
 
 
 @dataclass
+class _Seen:
+    """A version of a team session as this process last read it: ``xmin`` and the row's document, and
+    the record validated from it once a vote needed it (``save_vote``; never handed to anyone else)."""
+
+    version: str
+    doc: Any
+    record: TeamSession | None = None
+
+
+@dataclass
+class _Ballot:
+    """A checked vote waiting for its turn: written in a statement with the votes that came meanwhile."""
+
+    session_id: str
+    step: int
+    participant_id: str
+    doc: Jsonb
+    version: str  # the session's version its voting rules were checked on
+    done: threading.Event = field(default_factory=threading.Event)
+    lead: bool = False  # woken to write the next statement, not because its vote was written
+    written: bool = False
+    error: BaseException | None = None
+
+    @property
+    def key(self) -> tuple[str, int, str]:
+        return (self.session_id, self.step, self.participant_id)
+
+
+SEEN_MAX = 1000  # team sessions whose last-read version a process keeps for the voting rules
+
+
+@dataclass
 class _Database:
     """What every store on one database shares in this process: the pool, and each thread's open transaction."""
 
     pool: ConnectionPool
     local: threading.local = field(default_factory=threading.local)
+    seen: dict[str, _Seen] = field(default_factory=dict)  # team session id -> the version last read here
+    seen_guard: threading.Lock = field(default_factory=threading.Lock)
+    ballots: list[_Ballot] = field(default_factory=list)  # votes checked and waiting to be written
+    ballots_guard: threading.Lock = field(default_factory=threading.Lock)
+    writing: bool = False  # a thread is writing votes (the others' wait for it)
 
 
 _DATABASES: dict[str, _Database] = {}
@@ -133,12 +174,34 @@ def _database(url: str) -> _Database:
             min_size=1,
             max_size=POOL_MAX,
             kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
-            check=ConnectionPool.check_connection,  # a connection the server dropped (a restart) is replaced
+            check=_check_pooled,  # a connection the server dropped (a restart) is replaced, see there
             open=True,
             name=f"samenspel {where}",
         )
         found = _DATABASES[url] = _Database(pool)
         return found
+
+
+_TAKEN = "_samenspel_taken"  # the attribute of a pooled connection: when the pool last handed it out
+
+
+def _check_pooled(conn: psycopg.Connection) -> None:
+    """The pool's check before it hands out a connection: no round trip for one in use moments ago.
+
+    A connection the server dropped (a restart, an administrator's ``pg_terminate_backend``) is found
+    without asking the server: the server's last words (an error message, then the end of the stream)
+    make the idle socket readable, and ``select`` with no timeout sees that (microseconds, no round
+    trip). A readable socket, or a connection not handed out for ``IDLE_CHECK`` (a peer that may have
+    vanished without a word), gets the real check, an empty query; when that fails the pool replaces
+    the connection before any store call uses it. (``ConnectionPool.check_connection`` on every
+    checkout cost each store call a round trip: a fifth of a vote's. The pool's ``reset`` hook could
+    note when a connection comes back, but with one the pool returns every connection through its
+    worker thread, which costs a vote more than the round trip did.)"""
+    now = time.monotonic()
+    idle = now - getattr(conn, _TAKEN, 0.0)
+    setattr(conn, _TAKEN, now)
+    if conn.closed or idle > IDLE_CHECK or select.select([conn.fileno()], [], [], 0)[0]:
+        ConnectionPool.check_connection(conn)
 
 
 def close_pools() -> None:
@@ -763,12 +826,13 @@ class PostgresStore:
     # One statement reads a session and its live votes, so a reader never sees the votes after the
     # change that took them in has removed them but before it saved the session (or the reverse).
     _SESSION = (
-        "SELECT s.id, s.doc, coalesce((SELECT jsonb_agg(v.doc ORDER BY v.at, v.seq) FROM team_votes v"
+        "SELECT s.id, s.xmin::text, s.doc, coalesce((SELECT jsonb_agg(v.doc ORDER BY v.at, v.seq) FROM team_votes v"
         " WHERE v.session_id = s.id), '[]'::jsonb) FROM team_sessions s"
     )
 
     def _session(self, row: tuple[Any, ...]) -> TeamSession:
-        session_id, doc, live = row
+        session_id, version, doc, live = row
+        self._remember(session_id, version, doc)
         votes = [_record_vote(v, session_id) for v in live]
         return with_votes(_record(TeamSession, doc, "team_sessions", session_id), votes)
 
@@ -794,24 +858,163 @@ class PostgresStore:
             raise DuplicateError(f"team session {session.id} exists") from None
         return session
 
+    # A vote is written by one statement, in autocommit: it inserts its row only while the session is
+    # still the version the voting rules were checked on (``xmin``, the id of the transaction that wrote
+    # that version: every change of the session writes a new one), and holds the session ``FOR SHARE``
+    # until it commits. Under READ COMMITTED that serialises it against ``update_team_session``
+    # (which holds the row ``FOR UPDATE`` while it takes the live votes in and deletes their rows):
+    # - the vote locks first: the change waits for the vote's commit, then reads its row: counted;
+    # - the change locks first: the vote waits, then PostgreSQL re-checks the join on the version the
+    #   change committed (EvalPlanQual), whose ``xmin`` differs: no row goes in, and ``save_vote``
+    #   reads the session again and runs the rules again: refused (or, when the change left the
+    #   decision open, a join, written on the new version);
+    # - the change committed before the vote's statement began: its snapshot sees the new version: the same.
+    # A vote never lands in rows that a change has already read or deleted, so none is lost.
+    # The votes that arrive in one app process while a statement is under way go in the next one
+    # together (``_write``: group commit, one round trip and one commit for all of them; a vote alone
+    # waits for nothing), at most one per participant and decision, in the order of their keys (two
+    # servers' statements take their row locks in the same order: no deadlock).
+    # The vote's time is the database's clock when the statement runs, not the app server's: two
+    # servers' clocks may differ, and "the latest vote of a participant wins" (the upsert here, and
+    # ``with_votes`` against votes a change already took in) must follow the order of arrival.
+    _VOTES: LiteralString = (
+        "INSERT INTO team_votes AS v (session_id, step, participant_id, at, doc)"
+        " SELECT s.id, b.step, b.participant_id, statement_timestamp(), jsonb_set(b.doc, '{at}', to_jsonb(to_char("
+        """statement_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')))"""
+        " FROM unnest(%s::text[], %s::int[], %s::text[], %s::jsonb[], %s::xid[])"
+        " AS b(session_id, step, participant_id, doc, version)"
+        " JOIN team_sessions s ON s.id = b.session_id AND s.xmin = b.version"
+        " ORDER BY b.session_id, b.step, b.participant_id FOR SHARE OF s"
+        " ON CONFLICT (session_id, step, participant_id) DO UPDATE SET at = excluded.at, doc = excluded.doc"
+        " RETURNING v.session_id, v.step, v.participant_id"
+    )
+    VOTE_TRIES = 3  # unlocked tries before a vote checks and writes under the session's lock
+
     def save_vote(self, session_id: str, vote: Vote, check: Callable[[TeamSession], None]) -> None:
         """Store a participant's vote on the current decision: a row of its own, no wait for other voters.
 
-        ``check(session)`` sees the session (without the live votes) while no change of it can run
-        (the row is held ``FOR SHARE``), and raises to refuse the vote."""
+        ``check(session)`` sees the session (without the live votes) as it was read, and raises to
+        refuse the vote; the vote is written only if the session is still that version when its row
+        goes in (see ``_VOTES``), else the session is read and checked again. ``check`` must only read:
+        the session it sees is the version this process last read (the participant's page read it to
+        show the decision), kept for the next vote; so a vote is usually no more than its share of one
+        statement. A refusal counts only on a session just read from the database. After
+        ``VOTE_TRIES`` sessions changed under it, a vote reads the session ``FOR SHARE`` in a
+        transaction, so it cannot be outrun forever. The vote's ``at`` is the database's time of its arrival."""
         check_id(session_id, "session id")
         check_id(vote.participant_id, "participant id")
-        with self._transaction() as conn:
-            row = conn.execute("SELECT doc FROM team_sessions WHERE id = %s FOR SHARE", (session_id,)).fetchone()
-            if row is None:
-                raise NotFoundError(f"team session {session_id} not found")
-            check(_record(TeamSession, row[0], "team_sessions", session_id))
-            conn.execute(
-                "INSERT INTO team_votes AS v (session_id, step, participant_id, at, doc) VALUES (%s, %s, %s, %s, %s)"
-                " ON CONFLICT (session_id, step, participant_id) DO UPDATE SET at = excluded.at, doc = excluded.doc"
-                " WHERE excluded.at >= v.at",
-                (session_id, vote.step, vote.participant_id, vote.at, Jsonb(vote.model_dump(mode="json"))),
-            )
+        doc = Jsonb(vote.model_dump(mode="json"))
+        for attempt in range(self.VOTE_TRIES):
+            version = self._checked(session_id, check, fresh=attempt > 0)
+            if self._write(_Ballot(session_id, vote.step, vote.participant_id, doc, version)):
+                return
+        with self._transaction():
+            version = self._checked(session_id, check, fresh=True, lock=" FOR SHARE")
+            self._write(_Ballot(session_id, vote.step, vote.participant_id, doc, version))
+
+    def _write(self, ballot: _Ballot) -> bool:
+        """Write a checked vote (with the others waiting in this process); whether it went in."""
+        db = self._db
+        if getattr(db.local, "conn", None) is not None:  # in this thread's transaction: at once, in it
+            return bool(self._write_ballots([ballot]))
+        with db.ballots_guard:
+            db.ballots.append(ballot)
+            if not db.writing:  # no statement under way: this thread writes one now
+                db.writing = ballot.lead = True
+        while True:
+            if not ballot.lead:
+                ballot.done.wait()
+                ballot.done.clear()
+                if not ballot.lead:  # another thread's statement wrote it (or failed)
+                    break
+            ballot.lead = False
+            if any(b is ballot for b in self._write_waiting()):
+                break
+        if ballot.error is not None:
+            raise ballot.error
+        return ballot.written
+
+    def _write_waiting(self) -> list[_Ballot]:
+        """One statement for the votes waiting (at most one per participant and decision: a later one
+        waits for the next statement); wakes their threads, and hands the next statement to the first
+        vote still waiting. Returns the votes it wrote."""
+        db = self._db
+        batch: list[_Ballot] = []
+        try:
+            with db.ballots_guard:
+                keys: set[tuple[str, int, str]] = set()
+                rest: list[_Ballot] = []
+                for waiting in db.ballots:
+                    (rest if waiting.key in keys else batch).append(waiting)
+                    keys.add(waiting.key)
+                db.ballots = rest
+            written = self._write_ballots(batch)
+            for waiting in batch:
+                waiting.written = waiting.key in written
+        except BaseException as exc:  # every vote of the statement fails with it
+            for waiting in batch:
+                waiting.error = exc
+        finally:
+            with db.ballots_guard:
+                after = db.ballots[0] if db.ballots else None
+                if after is not None:
+                    after.lead = True
+                else:
+                    db.writing = False
+            for waiting in batch:
+                waiting.done.set()
+            if after is not None:
+                after.done.set()
+        return batch
+
+    def _write_ballots(self, batch: list[_Ballot]) -> set[tuple[str, int, str]]:
+        """One statement for the votes; returns the keys of those that went in (see ``_VOTES``)."""
+        columns = (
+            [b.session_id for b in batch],
+            [b.step for b in batch],
+            [b.participant_id for b in batch],
+            [b.doc for b in batch],
+            [b.version for b in batch],
+        )
+        return {(s, n, p) for s, n, p in self._rows(self._VOTES, columns)}
+
+    def _checked(
+        self, session_id: str, check: Callable[[TeamSession], None], *, fresh: bool, lock: LiteralString = ""
+    ) -> str:
+        """Run ``check`` on the session without its live votes; returns the version it ran on. Unless
+        ``fresh``, on the version last read here, if any (a refusal there is checked again on a fresh read)."""
+        seen = None if fresh else self._db.seen.get(session_id)
+        if seen is not None:
+            try:
+                check(self._seen_record(session_id, seen))
+                return seen.version
+            except Exception:  # noqa: BLE001 - maybe refused for being old: the fresh read decides
+                pass
+        row = self._row("SELECT xmin::text, doc FROM team_sessions WHERE id = %s" + lock, (session_id,))
+        if row is None:
+            raise NotFoundError(f"team session {session_id} not found")
+        seen = self._remember(session_id, row[0], row[1])
+        check(self._seen_record(session_id, seen))
+        return seen.version
+
+    def _remember(self, session_id: str, version: str, doc: Any) -> _Seen:
+        """Keep the version of a session just read (with its record, when that version is known already)."""
+        seen = self._db.seen
+        known = seen.get(session_id)
+        if known is not None and known.version == version:
+            return known
+        fresh = seen[session_id] = _Seen(version, doc)
+        if len(seen) > SEEN_MAX:
+            with self._db.seen_guard:
+                for old in list(seen)[: len(seen) - SEEN_MAX]:
+                    seen.pop(old, None)
+        return fresh
+
+    @staticmethod
+    def _seen_record(session_id: str, seen: _Seen) -> TeamSession:
+        if seen.record is None:
+            seen.record = _record(TeamSession, seen.doc, "team_sessions", session_id)
+        return seen.record
 
     def get_team_session(self, session_id: str) -> TeamSession | None:
         check_id(session_id, "session id")

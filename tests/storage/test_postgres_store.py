@@ -15,24 +15,30 @@ import signal
 import subprocess
 import sys
 import threading
+import time
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
+from psycopg.types.json import Jsonb
 
 from modules.deployment import demo
 from modules.play import engine
-from modules.records import Attempt, TeamSession
+from modules.records import Attempt, Participant, TeamSession, Vote
 from modules.storage import (
     CorruptDataError,
     DataFolderError,
     SchemaError,
     TinyDBStore,
     open_store,
+    postgres_store,
     schema,
     transfer,
 )
+from modules.storage.common import stored
 from modules.storage.postgres_store import PostgresStore
 from tests.conftest import FIXTURES, ROOT
+from tests.pg_cluster import Cluster
 from tests.storage import pg_workers
 
 USER = "a" * 32
@@ -202,6 +208,174 @@ def test_a_process_killed_in_a_transaction_leaves_no_half_record(pg):
     # its lock went with it: the session can be changed at once
     changed = pg.update_team_session(session.id, lambda s: s.model_copy(update={"scenario_title": "verder"}))
     assert changed.scenario_title == "verder"
+
+
+# --- votes: one statement each, serialised against the session's changes ------------------------
+
+
+def _voting(store, n: int) -> tuple[TeamSession, list[str]]:
+    session = TeamSession(code="VOTEVOTE", facilitator_id=USER, scenario_id="s")
+    people = [Participant(name=f"p{i}") for i in range(n)]
+    session.participants = people
+    return store.create_team_session(session), [p.id for p in people]
+
+
+def _open(session: TeamSession) -> None:
+    if session.phase != "voting" or session.status != "open":
+        raise ValueError("closed")
+
+
+def _revealed(s: TeamSession) -> TeamSession:
+    return s.model_copy(update={"phase": "revealed"})
+
+
+def _live_rows(url: str, session_id: str) -> int:
+    with psycopg.connect(url) as conn:
+        return conn.execute("SELECT count(*) FROM team_votes WHERE session_id = %s", (session_id,)).fetchone()[0]
+
+
+def test_votes_from_two_servers_racing_the_reveal_are_counted_or_refused(pg):
+    """Two app-server processes of 20 voters each, released with the reveal in this process: every vote
+    the store accepted is in the revealed session, no refused one is, and no vote row is left behind."""
+    ctx = multiprocessing.get_context("spawn")
+    for round_ in range(3):
+        session, people = _voting(pg, 40)
+        barrier = ctx.Barrier(3)
+        accepted = ctx.Queue()
+        procs = [
+            ctx.Process(target=pg_workers.vote_racing, args=(pg.url, session.id, people[i::2], barrier, accepted))
+            for i in range(2)
+        ]
+        for proc in procs:
+            proc.start()
+        barrier.wait(60)
+        time.sleep(0.002 * round_)  # the reveal early, then a little later
+        pg.update_team_session(session.id, _revealed)
+        taken = [pid for _ in procs for pid in accepted.get(timeout=120)]
+        for proc in procs:
+            proc.join(60)
+        assert [proc.exitcode for proc in procs] == [0, 0]
+        final = pg.get_team_session(session.id)
+        assert final.phase == "revealed"
+        assert sorted(v.participant_id for v in final.current_votes()) == sorted(taken)
+        assert _live_rows(pg.url, session.id) == 0, "a vote written after the reveal took the votes in"
+        pg.delete_team_session(session.id)
+
+
+def test_a_vote_checked_on_a_session_that_then_changed_is_checked_again(pg):
+    session, people = _voting(pg, 2)
+    pg.get_team_session(session.id)
+    calls: list[str] = []
+
+    def reveal_meanwhile(s: TeamSession) -> None:
+        calls.append(s.phase)
+        if len(calls) == 1:  # the rules pass on the version read, then the reveal commits before the write
+            pg.update_team_session(session.id, _revealed)
+        _open(s)
+
+    with pytest.raises(ValueError, match="closed"):
+        pg.save_vote(session.id, Vote(step=0, participant_id=people[0], choice_id="a"), reveal_meanwhile)
+    assert calls == ["voting", "revealed"]
+    assert _live_rows(pg.url, session.id) == 0 and pg.get_team_session(session.id).votes == []
+
+
+def test_a_vote_refused_on_the_version_this_process_last_read_is_checked_on_a_fresh_one(pg):
+    """A participant who joined after this process last read the session (on another server) may vote."""
+    session, people = _voting(pg, 1)
+    pg.get_team_session(session.id)  # remembered without the newcomer
+    newcomer = Participant(name="later")
+    with psycopg.connect(pg.url, autocommit=True) as conn:  # another server's change
+        doc = session.model_copy(update={"participants": [*session.participants, newcomer]})
+        conn.execute("UPDATE team_sessions SET doc = %s WHERE id = %s", (Jsonb(stored(doc)), session.id))
+
+    def member(s: TeamSession) -> None:
+        if s.participant(newcomer.id) is None:
+            raise ValueError("not in this session")
+
+    pg.save_vote(session.id, Vote(step=0, participant_id=newcomer.id, choice_id="b"), member)
+    assert [v.participant_id for v in pg.get_team_session(session.id).current_votes()] == [newcomer.id]
+
+
+def test_the_vote_that_arrives_last_wins_whatever_the_app_servers_clocks_say(pg):
+    """A server whose clock is behind changes a vote: the change counts (the database's clock orders
+    votes), in the vote's row and against a vote the session already took in (a join meanwhile)."""
+    session, people = _voting(pg, 1)
+    behind = datetime.now(UTC) - timedelta(hours=1)
+    pg.save_vote(session.id, Vote(step=0, participant_id=people[0], choice_id="a"), _open)
+    pg.save_vote(session.id, Vote(step=0, participant_id=people[0], choice_id="b", at=behind), _open)
+    assert [v.choice_id for v in pg.get_team_session(session.id).current_votes()] == ["b"]
+    pg.update_team_session(session.id, lambda s: s)  # a change during the vote takes the votes in
+    assert [v.choice_id for v in pg.get_team_session(session.id).current_votes()] == ["b"]
+    pg.save_vote(session.id, Vote(step=0, participant_id=people[0], choice_id="c", at=behind), _open)
+    votes = pg.get_team_session(session.id).current_votes()
+    assert [v.choice_id for v in votes] == ["c"] and votes[0].at > datetime.now(UTC) - timedelta(minutes=5)
+
+
+def test_votes_arriving_together_are_each_written_once(pg):
+    """Votes waiting in one process go in together (group commit): each is written by exactly one
+    statement, and each caller returns once its own vote is in."""
+    session, people = _voting(pg, 30)
+    pg.get_team_session(session.id)
+    statements: list[int] = []
+    write = PostgresStore._write_ballots
+
+    def counted(self, batch):
+        statements.append(len(batch))
+        return write(self, batch)
+
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(30)
+
+    def run(pid: str) -> None:
+        try:
+            barrier.wait(30)
+            pg.save_vote(session.id, Vote(step=0, participant_id=pid, choice_id="a"), _open)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(PostgresStore, "_write_ballots", counted)
+        threads = [threading.Thread(target=run, args=(pid,)) for pid in people]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+    assert errors == [] and sum(statements) == 30
+    assert sorted(v.participant_id for v in pg.get_team_session(session.id).current_votes()) == sorted(people)
+
+
+def test_the_store_works_on_after_the_database_restarts(tmp_path):
+    """The pool hands out no connection the server dropped: a restart of PostgreSQL does not fail the
+    next store calls (a dropped connection is seen without a round trip, see ``_check_pooled``)."""
+    cluster = Cluster.start()
+    url = None
+    try:
+        url = cluster.create_database("restart")
+        store = PostgresStore(url, root=tmp_path / "progress")
+        session, people = _voting(store, 3)
+        busy = threading.Barrier(3)
+
+        def hold() -> None:  # three connections in the pool, each used moments ago
+            with store._connection() as conn:
+                busy.wait(10)
+                conn.execute("SELECT 1")
+
+        threads = [threading.Thread(target=hold) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(30)
+        log = str(cluster.folder / "server.log")
+        cluster._run(str(cluster.bin / "pg_ctl"), "restart", "-D", str(cluster.data), "-m", "fast", "-w", "-l", log)
+        for pid in people:  # each store call gets a connection that works
+            store.save_vote(session.id, Vote(step=0, participant_id=pid, choice_id="a"), _open)
+            assert store.get_team_session(session.id) is not None
+        assert len(store.get_team_session(session.id).current_votes()) == 3
+    finally:
+        database = postgres_store._DATABASES.pop(url, None) if url else None
+        if database is not None:
+            database.pool.close()
+        cluster.stop()
 
 
 # --- migrate --from/--to -----------------------------------------------------------------------
