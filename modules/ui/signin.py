@@ -7,6 +7,8 @@ through a one-time ticket that the page loads as an image from ``/_samenspel/coo
 
 from __future__ import annotations
 
+import time
+
 import streamlit as st
 
 from modules import settings
@@ -19,6 +21,8 @@ from modules.ui.server import COOKIE_ROUTE
 USER = "user_id"
 LOGIN = "login_id"  # the hash of this browser's login (modules.people.logins)
 PENDING_COOKIES = "pending-cookie-tickets"  # tickets for the cookie route, loaded by the next run
+DELIVERING = "cookie-tickets-drawn"  # ticket -> when it was first drawn (``deliver_cookies``)
+REDELIVER_SECONDS = 20.0
 DEVICE = "device-token"  # this browser's anonymous device token (team sessions)
 SIGNED_OUT = "signed-out-notice"
 
@@ -118,12 +122,21 @@ def queue_cookie(name: str, value: str, max_age: int, user_id: str | None = None
 def deliver_cookies() -> None:
     """Load the cookie route for each queued ticket, as an invisible 1x1 image (no script needed).
 
-    One plain Markdown element (a line of white space, for one run), not a box of fixed height:
-    such a box scrolls, and a keyboard cannot reach it (axe-core, ``scrollable-region-focusable``).
+    One plain Markdown element (a line of white space), not a box of fixed height: such a box
+    scrolls, and a keyboard cannot reach it (axe-core, ``scrollable-region-focusable``). A ticket is
+    drawn on every run for ``REDELIVER_SECONDS`` after it was queued, not once: a page that reruns at
+    once (joining a session right after signing in does) replaces the image before the browser
+    asked for it, and the cookie would be lost. A ticket works once; asking again sets nothing.
     """
-    tickets = st.session_state.pop(PENDING_COOKIES, [])
-    if tickets:
-        st.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in tickets))
+    moment = time.monotonic()
+    drawn: dict[str, float] = st.session_state.setdefault(DELIVERING, {})
+    for ticket in st.session_state.pop(PENDING_COOKIES, []):
+        drawn.setdefault(ticket, moment)
+    for ticket, since in list(drawn.items()):
+        if moment - since > REDELIVER_SECONDS:
+            del drawn[ticket]
+    if drawn:
+        st.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in drawn))
 
 
 def device_token() -> str:

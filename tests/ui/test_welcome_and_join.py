@@ -3,6 +3,8 @@ a phone that follows a team session's link while signed out signs in and lands i
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -225,3 +227,29 @@ def test_a_join_cookie_is_only_taken_when_this_data_folder_signed_it(app_env):
     assert logins.join_code_from_cookie(other, value) is None
     assert logins.join_code_from_cookie(store, logins.join_cookie(store, "<script>")) is None
     assert logins.join_code_from_cookie(store, "x" * 500) is None
+
+
+def test_the_sign_in_cookie_is_still_asked_for_after_the_join_page_reran_at_once(app_env, session_code, monkeypatch):
+    """Joining right after signing in reruns the page at once, which replaced the one image that sets
+    the sign-in cookie before the browser asked for it (an F5 then signed the phone out). The ticket is
+    drawn again on every run for a while; after that it is gone."""
+    from modules.people import logins
+    from modules.ui import signin
+
+    at = phone_by_link(session_code)
+    click(at, "join-sign-in")
+    sign_in(now_on(at, WELCOME), TEACHER)
+    in_the_session(at, TEACHER)  # the join page joined and reran: this is the page the browser keeps
+
+    def tickets() -> list[str]:
+        drawn = [m.value for m in at.markdown if signin.COOKIE_ROUTE in m.value]
+        return [t for value in drawn for t in re.findall(r"\?t=([\w-]+)\)", value)]
+
+    store = TinyDBStore(app_env)
+    cookies = [logins.redeem(store, t) for t in tickets()]
+    assert logins.LOGIN_COOKIE in [c["cookie"] for c in cookies if c], "the sign-in cookie's image is on the page"
+
+    later = signin.time.monotonic() + signin.REDELIVER_SECONDS + 1
+    monkeypatch.setattr(signin.time, "monotonic", lambda: later)
+    now_on(at, JOIN).run()
+    assert tickets() == [], "after a while no ticket is drawn any more"
