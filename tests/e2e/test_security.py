@@ -153,8 +153,11 @@ def test_a_copied_session_link_is_no_pass(browser, app_server):
         page.get_by_role("link", name="Meedoen met een sessie").click()
         page.get_by_role("textbox", name="Code", exact=True).fill(team.display_code(session.code))
         page.get_by_role("button", name="Meedoen", exact=True).click()
-        expect(page.get_by_text(f"Je doet mee als {username}.")).to_be_visible()
+        # In the session: its vote, its address. (The join form said "Je doet mee als ..." too, and
+        # may still be on screen, fading, while the session's first run draws: hence .first.)
+        expect(page.locator(".st-key-vote-choice-0")).to_be_visible()
         expect(page).to_have_url(re.compile(r"sessie="))
+        expect(page.get_by_text(f"Je doet mee als {username}.").first).to_be_visible()
         link = page.url
         assert "deelnemer" not in link
 
