@@ -15,7 +15,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from playwright.sync_api import expect  # noqa: E402
-from server import CHROMIUM, UI_TIMEOUT, AppServer, launch_chromium, start_app  # noqa: E402
+from server import CHROMIUM, UI_TIMEOUT, AppServer, launch_chromium, new_context, start_app  # noqa: E402
 
 # Playwright's own default (5 s) is shorter than one rerun of a page may take on a loaded CI machine
 # (a click, then ``settle`` returns before the rerun started): every ``expect`` waits as long as a rerun may.
@@ -64,11 +64,25 @@ def browser(chromium_path: Path):
 
 @pytest.fixture
 def page(browser, app_server: AppServer):
-    context = browser.new_context(viewport={"width": 1100, "height": 1000}, locale="nl-NL")
-    context.set_default_timeout(UI_TIMEOUT)
+    context = new_context(browser)
     page = context.new_page()
     yield page
     context.close()
+
+
+@pytest.fixture
+def new_page(browser):
+    """Opens a page in a fresh browser (``new_page(width, height)``); each is closed after the test."""
+    made = []
+
+    def make(width: int = 1100, height: int = 1000, **options):
+        context = new_context(browser, width, height, **options)
+        made.append(context)
+        return context.new_page()
+
+    yield make
+    for context in made:
+        context.close()
 
 
 @pytest.hookimpl(wrapper=True)

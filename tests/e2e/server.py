@@ -173,6 +173,13 @@ def launch_chromium(playwright):
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
 
 
+def new_context(browser, width: int = 1100, height: int = 1000, **options):
+    """A fresh browser (context) in Dutch at this window size; every action waits up to ``UI_TIMEOUT``."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL", **options)
+    context.set_default_timeout(UI_TIMEOUT)
+    return context
+
+
 # --- playing the app in a page -------------------------------------------------------------------
 # These helpers only use what a user sees (labels, headings, button names), plus the
 # ``st-key-<key>`` class Streamlit puts on the element container of a widget with a key.

@@ -48,21 +48,6 @@ def axe_server(tmp_path_factory, chromium_path):
     server.stop()
 
 
-@pytest.fixture
-def new_page(browser, axe_server):
-    made = []
-
-    def make():
-        context = browser.new_context(viewport=VIEWPORT, locale="nl-NL")
-        context.set_default_timeout(UI_TIMEOUT)
-        made.append(context)
-        return context.new_page()
-
-    yield make
-    for context in made:
-        context.close()
-
-
 def check(findings: list[Finding]) -> None:
     """Fail with every finding that is not known elsewhere; print the known ones."""
     known = [f for f in findings if (f.rule, f.page) in KNOWN_ELSEWHERE]
@@ -83,7 +68,7 @@ def coach_code(server) -> str:
 @pytest.mark.e2e
 @pytest.mark.timeout(120)
 def test_anonymous_pages(axe_server, new_page):
-    page = new_page()
+    page = new_page(**VIEWPORT)
     findings = []
     page.goto(axe_server.url)
     expect(page.get_by_role("tab", name="Inloggen", exact=True)).to_be_visible(timeout=UI_TIMEOUT)
@@ -100,7 +85,7 @@ def test_anonymous_pages(axe_server, new_page):
 @pytest.mark.e2e
 @pytest.mark.timeout(300)
 def test_teacher_pages(axe_server, new_page):
-    page = new_page()
+    page = new_page(**VIEWPORT)
     findings = []
     sign_in(page, axe_server.url, TEACHER)
     findings += axe_findings(page, "Scenario's (na het inloggen)")
@@ -149,7 +134,7 @@ def test_teacher_pages(axe_server, new_page):
 @pytest.mark.e2e
 @pytest.mark.timeout(180)
 def test_coach_pages(axe_server, new_page):
-    page = new_page()
+    page = new_page(**VIEWPORT)
     findings = []
     sign_in(page, axe_server.url, COACH, landing="Mijn leraren")
     settle(page)
@@ -162,7 +147,7 @@ def test_coach_pages(axe_server, new_page):
 @pytest.mark.e2e
 @pytest.mark.timeout(120)
 def test_admin_pages(axe_server, new_page):
-    page = new_page()
+    page = new_page(**VIEWPORT)
     sign_in(page, axe_server.url, ADMIN, landing="Accounts beheren")
     check(axe_findings(page, "Accounts beheren (na het inloggen)"))
 
@@ -170,7 +155,7 @@ def test_admin_pages(axe_server, new_page):
 @pytest.mark.e2e
 @pytest.mark.timeout(240)
 def test_team_session_pages(axe_server, new_page):
-    lead, guest = new_page(), new_page()
+    lead, guest = new_page(**VIEWPORT), new_page(**VIEWPORT)
     findings = []
     sign_in(lead, axe_server.url, FACILITATOR, landing="Teamsessie leiden")
     findings += axe_findings(lead, "Teamsessie leiden (na het inloggen)")

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from server import PASSWORD, REPO, UI_TIMEOUT, free_port, sign_in
+from server import PASSWORD, REPO, UI_TIMEOUT, free_port, new_context, sign_in
 
 NGINX = Path("/usr/sbin/nginx")
 SCENARIO_TITLE = "Het advies"
@@ -169,8 +169,7 @@ def cluster(tmp_path_factory, chromium_path):
 
 def _browser_on(browser, cluster: Cluster, server: str | None, width: int = 1100, height: int = 1000):
     """A browser context, pinned to app server ``server`` ("a", "b") by nginx's cookie, or not pinned (None)."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
-    context.set_default_timeout(UI_TIMEOUT)
+    context = new_context(browser, width, height)
     if server is not None:
         context.add_cookies([{"name": STICKY, "value": server, "url": cluster.url}])
     return context

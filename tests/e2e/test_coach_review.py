@@ -32,21 +32,6 @@ def coach_server(tmp_path_factory, chromium_path):
     server.stop()
 
 
-@pytest.fixture
-def contexts(browser, coach_server):
-    made = []
-
-    def new_page():
-        context = browser.new_context(viewport={"width": 1100, "height": 1000}, locale="nl-NL")
-        context.set_default_timeout(UI_TIMEOUT)
-        made.append(context)
-        return context.new_page()
-
-    yield new_page
-    for context in made:
-        context.close()
-
-
 def invite_code(server: AppServer) -> str:
     from modules.storage import TinyDBStore
 
@@ -92,7 +77,7 @@ def stays_open(page, expander, result, problems: list[str], what: str) -> None:
 
 @pytest.mark.e2e
 @pytest.mark.timeout(300)
-def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_server, contexts):
+def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_server, new_page):
     url = coach_server.url
     problems: list[str] = []
     token = uuid.uuid4().hex[:8]
@@ -102,7 +87,7 @@ def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_serve
     answer = f"Ik vraag eerst hoe het thuis gaat. **vet** {token}"
 
     # --- the teacher: sign up, play, reflect ------------------------------------------------
-    teacher = contexts()
+    teacher = new_page()
     sign_up(teacher, url, teacher_name)
     start_scenario(teacher, SCENARIO_TITLE)
     play_to_end(teacher)
@@ -139,7 +124,7 @@ def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_serve
     expect(expander.get_by_text(f"Gedeeld met {COACH}.", exact=False).first).to_be_visible(timeout=UI_TIMEOUT)
 
     # --- the coach: sees the teacher and the reflection, comments ----------------------------
-    coach = contexts()
+    coach = new_page()
     sign_in(coach, url, COACH, COACH_PASSWORD, landing="Mijn leraren")
     expect(coach.get_by_role("heading", name=f"Leraar: {teacher_name}")).to_be_visible()
     expect(coach.get_by_role("heading", name="Gedeelde reflecties")).to_be_visible()
@@ -207,7 +192,7 @@ def test_teacher_shares_coach_comments_teacher_answers_and_withdraws(coach_serve
     expect(coach.get_by_text(question)).to_have_count(0)
 
     # --- a teacher who types the coach page's URL gets no coach page ------------------------
-    intruder = contexts()
+    intruder = new_page()
     intruder.goto(f"{url}/coach")
     not_found = intruder.get_by_role("dialog")
     expect(not_found).to_be_visible(timeout=UI_TIMEOUT)  # Streamlit: "Page not found", then the main page

@@ -13,7 +13,7 @@ import uuid
 import pytest
 from a11y import settle
 from playwright.sync_api import expect
-from server import UI_TIMEOUT, choice_buttons, sign_up, start_scenario
+from server import UI_TIMEOUT, choice_buttons, new_context, sign_up, start_scenario
 
 PHONE = {"width": 390, "height": 844}
 SCENARIO_TITLE = "De taalbarrière"
@@ -21,8 +21,7 @@ SCENARIO_TITLE = "De taalbarrière"
 
 @pytest.fixture
 def phone(browser, app_server):
-    context = browser.new_context(viewport=PHONE, locale="nl-NL")
-    context.set_default_timeout(UI_TIMEOUT)
+    context = new_context(browser, **PHONE)
     yield context.new_page()
     context.close()
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from server import UI_TIMEOUT, sign_in, start_app
+from server import UI_TIMEOUT, new_context, sign_in, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -50,14 +50,8 @@ def shots(tmp_path) -> Path:
     return folder
 
 
-def _context(browser, viewport: dict, **phone):
-    context = browser.new_context(viewport=viewport, locale="nl-NL", **phone)
-    context.set_default_timeout(UI_TIMEOUT)
-    return context
-
-
 def _phone(browser):
-    return _context(browser, PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    return new_context(browser, **PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
 
 
 def start_session(lead, url: str, *, guests: bool) -> str:
@@ -93,7 +87,7 @@ def fits_the_screen(phone) -> None:
 
 @pytest.mark.timeout(240)
 def test_a_signed_out_phone_follows_the_link_signs_in_and_lands_in_the_session(browser, phone_server, shots):
-    lead_context, phone_context = _context(browser, {"width": 1400, "height": 1000}), _phone(browser)
+    lead_context, phone_context = new_context(browser, 1400, 1000), _phone(browser)
     try:
         lead, phone = lead_context.new_page(), phone_context.new_page()
         code = start_session(lead, phone_server.url, guests=False)
@@ -127,7 +121,7 @@ def test_a_signed_out_phone_follows_the_link_signs_in_and_lands_in_the_session(b
 
 @pytest.mark.timeout(240)
 def test_a_phone_without_an_account_still_joins_a_session_for_guests(browser, phone_server, shots):
-    lead_context, phone_context = _context(browser, {"width": 1400, "height": 1000}), _phone(browser)
+    lead_context, phone_context = new_context(browser, 1400, 1000), _phone(browser)
     try:
         lead, phone = lead_context.new_page(), phone_context.new_page()
         code = start_session(lead, phone_server.url, guests=True)

@@ -42,21 +42,6 @@ def projector_server(tmp_path_factory, chromium_path):
     server.stop()
 
 
-@pytest.fixture
-def new_page(browser, projector_server):
-    made = []
-
-    def make(width: int, height: int):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
-        context.set_default_timeout(UI_TIMEOUT)
-        made.append(context)
-        return context.new_page()
-
-    yield make
-    for context in made:
-        context.close()
-
-
 def screenshot_path(tmp_path: Path, name: str) -> Path:
     folder = Path(os.environ.get("SAMENSPEL_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)

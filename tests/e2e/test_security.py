@@ -17,7 +17,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from server import PASSWORD, UI_TIMEOUT, sign_in, sign_up, start_app
+from server import PASSWORD, UI_TIMEOUT, new_context, sign_in, sign_up, start_app
 
 from modules.library.scenarios import load_library
 from modules.people import accounts
@@ -27,18 +27,12 @@ from modules.team import sessions as team
 pytestmark = pytest.mark.e2e
 
 
-def _context(browser, width: int = 1100):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="nl-NL")
-    context.set_default_timeout(UI_TIMEOUT)
-    return context
-
-
 @pytest.mark.timeout(240)
 def test_the_first_command_runs_the_demo_and_says_so(browser, tmp_path, chromium_path):
     data = tmp_path / "progress"
     server = start_app(data, via_app_sh=True)
     try:
-        context = _context(browser)
+        context = new_context(browser)
         page = context.new_page()
         page.goto(server.url)
         expect(page.get_by_text("Demo: wachtwoorden zijn openbaar.")).to_be_visible()
@@ -74,7 +68,7 @@ def test_a_corrupt_record_at_start_up_shows_a_dutch_message_never_a_traceback(br
 
     server = start_app(data, demo=True)
     try:
-        context = _context(browser)
+        context = new_context(browser)
         page = context.new_page()
         page.goto(server.url)
         warning = page.get_by_text(re.compile(r"Bij het opstarten ging iets mis"))
@@ -83,7 +77,7 @@ def test_a_corrupt_record_at_start_up_shows_a_dutch_message_never_a_traceback(br
         sign_in(page, None, "demo-leraar", "oefenen-met-ouders")
         page.get_by_role("link", name="Logboek").click()
         expect(page.get_by_text("kunnen niet worden gelezen", exact=False)).to_be_visible()
-        other = _context(browser)  # the hand-edited coach cannot sign in, and nobody sees why in detail
+        other = new_context(browser)  # the hand-edited coach cannot sign in, and nobody sees why in detail
         sign_in_page = other.new_page()
         sign_in_page.goto(server.url)
         sign_in_page.get_by_role("textbox", name="Gebruikersnaam", exact=True).first.fill("demo-coach")
@@ -116,7 +110,7 @@ def _login_cookie(context, seconds: float = UI_TIMEOUT / 1000):
 
 def test_a_sign_in_survives_f5_and_signing_out_ends_it_everywhere(browser, app_server):
     username = f"leraar-{uuid.uuid4().hex[:8]}"
-    laptop_context, phone_context = _context(browser), _context(browser, 390)
+    laptop_context, phone_context = new_context(browser), new_context(browser, 390)
     try:
         laptop, phone = laptop_context.new_page(), phone_context.new_page()
         sign_up(laptop, app_server.url, username)
@@ -146,7 +140,7 @@ def test_a_copied_session_link_is_no_pass(browser, app_server):
     lead = accounts.ensure_account(store, f"leider-{uuid.uuid4().hex[:8]}", PASSWORD, "facilitator")
     session = team.create(store, lead, load_library().get("de-taalbarriere"))  # accounts only
     username = f"leraar-{uuid.uuid4().hex[:8]}"
-    mine, stranger_context = _context(browser), _context(browser)
+    mine, stranger_context = new_context(browser), new_context(browser)
     try:
         page = mine.new_page()
         sign_up(page, app_server.url, username)
@@ -173,7 +167,7 @@ def test_a_copied_session_link_is_no_pass(browser, app_server):
 
 def test_a_bare_web_address_in_a_reflection_stays_plain_text(browser, app_server):
     username = f"leraar-{uuid.uuid4().hex[:8]}"
-    context = _context(browser)
+    context = new_context(browser)
     try:
         page = context.new_page()
         sign_up(page, app_server.url, username)

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from server import PASSWORD, UI_TIMEOUT, ending, sign_in, sign_up
+from server import PASSWORD, UI_TIMEOUT, ending, new_context, sign_in, sign_up
 
 from modules.people import accounts
 from modules.storage import TinyDBStore
@@ -26,12 +26,6 @@ from modules.storage import TinyDBStore
 SCENARIOS = ["Het advies"]  # one in the browser is enough: the flow does not depend on the scenario
 MAX_DECISIONS = 40  # far more than the scenario needs; stops a loop that never ends
 LIVE_TIMEOUT = UI_TIMEOUT + 5_000  # ms: one store write plus the next run of a 2 s live fragment
-
-
-def _context(browser, width: int = 1100):
-    context = browser.new_context(viewport={"width": width, "height": 1000}, locale="nl-NL")
-    context.set_default_timeout(UI_TIMEOUT)
-    return context
 
 
 def _nav(page, title: str) -> None:
@@ -81,7 +75,7 @@ def test_facilitator_and_two_participants_complete_a_session(browser, app_server
     leader_name, member_name, guest_name = f"leider-{token}", f"deelnemer-{token}", f"Gast {token[:4]}"
     accounts.ensure_account(TinyDBStore(app_server.data_dir), leader_name, PASSWORD, "facilitator")
 
-    contexts = [_context(browser, 1400), _context(browser), _context(browser)]
+    contexts = [new_context(browser, 1400), new_context(browser), new_context(browser)]
     try:
         lead, guest, member = (c.new_page() for c in contexts)
 

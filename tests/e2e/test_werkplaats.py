@@ -42,21 +42,6 @@ def author_server(tmp_path_factory, chromium_path):
     server.stop()
 
 
-@pytest.fixture
-def new_page(browser, author_server):
-    made = []
-
-    def make(width: int = 1280, height: int = 1000):
-        context = browser.new_context(viewport={"width": width, "height": height}, locale="nl-NL")
-        context.set_default_timeout(UI_TIMEOUT)
-        made.append(context)
-        return context.new_page()
-
-    yield make
-    for context in made:
-        context.close()
-
-
 def section(page, name: str) -> None:
     page.locator(".st-key-werkplaats-onderdeel").get_by_role("radio", name=name, exact=True).click()
     settle(page)
@@ -110,14 +95,14 @@ def test_an_author_brings_a_twine_story_to_the_library_in_the_browser(new_page, 
     url = author_server.url
 
     # An auteur without publish rights starts a draft: it stays theirs.
-    writer = new_page()
+    writer = new_page(1280, 1000)
     sign_in(writer, url, WRITER, PASSWORD)
     open_page(writer, "Werkplaats")
     upload_twine_story(writer)
     expect(writer.get_by_text(re.compile(r"De controle vindt \d+ fout"))).to_be_visible()
 
     # The publisher does not see it: drafts are private until offered.
-    page = new_page()
+    page = new_page(1280, 1000)
     sign_in(page, url, PUBLISHER, PASSWORD, landing="Mijn leraren")
     open_page(page, "Werkplaats")
     expect(page.get_by_text("Je hebt nog geen concepten.")).to_be_visible()
