@@ -172,51 +172,60 @@ def attempt_statements(attempt: Attempt, scenario: Scenario | None, agent: State
     ``scenario`` is the attempt's scenario as the library has it now (None when it is gone: the statements
     then carry the ids the attempt stored, without definitions or principles)."""
     registration = names.registration("attempt", attempt.id)
-    scenario_id = attempt.scenario_id
-    scenario_ref = names.scenario(scenario_id)
-    title = scenario.title if scenario is not None else attempt.scenario_title
-    result: list[Statement] = [
-        _statement(
-            names.statement("attempt", attempt.id, "started"),
-            agent,
-            "attempted",
-            _scenario_activity(names, scenario_id, scenario, attempt.scenario_title),
-            context=_context(names, registration),
-            timestamp=_time(attempt.started_at),
-        )
+    result = [_attempted(attempt, scenario, agent, names, registration)]
+    result += [
+        _answered(attempt, scenario, index, agent, names, registration) for index in range(len(attempt.state.steps))
     ]
-    for index, step in enumerate(attempt.state.steps):
-        node = scenario.nodes.get(step.node) if scenario is not None else None
-        choice = paths.find_choice(node, step.choice) if node is not None else None
-        definition: Statement = {
-            "type": INTERACTION,
-            "name": _text(f"{title}: keuze {index + 1}" if title else f"Keuze {index + 1}"),
-            "interactionType": "choice",
-        }
-        if node is not None and node.choices:
-            definition["choices"] = [{"id": c.id, "description": _text(c.text)} for c in node.choices]
-        outcome: Statement = {"response": choice.id if choice is not None else step.choice}
-        profile = _step_profile(scenario, attempt, index) if scenario is not None and choice is not None else None
-        if profile is not None:
-            outcome["extensions"] = {
-                names.extension("principles-honoured"): profile.honoured,
-                names.extension("principles-neglected"): profile.neglected,
-            }
-        estimated = {"time_estimated": True} if step.at is None else {}
-        result.append(
-            _statement(
-                names.statement("attempt", attempt.id, "step", str(index)),
-                agent,
-                "answered",
-                {"objectType": "Activity", "id": names.decision(scenario_id, step.node), "definition": definition},
-                result=outcome,
-                context=_context(names, registration, parent=scenario_ref, **estimated),
-                timestamp=_time(step.at or attempt.started_at),
-            )
-        )
     if attempt.finished and attempt.state.ending is not None:
         result.append(_completed(attempt, scenario, agent, names, registration))
     return result
+
+
+def _attempted(
+    attempt: Attempt, scenario: Scenario | None, agent: Statement, names: Ids, registration: str
+) -> Statement:
+    return _statement(
+        names.statement("attempt", attempt.id, "started"),
+        agent,
+        "attempted",
+        _scenario_activity(names, attempt.scenario_id, scenario, attempt.scenario_title),
+        context=_context(names, registration),
+        timestamp=_time(attempt.started_at),
+    )
+
+
+def _answered(
+    attempt: Attempt, scenario: Scenario | None, index: int, agent: Statement, names: Ids, registration: str
+) -> Statement:
+    """The statement of decision ``index`` of the attempt: the choice made and the principles it touched."""
+    step = attempt.state.steps[index]
+    title = scenario.title if scenario is not None else attempt.scenario_title
+    node = scenario.nodes.get(step.node) if scenario is not None else None
+    choice = paths.find_choice(node, step.choice) if node is not None else None
+    definition: Statement = {
+        "type": INTERACTION,
+        "name": _text(f"{title}: keuze {index + 1}" if title else f"Keuze {index + 1}"),
+        "interactionType": "choice",
+    }
+    if node is not None and node.choices:
+        definition["choices"] = [{"id": c.id, "description": _text(c.text)} for c in node.choices]
+    outcome: Statement = {"response": choice.id if choice is not None else step.choice}
+    profile = _step_profile(scenario, attempt, index) if scenario is not None and choice is not None else None
+    if profile is not None:
+        outcome["extensions"] = {
+            names.extension("principles-honoured"): profile.honoured,
+            names.extension("principles-neglected"): profile.neglected,
+        }
+    estimated = {"time_estimated": True} if step.at is None else {}
+    return _statement(
+        names.statement("attempt", attempt.id, "step", str(index)),
+        agent,
+        "answered",
+        {"objectType": "Activity", "id": names.decision(attempt.scenario_id, step.node), "definition": definition},
+        result=outcome,
+        context=_context(names, registration, parent=names.scenario(attempt.scenario_id), **estimated),
+        timestamp=_time(step.at or attempt.started_at),
+    )
 
 
 def _completed(
@@ -250,14 +259,14 @@ def _completed(
 def new_statements(attempt: Attempt, scenario: Scenario | None, agent: Statement, names: Ids) -> list[Statement]:
     """The statements the attempt's latest save adds: attempted for a new attempt, else the last decision
     answered (and completed when that decision reached an ending)."""
-    every = attempt_statements(attempt, scenario, agent, names)
+    registration = names.registration("attempt", attempt.id)
     steps = len(attempt.state.steps)
     if not steps:
-        return every[:1]
-    wanted = {names.statement("attempt", attempt.id, "step", str(steps - 1))}
-    if attempt.finished:
-        wanted.add(names.statement("attempt", attempt.id, "completed"))
-    return [s for s in every if s["id"] in wanted]
+        return [_attempted(attempt, scenario, agent, names, registration)]
+    found = [_answered(attempt, scenario, steps - 1, agent, names, registration)]  # only this save's work
+    if attempt.finished and attempt.state.ending is not None:
+        found.append(_completed(attempt, scenario, agent, names, registration))
+    return found
 
 
 def reflection_statement(reflection: Reflection, agent: Statement, names: Ids) -> Statement:
