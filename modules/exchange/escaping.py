@@ -9,6 +9,15 @@ from __future__ import annotations
 import html
 import re
 
+WORD_JOINER = "\u2060"  # invisible; splits what Markdown would turn into a link
+_ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")  # how GitHub's Markdown spots a bare link
+
+
+def unlink_addresses(text: str) -> str:
+    """'https://…' and 'www.…' with an invisible word joiner inside, so no Markdown makes them a link."""
+    return _ADDRESS.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), text)
+
+
 # CommonMark lets a backslash escape any ASCII punctuation; these are the ones that mean something.
 _COMMONMARK_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~&$:=])")
 # Python-Markdown only honours backslash escapes for these characters (Markdown.ESCAPED_CHARS).

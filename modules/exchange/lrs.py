@@ -163,7 +163,7 @@ def _deliver(outbox: Outbox, lrs: Lrs, entries: list[Entry], send: Post, report:
         outbox.mark_sent(entry.key for entry in entries)
         report.sent += len(groups)
         return
-    if status == 429 or status >= 500 or status in REFUSES_US or not 400 <= status < 500:
+    if status == 429 or status in REFUSES_US or not 400 <= status < 500:  # down, busy, or not us: keep all
         raise Unavailable(f"the LRS answered {status}: {answer.body[:300]}", answer.retry_after)
     if len(groups) > 1:  # one statement or more at fault: halve until each stands alone
         parts = list(groups.values())
@@ -212,11 +212,7 @@ def queue_history(store: Store, library: Library, accounts: Iterable[Account]) -
     outbox = open_outbox(store)
     queued = 0
     for account in accounts:
-        agent = xapi.actor(store, account.id, names)
-        statements: list[xapi.Statement] = []
-        for attempt in sorted(store.list_attempts(account.id), key=lambda a: a.started_at):
-            statements.extend(xapi.attempt_statements(attempt, library.get(attempt.scenario_id), agent, names))
-        statements.extend(xapi.reflection_statement(r, agent, names) for r in store.list_reflections(account.id))
+        statements = xapi.statements_of_user(store, library, account.id, names)
         for start in range(0, len(statements), ENQUEUE_CHUNK):
             queued += len(outbox.enqueue(statements[start : start + ENQUEUE_CHUNK]))
     return queued

@@ -24,7 +24,7 @@ import re
 import markdown
 
 from modules.dutch import dutch_date
-from modules.exchange.escaping import escape_for_html
+from modules.exchange.escaping import WORD_JOINER, escape_for_html, unlink_addresses
 from modules.people import sharing
 from modules.people.accounts import ROLE_LABELS, PermissionDenied, require_role
 from modules.play import reflection as reflection_form
@@ -39,10 +39,8 @@ PORTFOLIO_INTRO = (
 ROLES = tuple(ROLE_LABELS)  # any signed-in, active account acts on its own data
 
 
-WORD_JOINER = "\u2060"  # invisible; keeps a bare web or mail address from becoming a link
 _BACKSLASH = re.compile(r"\\(?=[!-/:-@\[-`{-~])")  # before ASCII punctuation it would escape what follows
 _TAG = re.compile(r"<(?=[A-Za-z/!?])")  # what could open an HTML tag, comment or <autolink>
-_ADDRESS = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")  # how GitHub's Markdown spots a bare link
 _MAIL = re.compile(r"(?<=[\w.+-])@(?=[\w-]+\.)")
 _ORDERED = re.compile(r"^(\d{1,9})(?=[.)](\s|$))")  # "1. ", "2) ": an ordered list
 _BULLET = re.compile(r"^[-+*](\s|$)")  # "- ", "* ", "+ ": a bullet list
@@ -54,7 +52,7 @@ def _plain_markdown_line(line: str) -> str:
     line = _BACKSLASH.sub(r"\\\\", line)  # first: a user's backslash may not undo the escapes below
     line = line.replace("[", "\\[")  # no link, image, footnote or reference
     line = _TAG.sub("&lt;", line)  # never HTML: an entity, which every Markdown dialect shows as "<"
-    line = _ADDRESS.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), line)
+    line = unlink_addresses(line)
     line = _MAIL.sub(WORD_JOINER + "@", line)
     if _ORDERED.match(line):
         return _ORDERED.sub(r"\1\\", line, count=1)

@@ -304,12 +304,16 @@ def reflection_statement(reflection: Reflection, agent: Statement, names: Ids) -
 def user_statements(store: Store, library: Library, user: Account, base: str | None = None) -> list[Statement]:
     """Every statement about the user's own attempts and reflections, oldest attempt first."""
     require_role(user, *ROLES)
-    names = ids(base)
-    agent = actor(store, user.id, names)
+    return statements_of_user(store, library, user.id, ids(base))
+
+
+def statements_of_user(store: Store, library: Library, user_id: str, names: Ids) -> list[Statement]:
+    """Every statement about one user's attempts (oldest first) and reflections, without a role check."""
+    agent = actor(store, user_id, names)
     result: list[Statement] = []
-    for attempt in sorted(store.list_attempts(user.id), key=lambda a: a.started_at):
+    for attempt in sorted(store.list_attempts(user_id), key=lambda a: a.started_at):
         result.extend(attempt_statements(attempt, library.get(attempt.scenario_id), agent, names))
-    for reflection in sorted(store.list_reflections(user.id), key=lambda r: r.created_at):
+    for reflection in sorted(store.list_reflections(user_id), key=lambda r: r.created_at):
         result.append(reflection_statement(reflection, agent, names))
     return result
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 
 import streamlit as st
@@ -11,14 +10,13 @@ from modules import dutch
 from modules.content.scenario import Scenario
 from modules.exchange import escaping
 
-WORD_JOINER = "\u2060"  # invisible; splits what Markdown would turn into a link
-_AUTOLINK_START = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp|www)([:.])")
+WORD_JOINER = escaping.WORD_JOINER
 
 
 def escape_markdown(text: str) -> str:
     """Make user text inert inside Markdown: every Markdown/HTML character escaped, line breaks kept,
     and no bare address (https://…, www.…, name@…) turned into a clickable link."""
-    unlinked = _AUTOLINK_START.sub(lambda m: m.group(1) + WORD_JOINER + m.group(2), str(text))
+    unlinked = escaping.unlink_addresses(str(text))
     return escaping.escape_markdown(unlinked.replace("@", WORD_JOINER + "@"))
 
 
