@@ -88,8 +88,12 @@ def pg_cluster():
 @pytest.fixture
 def pg_url(pg_cluster):
     """The test database, emptied for this test (every table but ``schema_version`` truncated)."""
+    from modules.storage import postgres_store
+
     _cluster, url, admin, truncate = pg_cluster
     admin.execute(truncate)
+    if url in postgres_store._DATABASES:  # emptied behind the store's back: its key and kind are gone
+        postgres_store._DATABASES[url].forget()
     return url
 
 

@@ -150,6 +150,14 @@ class _Database:
     ballots: list[_Ballot] = field(default_factory=list)  # votes checked and waiting to be written
     ballots_guard: threading.Lock = field(default_factory=threading.Lock)
     writing: bool = False  # a thread is writing votes (the others' wait for it)
+    # Read once per process, not once per store object (the cookie route opens a store per request):
+    secret: bytes | None = None  # the signing key
+    kinds: set[str] = field(default_factory=set)  # the kind ("real", "demo") this database was checked to hold
+
+    def forget(self) -> None:
+        """The database was changed behind this process's back (a copy replaced the key; a test emptied it)."""
+        self.secret = None
+        self.kinds.clear()
 
 
 _DATABASES: dict[str, _Database] = {}
@@ -241,7 +249,6 @@ class PostgresStore:
         self.root = Path(root) if root is not None else settings.data_root()
         self.demo = demo
         self._db = _database(url)
-        self._secret: bytes | None = None
         self._check_kind(claim)
 
     def __repr__(self) -> str:
@@ -296,6 +303,8 @@ class PostgresStore:
         """Refuse a database of the other kind; an unmarked one is marked with this kind, unless ``claim``
         is false (the migrate command: a source is only read, a target is marked when the copy commits)."""
         kind = "demo" if self.demo else "real"
+        if claim and kind in self._db.kinds:  # checked (and marked) by a store of this process already
+            return
         with self._transaction() as conn:
             self._lock(conn, "store_meta:kind")
             row = conn.execute("SELECT value FROM store_meta WHERE key = 'kind'").fetchone()
@@ -311,8 +320,18 @@ class PostgresStore:
                     raise DataFolderError(f"{self.where} holds real data; refusing to use it for the demo")
                 if claim:
                     conn.execute("INSERT INTO store_meta (key, value) VALUES ('kind', %s)", (kind,))
+            if row is not None or claim:
+                self._db.kinds.add(kind)
 
     # -- the key of this database --
+    @property
+    def _secret(self) -> bytes | None:
+        return self._db.secret
+
+    @_secret.setter
+    def _secret(self, value: bytes | None) -> None:
+        self._db.secret = value
+
     def secret(self) -> bytes:
         """This database's signing key for cookies (created once, shared by every app server)."""
         if self._secret is not None:
