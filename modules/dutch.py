@@ -46,11 +46,11 @@ def local_date(moment: datetime | str | None) -> date | None:
     return local(moment).date() if moment else None
 
 
-def dutch_date(moment: datetime | str | None) -> str:
-    """'3 maart 2025' in Dutch time; empty for no date."""
+def dutch_date(moment: datetime | date | str | None) -> str:
+    """'3 maart 2025' in Dutch time (a calendar date as it is); empty for no date."""
     if not moment:
         return ""
-    when = local(moment)
+    when = moment if isinstance(moment, date) and not isinstance(moment, datetime) else local(moment)
     return f"{when.day} {MONTHS[when.month - 1]} {when.year}"
 
 

@@ -125,7 +125,7 @@ def today() -> date:
 
 def day_label(day: date) -> str:
     """'1 december 2026'."""
-    return f"{day.day} {dutch.MONTHS[day.month - 1]} {day.year}"
+    return dutch.dutch_date(day)
 
 
 def months_back(day: date, months: int) -> date:

@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from modules import dutch
 from modules.play import debrief, engine, practice
 from modules.play.reflection import SOURCE as KORTHAGEN
 from modules.storage import StoreError
@@ -105,7 +106,7 @@ with st.expander(f"Eindes: {status.endings_label}"):
     if missing:
         count = len(missing)
         st.markdown(
-            f"Nog niet ontdekt: {count} {'einde' if count == 1 else 'eindes'}. "
+            f"Nog niet ontdekt: {dutch.plural(count, 'einde', 'eindes')}. "
             "Speel opnieuw en kies op een sleutelmoment anders."
         )
 

@@ -42,8 +42,7 @@ scenario_id = cols[0].selectbox(
 )
 with cols[1]:
     period = parts.period_picker("team-period")  # Dutch periods, not Streamlit's English calendar
-start, end = development.period_range(period, development.today())
-filters = coaching.Filters(scenario_id=scenario_id, start=start, end=end)
+filters = development.filters(scenario_id, None, period, development.today())
 overview = coaching.cohort_overview(teachers, coaching.filter_attempts(attempts, filters), library, context.catalogue())
 
 metrics = st.columns(3)

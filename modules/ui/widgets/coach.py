@@ -169,7 +169,7 @@ def timeline(entries: list, shown: list, text: ViewText = COACH_VIEW) -> None:
                     )
                     status = f"afgerond: {ending}"
                 else:
-                    status = f"bezig ({entry.steps} {'keuze' if entry.steps == 1 else 'keuzes'})"
+                    status = f"bezig ({dutch.plural(entry.steps, 'keuze', 'keuzes')})"
                 st.markdown(f"💬 **Gesprek: {md(entry.scenario_title)}** — {status}")
                 st.caption(wording.short_date(entry.date))
             elif isinstance(entry, own.OwnReflectionEntry):
@@ -181,11 +181,7 @@ def timeline(entries: list, shown: list, text: ViewText = COACH_VIEW) -> None:
                     notes.append("met een terugblik op je vorige voornemen")
                 st.caption(" · ".join(notes))
             else:
-                new = (
-                    f" — **nieuw: {entry.unread} {'reactie' if entry.unread == 1 else 'reacties'}**"
-                    if entry.unread
-                    else ""
-                )
+                new = f" — **nieuw: {dutch.plural(entry.unread, 'reactie', 'reacties')}**" if entry.unread else ""
                 st.markdown(f"✍️ **Reflectie gedeeld: {md(entry.scenario_title)}**{new}")
                 st.caption(
                     f"Geschreven {wording.short_date(entry.date)} · gedeeld {wording.short_date(entry.shared_at)}"

@@ -54,10 +54,10 @@ def join_url(code: str) -> str:
     return f"{base_url()}/{JOIN_PAGE}?code={code}"
 
 
-def qr_png(url: str) -> bytes:
-    """The QR code of ``url`` as PNG bytes."""
+def qr_png(url: str, scale: int = 10) -> bytes:
+    """The QR code of ``url`` as PNG bytes (``scale``: pixels per module)."""
     buffer = io.BytesIO()
-    segno.make(url, error="m").save(buffer, kind="png", scale=10, border=2)
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
     return buffer.getvalue()
 
 

@@ -12,10 +12,8 @@ the facilitator's own), both follow the session within a second.
 
 from __future__ import annotations
 
-import io
 from collections.abc import Callable
 
-import segno
 import streamlit as st
 
 from modules import dutch
@@ -479,9 +477,8 @@ def projector_qr(session: TeamSession) -> None:
     """The QR code as wide as its column allows (Streamlit never draws an image wider than its pixels).
 
     As PNG: Streamlit would store an image without transparency as JPEG, which blurs the modules' edges."""
-    buffer = io.BytesIO()
-    segno.make(tw.join_url(session.code), error="m").save(buffer, kind="png", scale=24, border=2)
-    st.image(buffer.getvalue(), width="stretch", alt=qr_alt(session), output_format="PNG")
+    png = tw.qr_png(tw.join_url(session.code), scale=24)
+    st.image(png, width="stretch", alt=qr_alt(session), output_format="PNG")
 
 
 def projector_join(session: TeamSession) -> None:

@@ -81,12 +81,9 @@ def choose_draft(drafts: list[Draft], actor: Account, names: dict[str, str]) -> 
         st.session_state[CURRENT] = chosen
         st.session_state.pop(TEST, None)
     draft = by_key[chosen]
-    return Open(draft, _checked(draft.yaml), draft.owner_id == actor.id)
-
-
-@st.cache_data(max_entries=32, show_spinner="Het concept wordt gecontroleerd …")
-def _checked(yaml_text: str) -> workshop.Checked:
-    return workshop.check(yaml_text)
+    with st.spinner("Het concept wordt gecontroleerd …"):  # workshop.check remembers what it checked
+        checked = workshop.check(draft.yaml)
+    return Open(draft, checked, draft.owner_id == actor.id)
 
 
 def new_draft(store: Store, actor: Account, has_drafts: bool) -> None:
@@ -313,7 +310,7 @@ def figures_table(scenario: Scenario, found: quality.Figures) -> None:
 def test_play(opened: Open) -> None:
     scenario = opened.checked.scenario
     if scenario is None:
-        st.info("Testen kan zodra het concept door het schema komt.")
+        st.info("Testen kan zodra de opbouw van het concept klopt (zie Controle).")
         return
     states: list[PlayState] = st.session_state.get(TEST) or []
     if states and states[0].scenario_id != scenario.id:
