@@ -143,10 +143,6 @@ def actor_name_of(statement: Mapping[str, Any]) -> object:
     return account.get("name") if isinstance(account, dict) else None
 
 
-def _marker(line: bytes) -> dict[str, Any] | None:
-    return _object(line)
-
-
 def _append(path: Path, lines: Sequence[bytes]) -> None:
     """All ``lines`` in one ``O_APPEND`` write, each between newlines, then fsync."""
     if not lines:
@@ -207,8 +203,8 @@ class FileOutbox:
         return [e["key"] for e in entries]
 
     def _done(self) -> tuple[set[str], set[str]]:
-        sent = {m["key"] for m in read_log(self.sent, _marker)}
-        aside = {m["key"] for m in read_log(self.aside, _marker)}
+        sent = {m["key"] for m in read_log(self.sent, _object)}
+        aside = {m["key"] for m in read_log(self.aside, _object)}
         return sent, aside
 
     def _pending(self) -> Iterator[Entry]:
@@ -238,7 +234,7 @@ class FileOutbox:
         self._ready()
         with gate(self._gate, exclusive=False):
             _append(self.sent, lines)
-        if len(read_log(self.sent, _marker)) > COMPACT_AFTER:
+        if len(read_log(self.sent, _object)) > COMPACT_AFTER:
             self.compact()
 
     def set_aside(self, key: str, reason: str) -> None:
@@ -250,7 +246,7 @@ class FileOutbox:
         statements = {e.key: e.statement_id for e in read_log(self.queue, _entry)}
         return [
             SetAside(m["key"], statements.get(m["key"], ""), str(m.get("reason", "")), str(m.get("at", "")))
-            for m in read_log(self.aside, _marker)
+            for m in read_log(self.aside, _object)
         ]
 
     def compact(self) -> int:

@@ -54,7 +54,7 @@ from modules.records import (
     ThrottleEntry,
     Ticket,
 )
-from modules.storage.common import ID, normalise_nickname
+from modules.storage.common import ID, normalise_nickname, stored
 from modules.storage.errors import StoreError
 from modules.storage.files import AtomicJSONStorage, locked
 from modules.storage.postgres_store import PostgresStore
@@ -115,10 +115,6 @@ def _name(kind: str, identity: Key, doc: dict[str, Any]) -> str:
     return label
 
 
-def _dump(record: Record, **extra: Any) -> dict[str, Any]:
-    return {**record.model_dump(mode="json"), **extra}
-
-
 def _add(found: Records, kind: str, doc: dict[str, Any]) -> None:
     found.setdefault(kind, {})[tuple(doc[f] for f in IDENTITY[kind])] = doc
 
@@ -144,36 +140,36 @@ def read_folder(store: TinyDBStore) -> Records:
     ]
     for kind, name, table, model in simple:
         for record in read_records(root / name, table, model):
-            _add(found, kind, _dump(record))
+            _add(found, kind, stored(record))
     for path in sorted((root / "users").glob("*.json")):
         user_id = path.stem
         if not ID.match(user_id):
             continue
         for record in read_records(path, "attempts", Attempt):  # kept in the user file before 2026-12
-            _add(found, "attempt", _dump(record))
+            _add(found, "attempt", stored(record))
         for record in read_records(path, "reflections", Reflection):
-            _add(found, "reflection", _dump(record))
+            _add(found, "reflection", stored(record))
         for record in read_records(path, "comments", Comment):
-            _add(found, "comment", _dump(record))
+            _add(found, "comment", stored(record))
         for record in read_records(path, "seen", ReadMarker):
-            _add(found, "read_marker", _dump(record, user_id=user_id))
+            _add(found, "read_marker", stored(record, user_id=user_id))
     for path in sorted((root / "users").glob("*/attempts/*.json")):
         for record in read_records(path, "attempts", Attempt):
-            _add(found, "attempt", _dump(record))
+            _add(found, "attempt", stored(record))
     for path in sorted((root / "users").glob("*/drafts/*.json")):
         for record in read_records(path, "drafts", Draft):
-            _add(found, "draft", _dump(record))
+            _add(found, "draft", stored(record))
     for path in sorted((root / "scenario_versions").glob("*.json")):
         for record in read_records(path, "versions", ScenarioVersion):
-            _add(found, "scenario_version", _dump(record))
+            _add(found, "scenario_version", stored(record))
     for path in sorted((root / "sessions").glob("*.json")):
         if not ID.match(path.stem):
             continue
         for record in read_records(path, "session", TeamSession):
-            _add(found, "team_session", _dump(record))
+            _add(found, "team_session", stored(record))
             # The join code as the session itself says: sessions/index.json is written after the session
             # and can lag behind it (a crash in between), so it is rebuilt here, as PostgreSQL holds it.
-            _add(found, "team_code", _dump(_code_entry(record)))
+            _add(found, "team_code", stored(_code_entry(record)))
         for vote in store._live_votes(path.stem):
             _add(found, "team_vote", _dump_vote(path.stem, vote.model_dump(mode="json")))
     return found
@@ -227,13 +223,13 @@ def _read_rows(store: PostgresStore, conn: psycopg.Connection) -> Records:
     found = _empty()
     for kind, query, model in _PG_READS:
         for (doc,) in conn.execute(query.encode()).fetchall():
-            _add(found, kind, _dump(_record(model, doc, kind, "copy")))
+            _add(found, kind, stored(_record(model, doc, kind, "copy")))
     for user_id, doc in conn.execute("SELECT user_id, doc FROM read_markers ORDER BY seq").fetchall():
-        _add(found, "read_marker", _dump(_record(ReadMarker, doc, "read_markers", user_id), user_id=user_id))
+        _add(found, "read_marker", stored(_record(ReadMarker, doc, "read_markers", user_id), user_id=user_id))
     for session_id, doc in conn.execute("SELECT session_id, doc FROM team_votes ORDER BY seq").fetchall():
         _add(found, "team_vote", _dump_vote(session_id, _record_vote(doc, session_id).model_dump(mode="json")))
     for entry in store.code_entries():  # on this connection: the same transaction
-        _add(found, "team_code", _dump(entry.model_copy(update={"created_at": entry.created_at.astimezone(UTC)})))
+        _add(found, "team_code", stored(entry.model_copy(update={"created_at": entry.created_at.astimezone(UTC)})))
     return found
 
 
