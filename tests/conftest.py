@@ -63,7 +63,7 @@ def pg_cluster():
         pytest.skip(f"no PostgreSQL for the contract tests on PostgreSQL: {exc}")
     import psycopg
 
-    from modules.storage import postgres_outbox, postgres_store
+    from modules.storage import postgres_store
 
     try:
         url = cluster.create_database("samenspel")
@@ -81,7 +81,6 @@ def pg_cluster():
         admin.close()
     finally:
         postgres_store.close_pools()
-        postgres_outbox.close_pools()
         cluster.stop()
 
 

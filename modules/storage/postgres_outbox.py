@@ -15,14 +15,12 @@ of them (``forget``, by the ``actor_name`` column), and ``pg_dump`` backs it up 
   processes and machines. Should that connection be cut in the middle of a turn, another sender may
   start before this one notices; a statement posted by both is stored once by the LRS (fixed ids).
 
-The rest uses a small connection pool of its own per database and process (``POOL_MAX``), beside the
-store's: the store offers no public way to borrow its connections, and the outbox needs only a few.
+The rest borrows connections from the store's pool of the same database in this process (made once
+per process, with the store's cheap check of a pooled connection).
 """
 
 from __future__ import annotations
 
-import atexit
-import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -31,52 +29,17 @@ from typing import Any
 
 import psycopg
 from psycopg.types.json import Jsonb
-from psycopg_pool import ConnectionPool
 
 from modules.storage.errors import StoreError
 from modules.storage.outbox import Entry, SetAside, actor_name_of
-from modules.storage.postgres_store import CONNECT_TIMEOUT, describe
+from modules.storage.postgres_store import CONNECT_TIMEOUT, _database, _first_line, describe
 
-POOL_MAX = 4  # connections per database and process for the outbox (enqueue on save, the sender's reads)
 TURN = "samenspel:xapi-outbox"  # the advisory lock's key (hashed): the sender's turn, one per database
-
-_POOLS: dict[str, ConnectionPool] = {}
-_POOLS_GUARD = threading.Lock()
-
-
-def _pool(url: str) -> ConnectionPool:
-    with _POOLS_GUARD:
-        found = _POOLS.get(url)
-        if found is None or found.closed:
-            found = _POOLS[url] = ConnectionPool(
-                url,
-                connection_class=psycopg.Connection,
-                min_size=1,
-                max_size=POOL_MAX,
-                timeout=CONNECT_TIMEOUT,  # a save waits at most this long for the outbox when the database is gone
-                kwargs={"autocommit": True, "connect_timeout": CONNECT_TIMEOUT},
-                check=ConnectionPool.check_connection,  # a connection the server dropped (a restart) is replaced
-                open=True,
-                name=f"samenspel xapi-outbox {describe(url)}",
-            )
-        return found
-
-
-def close_pools() -> None:
-    """Close the outbox's pools of this process (at exit; tests that stop their cluster)."""
-    with _POOLS_GUARD:
-        for pool in _POOLS.values():
-            pool.close()
-        _POOLS.clear()
-
-
-atexit.register(close_pools)
 
 
 def _failed(url: str, exc: Exception) -> StoreError:
     """The server went away or restarted, or the pool found no connection in time: the store's error."""
-    reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return StoreError(f"the xAPI outbox in the database {describe(url)} failed: {reason}")
+    return StoreError(f"the xAPI outbox in the database {describe(url)} failed: {_first_line(exc)}")
 
 
 def _at(value: datetime | None) -> str:
@@ -96,7 +59,7 @@ class PostgresOutbox:
     @contextmanager
     def _connection(self) -> Iterator[psycopg.Connection]:
         try:
-            with _pool(self.url).connection() as conn:
+            with _database(self.url).pool.connection() as conn:
                 yield conn
         except (psycopg.OperationalError, psycopg.InterfaceError) as exc:  # PoolTimeout is an OperationalError
             raise _failed(self.url, exc) from exc
