@@ -21,7 +21,7 @@ st.markdown(
     "Vul nooit namen van echte kinderen of ouders in."
 )
 parts.show_flash()
-names = {a.id: a.username for a in store.list_accounts()}
+names = parts.AccountNames(store)
 drafts = workshop.drafts_for(store, user)
 opened = parts.choose_draft(drafts, user, names)
 parts.new_draft(store, user, bool(drafts))

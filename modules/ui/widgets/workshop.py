@@ -51,7 +51,21 @@ def show_flash() -> None:
         (st.success if kind == "success" else st.warning)(text)
 
 
-def _label(draft: Draft, actor: Account, names: dict[str, str]) -> str:
+class AccountNames:
+    """Usernames by account id, each read from the store when first asked (not every account on every rerun)."""
+
+    def __init__(self, store: Store):
+        self._store = store
+        self._known: dict[str, str | None] = {}
+
+    def get(self, user_id: str, default: str) -> str:
+        if user_id not in self._known:
+            account = self._store.get_account(user_id) if user_id else None
+            self._known[user_id] = account.username if account is not None else None
+        return self._known[user_id] or default
+
+
+def _label(draft: Draft, actor: Account, names: AccountNames) -> str:
     title = draft.title or draft.scenario_id or "zonder titel"
     state = "geen fouten" if not draft.errors else dutch.plural(draft.errors, "fout", "fouten")
     owner = "" if draft.owner_id == actor.id else f" · van {names.get(draft.owner_id, 'een andere auteur')}"
@@ -59,7 +73,7 @@ def _label(draft: Draft, actor: Account, names: dict[str, str]) -> str:
     return f"{title} · {state}{offered}{owner}"
 
 
-def choose_draft(drafts: list[Draft], actor: Account, names: dict[str, str]) -> Open | None:
+def choose_draft(drafts: list[Draft], actor: Account, names: AccountNames) -> Open | None:
     """The author's drafts (and, for publishers, drafts offered to them) to pick from; the one on the page."""
     if not drafts:
         st.info("Je hebt nog geen concepten. Begin hieronder een nieuw concept.")
@@ -159,7 +173,7 @@ def twine_notes() -> None:
             st.code("\n".join(notes), language=None, wrap_lines=True)
 
 
-def summary(opened: Open, names: dict[str, str]) -> None:
+def summary(opened: Open, names: AccountNames) -> None:
     draft, checked = opened.draft, opened.checked
     who = "jou" if opened.mine else wording.escape_markdown(names.get(draft.owner_id, "een andere auteur"))
     st.caption(
@@ -444,7 +458,7 @@ def edit(store: Store, actor: Account, opened: Open) -> None:
 # --- Publiceren ----------------------------------------------------------------------------------
 
 
-def publish(store: Store, actor: Account, opened: Open, names: dict[str, str]) -> None:
+def publish(store: Store, actor: Account, opened: Open, names: AccountNames) -> None:
     draft, checked = opened.draft, opened.checked
     if accounts.can_publish(actor):
         st.markdown(
@@ -482,7 +496,7 @@ def publish(store: Store, actor: Account, opened: Open, names: dict[str, str]) -
     versions_view(store, draft.scenario_id, names)
 
 
-def versions_view(store: Store, scenario_id: str, names: dict[str, str]) -> None:
+def versions_view(store: Store, scenario_id: str, names: AccountNames) -> None:
     versions = workshop.history(store, scenario_id) if scenario_id else []
     st.markdown("**Versies in de bibliotheek**")
     if not versions:
