@@ -236,18 +236,24 @@ def _set(account: Account, **fields: object) -> Account:
     return account.model_copy(update=fields)
 
 
+CLAIM_REFUSED = (
+    "Voor deze naam kun je hier geen wachtwoord (meer) kiezen. Heb je al een wachtwoord gekozen? "
+    "Log dan in bij *Inloggen*. Lukt het niet? Vraag de beheerder om een code."
+)
+
+
 def claim_migrated(store: Store, username: str, password: str) -> Account:
     """First sign-in of a profile from the nickname era: it has no password yet; set one."""
     _bounded(username, password)
     account = store.find_account(username=username)
     if account is None or not account.migrated_from_nickname or account.password_hash is not None or not account.active:
-        raise AuthError("Voor deze schuilnaam is al een wachtwoord ingesteld, of hij bestaat niet.")
+        raise AuthError(CLAIM_REFUSED)
     validate_password(password, account.username)
     hashed = _hasher().hash(password)
 
     def claim(current: Account) -> Account:
         if current.password_hash is not None or not current.active:  # claimed (or switched off) meanwhile
-            raise AuthError("Voor deze schuilnaam is al een wachtwoord ingesteld, of hij bestaat niet.")
+            raise AuthError(CLAIM_REFUSED)
         return _set(current, password_hash=hashed)
 
     return store.update_account(account.id, claim)

@@ -27,10 +27,6 @@ DEMO_USES = {
     ),
 }
 OLD_NAME_TAB = "Eerder zonder wachtwoord"
-OLD_NAME_REFUSED = (
-    "Voor deze naam kun je hier geen wachtwoord (meer) kiezen. Heb je al een wachtwoord gekozen? "
-    "Log dan in bij *Inloggen*. Lukt het niet? Vraag de beheerder om een code."
-)
 
 
 def how_to_try() -> None:
@@ -89,14 +85,14 @@ else:
     join_without_account()
 
 
-def sign_in_with(action, *args, refused: str | None = None, **kwargs) -> None:
+def sign_in_with(action, *args, **kwargs) -> None:
     """Run an accounts action that returns an account; on success sign in (and go back to the team session
-    this browser came to join, if any), else show why in Dutch (``refused`` replaces the refusal's text)."""
+    this browser came to join, if any), else show why in Dutch."""
     try:
         account: Account = action(context.store(), *args, **kwargs)
         signin.sign_in_as(account)
     except accounts.AuthError as exc:
-        st.error(refused or str(exc))
+        st.error(str(exc))
     else:
         team_join.continue_after_sign_in(account)
         st.rerun()
@@ -203,9 +199,4 @@ with tab_old:
         if not nickname.strip() or not claim_pass:
             st.error("Vul je naam van toen en een wachtwoord in.")
         else:
-            try:  # a password that breaks the rules is explained as such; any other refusal in plain words
-                accounts.validate_password(claim_pass, nickname.strip())
-            except accounts.AuthError as exc:
-                st.error(str(exc))
-            else:
-                sign_in_with(accounts.claim_migrated, nickname, claim_pass, refused=OLD_NAME_REFUSED)
+            sign_in_with(accounts.claim_migrated, nickname, claim_pass)
