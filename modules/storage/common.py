@@ -76,6 +76,13 @@ def expired(doc: Mapping[str, Any], at: datetime) -> bool:
         return True  # an unreadable expiry: treat the entry as gone
 
 
+def throttle_drop_order(doc: Mapping[str, Any], at: datetime) -> tuple[bool, int, str]:
+    """When the failure counters are full: which to drop first (unlocked before locked, fewest failures,
+    soonest to expire)."""
+    locked_now = bool(doc.get("locked_until")) and not expired({"expires_at": doc["locked_until"]}, at)
+    return locked_now, int(doc.get("failures") or 0), str(doc.get("expires_at") or "")
+
+
 def normalise_nickname(nickname: str) -> str:
     return " ".join(nickname.split()).casefold()
 

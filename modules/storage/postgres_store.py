@@ -542,12 +542,7 @@ class PostgresStore:
             total = int(count[0]) if count else 0
             if total > common.THROTTLE_MAX:
                 docs = [d for (d,) in conn.execute("SELECT doc FROM throttle ORDER BY seq").fetchall()]
-
-                def keep_first(d: dict[str, Any]) -> tuple[bool, int, str]:
-                    locked_now = bool(d.get("locked_until")) and not expired({"expires_at": d["locked_until"]}, at)
-                    return locked_now, int(d.get("failures") or 0), str(d.get("expires_at") or "")
-
-                docs.sort(key=keep_first)
+                docs.sort(key=lambda d: common.throttle_drop_order(d, at))
                 drop = [d["key"] for d in docs[: total - common.THROTTLE_MAX] if d["key"] != hashed]
                 conn.execute(
                     "DELETE FROM throttle WHERE key IN"

@@ -68,6 +68,7 @@ from modules.storage.common import (
     LOGINS_PER_USER,
     THROTTLE_MAX,
     normalise_nickname,
+    throttle_drop_order,
     validate_nickname,
     with_votes,
 )
@@ -409,12 +410,7 @@ class TinyDBStore:
             new = change(current).model_copy(update={"key": hashed})
             table.upsert(_stored(new), Query().key == hashed)
             if len(table) > THROTTLE_MAX:
-
-                def keep_first(d: dict[str, Any]) -> tuple[bool, int, str]:
-                    locked_now = bool(d.get("locked_until")) and not _expired({"expires_at": d["locked_until"]}, at)
-                    return locked_now, int(d.get("failures") or 0), str(d.get("expires_at") or "")
-
-                docs = sorted(table.all(), key=keep_first)
+                docs = sorted(table.all(), key=lambda d: throttle_drop_order(d, at))
                 table.remove(doc_ids=[d.doc_id for d in docs[: len(docs) - THROTTLE_MAX] if d["key"] != hashed])
         return new
 
@@ -807,14 +803,9 @@ class TinyDBStore:
         except ValidationError:
             raise CorruptDataError(path, "a vote record does not fit") from None
 
-    @staticmethod
-    def _with_votes(session: TeamSession, live: list[Vote]) -> TeamSession:
-        """The session with the live votes of its open decision merged in."""
-        return with_votes(session, live)
-
     def get_team_session(self, session_id: str) -> TeamSession | None:
         found = read_records(self._session_path(session_id), "session", TeamSession)
-        return self._with_votes(found[0], self._live_votes(session_id)) if found else None
+        return with_votes(found[0], self._live_votes(session_id)) if found else None
 
     def update_team_session(self, session_id: str, change: Callable[[TeamSession], TeamSession]) -> TeamSession:
         """Apply ``change`` to the session under the session's lock; returns the new session.
@@ -828,7 +819,7 @@ class TinyDBStore:
             if not docs:
                 raise NotFoundError(f"team session {session_id} not found")
             live = self._live_votes(session_id)
-            old = self._with_votes(_validated(TeamSession, docs[0], path), live)
+            old = with_votes(_validated(TeamSession, docs[0], path), live)
             new = change(old.model_copy(deep=True))
             doc = _stored(new)
 
