@@ -49,24 +49,31 @@ class AtomicJSONStorage(Storage):
         return parse_document(self.path, raw)
 
     def write(self, data: dict) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        try:
-            text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # the C encoder: json.dump streams
-            with open(tmp, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                if self.durable:
-                    os.fsync(handle.fileno())
-            os.replace(tmp, self.path)
-        except BaseException:
-            tmp.unlink(missing_ok=True)  # never leave a copy of user data behind
-            raise
-        if self.durable:
-            _fsync_dir(self.path.parent)
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # the C encoder: json.dump streams
+        replace_bytes(self.path, text.encode("utf-8"), durable=self.durable)
 
     def close(self) -> None:
         pass
+
+
+def replace_bytes(path: Path, data: bytes, *, durable: bool = True, mode: int = 0o644) -> None:
+    """Replace ``path`` with ``data`` atomically: a temporary file (named so that start-up removes an
+    orphan, see ``remove_orphan_temp_files``), fsynced when ``durable``, then ``os.replace``."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, mode)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            if durable:
+                os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)  # never leave a copy of user data behind
+        raise
+    if durable:
+        _fsync_dir(path.parent)
 
 
 # --- reading without parsing twice ---------------------------------------------------------------

@@ -37,7 +37,6 @@ import fcntl
 import json
 import os
 import sys
-import threading
 import uuid
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager
@@ -46,7 +45,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from modules.storage.files import gate, read_log
+from modules.storage.files import gate, read_log, replace_bytes
 from modules.storage.protocol import Store
 
 FOLDER = "xapi-outbox"
@@ -159,25 +158,6 @@ def _append(path: Path, lines: Sequence[bytes]) -> None:
         os.close(fd)
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``path`` atomically (named like the store's temporary files, so start-up removes an orphan)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    try:
-        with open(tmp, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    fd = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 class FileOutbox:
     """The outbox as append-only files in one folder (see the module's docstring)."""
 
@@ -256,8 +236,8 @@ class FileOutbox:
             sent, _aside = self._done()
             entries = read_log(self.queue, _entry)
             kept = [e for e in entries if e.key not in sent]
-            _replace(self.queue, _lines_of(kept))
-            _replace(self.sent, b"")  # after the queue: a crash in between leaves markers of entries that are gone
+            replace_bytes(self.queue, _lines_of(kept))
+            replace_bytes(self.sent, b"")  # after the queue: a crash in between leaves markers of entries that are gone
         return len(entries) - len(kept)
 
     def forget(self, actor_name: str) -> int:
@@ -267,7 +247,7 @@ class FileOutbox:
             entries = read_log(self.queue, _entry)
             kept = [e for e in entries if actor_name_of(e.statement) != actor_name]
             if len(kept) < len(entries):
-                _replace(self.queue, _lines_of(kept))
+                replace_bytes(self.queue, _lines_of(kept))
         return len(entries) - len(kept)
 
     @contextmanager

@@ -25,7 +25,6 @@ take back the files already written (copy again, or into an empty folder).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -56,7 +55,7 @@ from modules.records import (
 )
 from modules.storage.common import ID, normalise_nickname, stored
 from modules.storage.errors import StoreError
-from modules.storage.files import AtomicJSONStorage, locked
+from modules.storage.files import AtomicJSONStorage, locked, replace_bytes
 from modules.storage.postgres_store import PostgresStore
 from modules.storage.protocol import RECORD_KINDS
 from modules.storage.tinydb_store import DEMO_MARKER, SECRET_FILE, TinyDBStore, read_records
@@ -475,10 +474,7 @@ def _write_votes(store: TinyDBStore, session_id: str, docs: list[dict[str, Any]]
         if {k: v for k, v in d.items() if k != "session_id"} not in have
     ]
     keep.sort(key=lambda d: d["at"])
-    log.parent.mkdir(parents=True, exist_ok=True)
-    tmp = log.with_name(f".{log.name}.{os.getpid()}.copy.tmp")
-    tmp.write_bytes(b"".join(b"\n" + json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in keep))
-    os.replace(tmp, log)
+    replace_bytes(log, b"".join(b"\n" + json.dumps(d, ensure_ascii=False).encode() + b"\n" for d in keep))
 
 
 def write(store: TinyDBStore | PostgresStore, records: Records, present: Records, overwrite: bool = False) -> _Plan:
@@ -509,11 +505,7 @@ def _set_secret(store: TinyDBStore | PostgresStore, value: str) -> None:
         return
     path = store.root / SECRET_FILE
     with locked(path):
-        tmp = path.with_name(f".{SECRET_FILE}.{os.getpid()}.copy.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(value)
-        os.replace(tmp, path)
+        replace_bytes(path, value.encode("ascii"), mode=0o600)
     store._secret = None
 
 
