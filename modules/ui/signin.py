@@ -135,8 +135,9 @@ def deliver_cookies() -> None:
     for ticket, since in list(drawn.items()):
         if moment - since > REDELIVER_SECONDS:
             del drawn[ticket]
-    if drawn:
-        st.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in drawn))
+    slot = st.empty()  # always one element here, so the page's elements below never shift by one when
+    if drawn:  # the images go (a shift redraws them, and a click at that moment is lost)
+        slot.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in drawn))
 
 
 def device_token() -> str:
