@@ -34,6 +34,25 @@ _T = TypeVar("_T")
 ORPHAN_AGE = 600  # seconds: a temporary file this old belongs to no running write
 
 
+# "\u0000" as JSON writes the character NUL: an escape, not an escaped backslash ("\\u0000") before "u0000".
+_NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
+
+
+def json_text(value: Any) -> str:
+    """``value`` as compact JSON text, without the character NUL (U+0000) in any string.
+
+    PostgreSQL's ``jsonb`` refuses NUL; a browser or a hand-edited file may still send one (it means
+    nothing in text). Both stores write through here, so they keep the same text."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
+
+
+def storable(value: Any) -> Any:
+    """``value`` as it reads back once written through ``json_text`` (itself when it holds no NUL)."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return json.loads(_NUL_ESCAPE.sub(r"\1", text)) if "\\u0000" in text else value
+
+
 class AtomicJSONStorage(Storage):
     """TinyDB storage: strict reads, atomic writes. Callers hold the file's lock for writes."""
 
@@ -49,7 +68,7 @@ class AtomicJSONStorage(Storage):
         return parse_document(self.path, raw)
 
     def write(self, data: dict) -> None:
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))  # the C encoder: json.dump streams
+        text = json_text(data)  # the C encoder: json.dump streams
         replace_bytes(self.path, text.encode("utf-8"), durable=self.durable)
 
     def close(self) -> None:

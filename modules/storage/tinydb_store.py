@@ -88,6 +88,7 @@ from modules.storage.files import (
     AtomicJSONStorage,
     append_line,
     gate,
+    json_text,
     locked,
     read_log,
     read_snapshot,
@@ -783,7 +784,7 @@ class TinyDBStore:
             if session is None:
                 raise NotFoundError(f"team session {session_id} not found")
             check(session)
-            append_line(self._vote_log(session_id), vote.model_dump_json().encode())
+            append_line(self._vote_log(session_id), json_text(vote.model_dump(mode="json")).encode())
 
     def _live_votes(self, session_id: str) -> list[Vote]:
         """The votes not yet taken into the session, oldest first (the legacy vote files first)."""

@@ -55,7 +55,7 @@ from modules.records import (
 )
 from modules.storage.common import ID, normalise_nickname, stored
 from modules.storage.errors import StoreError
-from modules.storage.files import AtomicJSONStorage, locked, replace_bytes
+from modules.storage.files import AtomicJSONStorage, json_text, locked, replace_bytes, storable
 from modules.storage.postgres_store import PostgresStore
 from modules.storage.protocol import RECORD_KINDS
 from modules.storage.tinydb_store import DEMO_MARKER, SECRET_FILE, TinyDBStore, read_records
@@ -115,7 +115,9 @@ def _name(kind: str, identity: Key, doc: dict[str, Any]) -> str:
 
 
 def _add(found: Records, kind: str, doc: dict[str, Any]) -> None:
-    found.setdefault(kind, {})[tuple(doc[f] for f in IDENTITY[kind])] = doc
+    # as the stores write it (a NUL character in a hand-edited file left out): the plan and the
+    # verification compare like with like
+    found.setdefault(kind, {})[tuple(doc[f] for f in IDENTITY[kind])] = storable(doc)
 
 
 def _empty() -> Records:
@@ -343,7 +345,7 @@ def write_database(store: PostgresStore, records: Records, present: Records, ove
                 doc = records[kind][identity]
                 stored = {k: v for k, v in doc.items() if k not in _NOT_IN_DOC.get(kind, ())}
                 try:  # a clash ends the copy: the whole transaction is rolled back
-                    changed = conn.execute(query.encode(), (*columns(doc), Jsonb(stored))).rowcount
+                    changed = conn.execute(query.encode(), (*columns(doc), Jsonb(stored, dumps=json_text))).rowcount
                 except psycopg.IntegrityError as exc:
                     detail = exc.diag.message_detail or exc.diag.message_primary or str(exc)
                     raise TransferError(

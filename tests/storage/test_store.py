@@ -57,6 +57,17 @@ def test_users_only_see_their_own_records(store):
     assert len(store.list_attempts(a.id)) == 1 and len(store.list_reflections(a.id)) == 1
 
 
+def test_a_nul_character_in_text_is_left_out_and_the_rest_is_saved(store):
+    # PostgreSQL's jsonb refuses U+0000 (a browser may still send it): both stores leave it out alike,
+    # and keep a written backslash followed by "u0000" as it was.
+    user = store.profile_for("a")
+    answers = {"ik_wilde": "eerst\x00 luisteren \\u0000"}
+    store.add_reflection(reflection.build(user.id, answers, "Eerst vragen\x00 wat de ouder ziet."))
+    (saved,) = reopen(store).list_reflections(user.id)
+    assert saved.answers["ik_wilde"] == "eerst luisteren \\u0000"
+    assert saved.intention == "Eerst vragen wat de ouder ziet."
+
+
 def test_sixteen_threads_writing_concurrently_lose_nothing(store):
     users = [store.profile_for(f"leraar {i % 4}") for i in range(16)]
     per_thread = 15

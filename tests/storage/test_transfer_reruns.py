@@ -210,3 +210,16 @@ def test_a_username_the_folder_has_under_another_id_stops_the_copy_clearly(folde
     assert code == 1 and "error: account ed57f95ff7c34bac8103e58998a6e596 (username 'juf-anna')" in err
     assert "the same username; nothing was copied" in err
     assert [a.username for a in back.list_accounts()] == ["juf-anna"]
+
+
+def test_a_nul_character_in_a_hand_edited_file_is_left_out_in_the_database(folder, pg_url):
+    # PostgreSQL's jsonb refuses U+0000: the copy leaves it out (as the stores do), verifies, and a
+    # second copy finds nothing to write.
+    path = folder / "users" / f"{ANNA}.json"
+    path.write_text(path.read_text().replace('"Luisteren."', '"Luis\\u0000teren."'))
+    database = PostgresStore(pg_url)
+    first = transfer.copy(TinyDBStore(folder), database)
+    assert first.written == first.counts
+    assert [r.answers["ik_wilde"] for r in database.list_reflections(ANNA)] == ["Luisteren."]
+    again = transfer.copy(TinyDBStore(folder), database)
+    assert sum(again.written.values()) == 0 and again.kept == {}

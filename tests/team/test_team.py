@@ -219,6 +219,17 @@ def test_one_vote_per_participant_changeable_until_reveal(store, facilitator, sc
     assert [r.text for r in result.reasons] == ["toch dit"]
 
 
+def test_a_nul_character_in_a_reason_or_a_name_is_left_out_not_a_crash(store, facilitator, scenario):
+    # PostgreSQL's jsonb refuses U+0000; a crafted browser message may carry one. Both stores drop it.
+    session = _session(store, facilitator, scenario, allow_guests=True)
+    _, guest = team.join(store, session.code, guest_name="gast\x00een")
+    choice = _choices(scenario, session)[0]
+    team.vote(store, session.id, guest.id, 0, choice, "omdat\x00 het \\u0000 kan", scenario)
+    held = team.load(store, session.id)
+    assert [p.name for p in held.participants] == ["gasteen"]
+    assert [r.text for r in team.tally(held, scenario).reasons] == ["omdat het \\u0000 kan"]
+
+
 def test_vote_after_reveal_is_refused_with_a_clear_message(store, facilitator, scenario):
     session = _session(store, facilitator, scenario, allow_guests=True)
     voter, late = _guests(store, session, 2)
