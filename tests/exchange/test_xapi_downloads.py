@@ -56,7 +56,7 @@ def test_a_teacher_downloads_their_own_statements(world, library, downloads):
     assert registrations == {names.registration("attempt", a.id) for a in (shown, kept)}
     file = downloads[xapi.OWN_FILE_NAME].decode("utf-8")
     assert "meester bob" not in file and SHARED_TEXT not in file and PRIVATE_TEXT not in file
-    assert f"met {len(statements)} statements" in texts(at)
+    assert f"met {len(statements)} leerregistraties" in texts(at)
 
 
 def test_a_coach_downloads_only_the_statements_of_shared_attempts(world, library, downloads):

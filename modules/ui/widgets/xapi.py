@@ -28,7 +28,7 @@ def _offer(made: dict | None, label: str, file_name: str, key: str) -> None:
         on_click="ignore",
         icon="⬇️",
     )
-    st.caption(f"Gemaakt om {made['at']}, met {dutch.plural(made['count'], 'statement', 'statements')}.")
+    st.caption(f"Gemaakt om {made['at']}, met {dutch.plural(made['count'], 'leerregistratie', 'leerregistraties')}.")
 
 
 def _made(statements: list[xapi.Statement]) -> dict:
