@@ -387,6 +387,12 @@ def _copy_command(source: str | None, target: str | None, *, overwrite: bool = F
         f"verified: {checked}{total} record(s) read back equal from {transfer.describe(destination)}; "
         f"{written} written, {total - written - kept} already there" + (f", {kept} kept" if kept else "")
     )
+    sending = transfer.copy_outbox(origin, destination)
+    print(
+        f"learning records (xAPI) waiting to be sent: {sending.copied} queued in the target"
+        + (f", {sending.already} already queued there" if sending.already else "")
+        + (f"; {sending.set_aside} set aside (refused by the LRS) stay in the source" if sending.set_aside else "")
+    )
     return 0
 
 

@@ -25,6 +25,7 @@ take back the files already written (copy again, or into an empty folder).
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -56,6 +57,7 @@ from modules.records import (
 from modules.storage.common import ID, normalise_nickname, stored
 from modules.storage.errors import StoreError
 from modules.storage.files import AtomicJSONStorage, json_text, locked, replace_bytes, storable
+from modules.storage.outbox import open_outbox
 from modules.storage.postgres_store import PostgresStore
 from modules.storage.protocol import RECORD_KINDS
 from modules.storage.tinydb_store import DEMO_MARKER, SECRET_FILE, TinyDBStore, read_records
@@ -512,6 +514,30 @@ def _set_secret(store: TinyDBStore | PostgresStore, value: str) -> None:
 
 
 # --- the copy --------------------------------------------------------------------------------------
+
+
+@dataclass
+class OutboxReport:
+    copied: int  # learning records (statements) waiting to be sent, now also waiting in the target
+    already: int  # statements waiting in the source that already waited in the target (an earlier copy)
+    set_aside: int  # refused by the LRS in the source: reported there, not copied
+
+
+def copy_outbox(source: TinyDBStore | PostgresStore, target: TinyDBStore | PostgresStore) -> OutboxReport:
+    """Queue the learning records (xAPI statements) still waiting in the source's outbox in the target's
+    too, in their order, so the app on the target sends them: the folder's outbox files and the database's
+    table are two queues. Each statement once (by its id, which the LRS also keys on); the source is
+    left as it was, like its records. Those set aside stay where they are (the LRS refused them)."""
+    waiting, queued = open_outbox(source).take(sys.maxsize), open_outbox(target).take(sys.maxsize)
+    there = {entry.statement_id for entry in queued}
+    new: dict[str, dict[str, Any]] = {}
+    for entry in waiting:
+        if entry.statement_id not in there:
+            new.setdefault(entry.statement_id, entry.statement)
+    if new:
+        open_outbox(target).enqueue(list(new.values()))
+    already = {entry.statement_id for entry in waiting} & there
+    return OutboxReport(copied=len(new), already=len(already), set_aside=len(open_outbox(source).set_aside_entries()))
 
 
 def is_database(address: str) -> bool:

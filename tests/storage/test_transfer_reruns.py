@@ -223,3 +223,35 @@ def test_a_nul_character_in_a_hand_edited_file_is_left_out_in_the_database(folde
     assert [r.answers["ik_wilde"] for r in database.list_reflections(ANNA)] == ["Luisteren."]
     again = transfer.copy(TinyDBStore(folder), database)
     assert sum(again.written.values()) == 0 and again.kept == {}
+
+
+def test_learning_records_waiting_to_be_sent_move_with_the_copy_once(folder, pg_url, tmp_path, capsys):
+    # The folder's outbox files and the database's table are two queues: statements the TinyDB app
+    # had not sent yet must be sent by the app on PostgreSQL after the migration, each once.
+    from modules.storage.outbox import open_outbox
+
+    source = TinyDBStore(folder)
+    waiting = [{"id": f"00000000-0000-4000-8000-00000000000{n}", "verb": {"id": "v"}} for n in range(3)]
+    outbox = open_outbox(source)
+    keys = outbox.enqueue(waiting)
+    outbox.mark_sent(keys[:1])  # sent before the move: stays behind
+    outbox.set_aside(keys[1], "400 refused")  # refused by the LRS: stays behind, reported
+    outbox.enqueue([waiting[2]])  # the same statement queued twice: sent once
+    code, out, _ = _run(capsys, "--from", str(folder), "--to", pg_url)
+    assert code == 0
+    assert (
+        "learning records (xAPI) waiting to be sent: 1 queued in the target; "
+        "1 set aside (refused by the LRS) stay in the source\n"
+    ) in out
+    database = PostgresStore(pg_url)
+    assert [e.statement["id"] for e in open_outbox(database).take(10)] == [waiting[2]["id"]]
+    assert open_outbox(source).pending() == 2, "the source's queue is left as it was"
+
+    code, out, _ = _run(capsys, "--from", str(folder), "--to", pg_url)
+    assert "waiting to be sent: 0 queued in the target, 1 already queued there; 1 set aside" in out
+    assert open_outbox(database).pending() == 1
+
+    back = tmp_path / "back"
+    code, out, _ = _run(capsys, "--from", pg_url, "--to", str(back))
+    assert code == 0 and "learning records (xAPI) waiting to be sent: 1 queued in the target\n" in out
+    assert [e.statement["id"] for e in open_outbox(TinyDBStore(back)).take(10)] == [waiting[2]["id"]]
