@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 
 import markdown
+import nh3
 
 from modules.content.memo import ObjectMemo
 from modules.content.principles import Catalogue
@@ -145,8 +146,15 @@ def as_html(scenario: Scenario, catalogue: Catalogue) -> str:
     return _GUIDES.get((scenario, catalogue), "html", lambda: _html(scenario, catalogue))
 
 
+# What the guide's Markdown makes; anything else an author wrote as HTML (in a summary, a goal, a
+# discussion prompt: scenario texts come from teachers in the Werkplaats) is removed by Ammonia (nh3),
+# as are links to anything but web and mail addresses.
+GUIDE_TAGS = {"h1", "h2", "h3", "p", "ul", "ol", "li", "strong", "em", "a", "code", "blockquote", "br", "hr"}
+
+
 def _html(scenario: Scenario, catalogue: Catalogue) -> str:
-    body = markdown.markdown(as_markdown(scenario, catalogue), extensions=["sane_lists"])
+    made = markdown.markdown(as_markdown(scenario, catalogue), extensions=["sane_lists"])
+    body = nh3.clean(made, tags=GUIDE_TAGS, attributes={"a": {"href"}}, url_schemes={"https", "http", "mailto"})
     title = html.escape(f"Handleiding: {scenario.title}")
     return (
         '<!DOCTYPE html>\n<html lang="nl">\n<head>\n<meta charset="utf-8">\n'

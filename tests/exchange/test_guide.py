@@ -36,3 +36,20 @@ def test_the_html_page_is_dutch_self_contained_and_prints_on_a4(catalogue):
     assert "@page { size: A4" in page and "<script" not in page and "http" not in page.split("<body>")[0]
     assert "<h1>Handleiding studiebijeenkomst: Het advies</h1>" in page
     assert guide.file_name(scenario, "html") == "handleiding-het-advies.html"
+
+
+def test_html_an_author_wrote_in_a_scenario_is_removed_from_the_guide(catalogue):
+    # Scenario texts come from teachers in the Werkplaats: the downloadable HTML page never runs them.
+    scenario = load_library().get("de-taalbarriere")
+    hostile = scenario.model_copy(
+        update={
+            "summary": 'Een gesprek. <script>alert(1)</script><img src=x onerror="alert(2)"> **Vet** blijft.',
+            "learning_goals": ['<a href="javascript:alert(3)">klik</a> en [hier](javascript:alert(4))'],
+            "anticipate": '<iframe src="https://evil.example"></iframe>Wat verwacht je?',
+        }
+    )
+    page = guide.as_html(hostile, catalogue)
+    for bad in ("<script", "alert(", "onerror", "<img", "<iframe", "javascript:"):
+        assert bad not in page, bad
+    assert "<strong>Vet</strong> blijft." in page and "Wat verwacht je?" in page
+    assert "<h2>Leerdoelen</h2>" in page and "<ol>" in page
