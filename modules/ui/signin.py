@@ -127,6 +127,11 @@ def deliver_cookies() -> None:
     drawn on every run for ``REDELIVER_SECONDS`` after it was queued, not once: a page that reruns at
     once (joining a session right after signing in does) replaces the image before the browser
     asked for it, and the cookie would be lost. A ticket works once; asking again sets nothing.
+
+    In the sidebar, below everything else there (the browser loads the image there too, also while
+    a phone's sidebar is closed): the line comes and goes, and at the top of the page it moved the
+    whole page by a line when it did (20 s after signing in, at the next run), so a click at that
+    moment landed next to its target.
     """
     moment = time.monotonic()
     drawn: dict[str, float] = st.session_state.setdefault(DELIVERING, {})
@@ -135,7 +140,7 @@ def deliver_cookies() -> None:
     for ticket, since in list(drawn.items()):
         if moment - since > REDELIVER_SECONDS:
             del drawn[ticket]
-    slot = st.empty()  # always one element here, so the page's elements below never shift by one when
+    slot = st.sidebar.empty()  # always one element here, so the page's elements below never shift by one when
     if drawn:  # the images go (a shift redraws them, and a click at that moment is lost)
         slot.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in drawn))
 

@@ -120,6 +120,7 @@ def test_a_sign_in_survives_f5_and_signing_out_ends_it_everywhere(browser, app_s
         expect(laptop.get_by_role("heading", name="Scenario's", exact=True)).to_be_visible()
 
         sign_in(phone, app_server.url, username)
+        _login_cookie(phone_context)
         phone.reload()
         expect(phone.get_by_role("heading", name="Scenario's", exact=True)).to_be_visible()
 
