@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from a11y import Finding, axe_findings, open_page, settle
 from playwright.sync_api import expect
-from server import PASSWORD, UI_TIMEOUT, choose_first, play_to_end, sign_in, start_app, start_scenario
+from server import PASSWORD, UI_TIMEOUT, choose_first, pick_scenario, play_to_end, sign_in, start_app, start_scenario
 
 SCENARIO_TITLE = "De taalbarrière"
 TEAM_SCENARIO = "Het advies"
@@ -160,10 +160,7 @@ def test_team_session_pages(axe_server, new_page):
     sign_in(lead, axe_server.url, FACILITATOR, landing="Teamsessie leiden")
     findings += axe_findings(lead, "Teamsessie leiden (na het inloggen)")
 
-    form = lead.get_by_test_id("stForm").filter(has=lead.get_by_role("button", name="Start de sessie"))
-    picker = form.get_by_role("combobox", name="Scenario")
-    picker.click()
-    lead.get_by_role("option", name=re.compile(f"^{re.escape(TEAM_SCENARIO)} ")).click()
+    form = pick_scenario(lead, TEAM_SCENARIO)
     form.get_by_text("Gasten toestaan", exact=False).click()
     form.get_by_role("button", name="Start de sessie").click()
     code_heading = lead.get_by_role("heading", name=re.compile(r"^Code: [A-Z0-9]{4}-[A-Z0-9]{4}$"))

@@ -32,7 +32,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from server import PASSWORD, REPO, UI_TIMEOUT, free_port, new_context, sign_in
+from server import PASSWORD, REPO, UI_TIMEOUT, free_port, new_context, pick_scenario, sign_in
 
 NGINX = Path("/usr/sbin/nginx")
 SCENARIO_TITLE = "Het advies"
@@ -184,10 +184,7 @@ def _count(page, voted: int, joined: int):
 
 
 def _start_session(lead) -> str:
-    form = lead.get_by_test_id("stForm").filter(has=lead.get_by_role("button", name="Start de sessie"))
-    picker = form.get_by_role("combobox", name="Scenario")
-    picker.click()
-    lead.get_by_role("option", name=re.compile(f"^{re.escape(SCENARIO_TITLE)} ")).click()
+    form = pick_scenario(lead, SCENARIO_TITLE)
     form.get_by_text("Gasten toestaan", exact=False).click()
     form.get_by_role("button", name="Start de sessie").click()
     heading = lead.get_by_role("heading", name=re.compile(r"^Code: [A-Z0-9]{4}-[A-Z0-9]{4}$"))
@@ -222,6 +219,7 @@ def _reveal_and_decide(lead, step: int) -> None:
 
 
 @pytest.mark.e2e
+@pytest.mark.alone  # PostgreSQL, two app servers, nginx and three browsers: it starves a neighbour's browser test
 @pytest.mark.timeout(300)
 def test_a_team_session_across_two_servers_survives_one_of_them(browser, cluster):
     started = time.monotonic()

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from server import UI_TIMEOUT, new_context, sign_in, start_app
+from server import UI_TIMEOUT, new_context, pick_scenario, sign_in, start_app
 
 pytestmark = pytest.mark.e2e
 
@@ -58,11 +58,7 @@ def start_session(lead, url: str, *, guests: bool) -> str:
     """The facilitator (signed in already, or signs in now) starts a session; returns its code (no dash)."""
     if lead.get_by_role("heading", name="Teamsessie leiden", exact=True).count() == 0:
         sign_in(lead, url, FACILITATOR, PASSWORD, landing="Teamsessie leiden")
-    form = lead.get_by_test_id("stForm").filter(has=lead.get_by_role("button", name="Start de sessie"))
-    picker = form.get_by_role("combobox", name="Scenario")
-    picker.click()
-    lead.get_by_role("option", name=re.compile(f"^{re.escape(SCENARIO_TITLE)} ")).click()
-    expect(picker).to_have_value(re.compile(f"^{re.escape(SCENARIO_TITLE)} "))
+    form = pick_scenario(lead, SCENARIO_TITLE)
     if guests:
         form.get_by_text("Gasten toestaan", exact=False).click()
     form.get_by_role("button", name="Start de sessie").click()

@@ -18,7 +18,7 @@ import uuid
 
 import pytest
 from playwright.sync_api import expect
-from server import PASSWORD, UI_TIMEOUT, ending, new_context, sign_in, sign_up
+from server import PASSWORD, UI_TIMEOUT, ending, new_context, pick_scenario, sign_in, sign_up
 
 from modules.people import accounts
 from modules.storage import TinyDBStore
@@ -81,11 +81,7 @@ def test_facilitator_and_two_participants_complete_a_session(browser, app_server
 
         # The facilitator signs in (lands on the team page) and starts a session with guests allowed.
         sign_in(lead, app_server.url, leader_name, landing="Teamsessie leiden")
-        form = lead.get_by_test_id("stForm").filter(has=lead.get_by_role("button", name="Start de sessie"))
-        picker = form.get_by_role("combobox", name="Scenario")
-        picker.click()
-        lead.get_by_role("option", name=re.compile(f"^{re.escape(scenario_title)} ")).click()
-        expect(picker).to_have_value(re.compile(f"^{re.escape(scenario_title)} "))
+        form = pick_scenario(lead, scenario_title)
         form.get_by_text("Gasten toestaan", exact=False).click()
         form.get_by_role("button", name="Start de sessie").click()
         code_heading = lead.get_by_role("heading", name=re.compile(r"^Code: [A-Z0-9]{4}-[A-Z0-9]{4}$"))
