@@ -26,8 +26,16 @@ bash scripts/check.sh
 # Tests marked "alone" (the cluster test: PostgreSQL, two app servers, nginx and three browsers on this
 # machine's cores) run afterwards, with nothing beside them: next to another browser test they made it
 # miss its clicks. pytest's exit code 5 means "no test selected" (arguments that name none of them).
+# A marker selection of your own (-m ...) runs as given, in one parallel run.
 workers="${SAMENSPEL_TEST_WORKERS:-$(nproc)}"
 [ "$workers" -gt 4 ] && workers=4
+own_markers=no
+for arg in "$@"; do
+  case "$arg" in -m | -m*) own_markers=yes ;; esac
+done
+if [ "$workers" -gt 1 ] && [ "$own_markers" = yes ]; then
+  exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+fi
 if [ "$workers" -gt 1 ]; then
   status=0
   .venv/bin/python -m pytest -n "$workers" --dist loadfile -m "not alone" "$@" || status=$?
