@@ -59,7 +59,12 @@ def reflection_expander(page):
 
 
 def open_expander(expander) -> None:
+    """Open a lazy expander and wait for the run that opening it starts (``threads.remembered_expander``:
+    its content is drawn by a run of the page). A click inside it while that run still draws it was
+    lost twice in fresh-clone runs of the whole suite: the button went on offering to share."""
     expander.locator("summary").click()
+    expect(expander.get_by_test_id("stExpanderDetails")).to_be_visible(timeout=UI_TIMEOUT)
+    settle(expander.page)
 
 
 def stays_open(page, expander, result, problems: list[str], what: str) -> None:
