@@ -38,19 +38,26 @@ ORPHAN_AGE = 600  # seconds: a temporary file this old belongs to no running wri
 _NUL_ESCAPE = re.compile(r"(?<!\\)((?:\\\\)*)\\u0000")
 
 
+def _compact(value: Any) -> tuple[str, bool]:
+    """``value`` as compact JSON text without NUL, and whether a NUL was left out."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    if "\\u0000" not in text:
+        return text, False
+    return _NUL_ESCAPE.sub(r"\1", text), True
+
+
 def json_text(value: Any) -> str:
     """``value`` as compact JSON text, without the character NUL (U+0000) in any string.
 
     PostgreSQL's ``jsonb`` refuses NUL; a browser or a hand-edited file may still send one (it means
     nothing in text). Both stores write through here, so they keep the same text."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return _NUL_ESCAPE.sub(r"\1", text) if "\\u0000" in text else text
+    return _compact(value)[0]
 
 
 def storable(value: Any) -> Any:
     """``value`` as it reads back once written through ``json_text`` (itself when it holds no NUL)."""
-    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return json.loads(_NUL_ESCAPE.sub(r"\1", text)) if "\\u0000" in text else value
+    text, changed = _compact(value)
+    return json.loads(text) if changed else value
 
 
 class AtomicJSONStorage(Storage):

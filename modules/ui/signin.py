@@ -140,9 +140,8 @@ def deliver_cookies() -> None:
     for ticket, since in list(drawn.items()):
         if moment - since > REDELIVER_SECONDS:
             del drawn[ticket]
-    slot = st.sidebar.empty()  # always one element here, so the page's elements below never shift by one when
-    if drawn:  # the images go (a shift redraws them, and a click at that moment is lost)
-        slot.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in drawn))
+    if drawn:  # last in the sidebar: nothing comes after it that could move or be redrawn when it goes
+        st.sidebar.markdown("".join(f"![]({COOKIE_ROUTE}?t={ticket})" for ticket in drawn))
 
 
 def device_token() -> str:
